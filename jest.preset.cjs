@@ -6,7 +6,7 @@ const libs = ['auth', 'events', 'service-kit', 'domain'];
 
 module.exports = {
   testEnvironment: 'node',
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@apollo/server|@as-integrations)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@apollo/server|@as-integrations|jose)/)'],
   transform: {
     '^.+\\.(t|j|mj)s$': [
       '@swc/jest',
@@ -22,6 +22,9 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper: Object.fromEntries(
-    libs.map((lib) => [`^@remote-help/${lib}$`, path.join(root, 'libs', lib, 'src', 'index.ts')]),
+    libs.flatMap((lib) => [
+      [`^@remote-help/${lib}$`, path.join(root, 'libs', lib, 'src', 'index.ts')],
+      [`^@remote-help/${lib}/testing$`, path.join(root, 'libs', lib, 'src', 'testing', 'index.ts')],
+    ]),
   ),
 };

@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ServiceKitModule, subgraphGraphQLModule, SubgraphConfig } from '@remote-help/service-kit';
+import { SERVICE_NAME } from './config';
+import { ENTITIES, MIGRATIONS } from './data-source';
+import { DirectoryEventsConsumer } from './directory/directory-events.consumer';
+import { RoleService } from './role/role.service';
+import { ORPHANED_TYPES, RESOLVERS } from './schema';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: SubgraphConfig, internalPublicKeyPem: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServiceKitModule.forRoot({ name: SERVICE_NAME, config, entities: ENTITIES, migrations: MIGRATIONS, internalPublicKeyPem }),
+        subgraphGraphQLModule({ production: config.NODE_ENV === 'production', orphanedTypes: ORPHANED_TYPES }),
+      ],
+      providers: [...RESOLVERS, RoleService, DirectoryEventsConsumer],
+    };
+  }
+}

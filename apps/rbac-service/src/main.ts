@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { serviceMain } from '@remote-help/service-kit';
+import { AppModule } from './app.module';
+import { configSpec, SERVICE_NAME } from './config';
+
+serviceMain({ name: SERVICE_NAME, configSpec, appModule: (config, key) => AppModule.forRoot(config, key) });

@@ -1,0 +1,5 @@
+import { SessionResolver } from './session/session.resolver';
+
+/** What this subgraph serves: its resolvers, and types no query returns directly. */
+export const RESOLVERS = [SessionResolver];
+export const ORPHANED_TYPES: Function[] = [];

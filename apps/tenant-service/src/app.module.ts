@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ServiceKitModule, subgraphGraphQLModule, SubgraphConfig } from '@remote-help/service-kit';
+import { SERVICE_NAME } from './config';
+import { ENTITIES, MIGRATIONS } from './data-source';
+import { DeviceService } from './device/device.service';
+import { PrincipalController } from './principal/principal.controller';
+import { PrincipalService } from './principal/principal.service';
+import { ORPHANED_TYPES, RESOLVERS } from './schema';
+import { TenantService } from './tenant/tenant.service';
+import { UserService } from './user/user.service';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: SubgraphConfig, internalPublicKeyPem: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServiceKitModule.forRoot({ name: SERVICE_NAME, config, entities: ENTITIES, migrations: MIGRATIONS, internalPublicKeyPem }),
+        subgraphGraphQLModule({ production: config.NODE_ENV === 'production', orphanedTypes: ORPHANED_TYPES }),
+      ],
+      controllers: [PrincipalController],
+      providers: [...RESOLVERS, TenantService, UserService, DeviceService, PrincipalService],
+    };
+  }
+}

@@ -1,0 +1,10 @@
+import { EVENTS_ENTITIES, EventsInfrastructure1700000000000 } from '@remote-help/events';
+import { DeviceEntity } from './device/device.entity';
+import { InitialDirectory1764000000000 } from './migrations/1764000000000-initial-directory';
+import { RemoteHelpSettingsEntity } from './tenant/remote-help-settings.entity';
+import { TenantEntity } from './tenant/tenant.entity';
+import { UserEntity } from './user/user.entity';
+
+/** Entities and migrations, imported explicitly (no globs). */
+export const ENTITIES = [...EVENTS_ENTITIES, TenantEntity, RemoteHelpSettingsEntity, UserEntity, DeviceEntity];
+export const MIGRATIONS = [EventsInfrastructure1700000000000, InitialDirectory1764000000000];

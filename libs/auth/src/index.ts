@@ -1,0 +1,5 @@
+export * from './auth-error';
+export * from './caller';
+export * from './dev-issuer';
+export * from './token-verifier';
+export * from './internal-token';

@@ -1,0 +1,4 @@
+export * from './built-in-roles';
+export * from './directory';
+export * from './permissions';
+export * from './sessions';

@@ -1,0 +1,522 @@
+// Integration tests of @remote-help/events against the real PostgreSQL (127.0.0.1:5432, user
+// postgres) and a real Kafka broker (KAFKA_BROKERS, else 127.0.0.1:9092, started with
+// scripts/kafka.mjs when nothing answers there, and stopped again afterwards).
+// Each run uses its own database (rh_events_it_<random>) and topic prefix (it-<random>.), and
+// removes both at the end.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { logLevel, Partitioners, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import {
+  createEvent,
+  createKafka,
+  ensureTopics,
+  EVENTS_ENTITIES,
+  EventsInfrastructure1700000000000,
+  IdempotentConsumer,
+  OutboxEventEntity,
+  OutboxRelay,
+  purgeProcessedEvents,
+  purgeSentOutbox,
+  TOPICS,
+  topicName,
+  writeToOutbox,
+  type EventEnvelope,
+  type EventHandler,
+  type EventsLogger,
+} from './index';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const RUN = randomBytes(4).toString('hex');
+const DB = `rh_events_it_${RUN}`;
+const PREFIX = `it-${RUN}.`;
+const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+
+jest.setTimeout(60_000);
+
+let brokers: string[];
+let kafkaStartedHere = false;
+let dataSource: DataSource;
+let kafka: Kafka;
+let producer: Producer;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+// ------------------------------------------------------------------------------------ helpers
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function reachable(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    s.setTimeout(1000);
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => (s.destroy(), resolve(false)));
+  });
+}
+
+async function kafkaBrokers(): Promise<string[]> {
+  if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS.split(',').map((b) => b.trim());
+  if (await reachable(9092)) return ['127.0.0.1:9092'];
+  const script = path.join(ROOT, 'scripts', 'kafka.mjs');
+  if (!fs.existsSync(script)) throw new Error('no Kafka broker on 127.0.0.1:9092: start one or set KAFKA_BROKERS');
+  const out = execFileSync(process.execPath, [script, 'start'], { encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'inherit'] });
+  kafkaStartedHere = out.includes('kafka ready');
+  return ['127.0.0.1:9092'];
+}
+
+/** A logger that records everything (and prints nothing). */
+function memoryLogger() {
+  const entries: { level: string; o: Record<string, unknown>; msg?: string }[] = [];
+  const at = (level: string) => (o: object, msg?: string) => void entries.push({ level, o: o as Record<string, unknown>, msg });
+  const logger: EventsLogger = { info: at('info'), warn: at('warn'), error: at('error') };
+  return { logger, entries };
+}
+
+type Received = KafkaMessage & { partition: number };
+
+/** Reads a topic from the beginning with a fresh group; resolves once the group is joined. */
+async function collect(base: string, label: string) {
+  const messages: Received[] = [];
+  const consumer = kafka.consumer({ groupId: `it-${RUN}-collect-${label}`, maxWaitTimeInMs: 100 });
+  const joined = new Promise<void>((r) => consumer.on(consumer.events.GROUP_JOIN, () => r()));
+  await consumer.connect();
+  await consumer.subscribe({ topic: topicName(PREFIX, base), fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message, partition }) => void messages.push({ ...message, partition }) });
+  await joined;
+  const stop = () => consumer.disconnect();
+  cleanups.push(stop);
+  return { messages, stop };
+}
+
+const header = (h: IHeaders | undefined, name: string) => h?.[name]?.toString();
+const eventIds = (ms: Received[]) => ms.map((m) => header(m.headers, 'event-id'));
+
+async function produceRaw(base: string, key: string, value: string | Buffer | null) {
+  await producer.send({ topic: topicName(PREFIX, base), acks: -1, messages: [{ key, value }] });
+}
+
+const event = (type: string, subject: string, data: unknown = {}) =>
+  createEvent({ type, source: 'events-it', tenantId: 'tenant-1', subject, data });
+
+async function counter(name: string): Promise<number> {
+  const rows = await dataSource.query('SELECT n FROM counters WHERE name = $1', [name]);
+  return rows.length ? rows[0].n : 0;
+}
+
+async function processedRows(consumer: string, eventId: string): Promise<number> {
+  const rows = await dataSource.query('SELECT count(*)::int AS n FROM processed_events WHERE consumer = $1 AND event_id = $2', [consumer, eventId]);
+  return rows[0].n;
+}
+
+/** The handler's own write: a counter per key, in the consumer's transaction. */
+async function bump(manager: Parameters<EventHandler>[1], name: string) {
+  await manager.query('INSERT INTO counters (name, n) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET n = counters.n + 1', [name]);
+}
+
+async function startConsumer(label: string, topics: string[], handler: EventHandler) {
+  const { logger, entries } = memoryLogger();
+  const consumer = new IdempotentConsumer({
+    kafka,
+    dataSource,
+    groupId: `it-${RUN}-${label}`,
+    topicPrefix: PREFIX,
+    topics,
+    handler,
+    fromBeginning: true,
+    logger,
+  });
+  await consumer.start();
+  cleanups.push(() => consumer.stop());
+  return { consumer, logs: entries };
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of the broker: cut() closes the listening socket and every
+ * open connection (the broker becomes unreachable), restore() listens again on the same port.
+ */
+async function startProxy(upstream: { host: string; port: number }) {
+  const open = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      const s = net.createServer((client) => {
+        const up = net.connect(upstream);
+        const kill = () => {
+          client.destroy();
+          up.destroy();
+          open.delete(client);
+          open.delete(up);
+        };
+        open.add(client).add(up);
+        client.on('error', kill).on('close', kill);
+        up.on('error', kill).on('close', kill);
+        client.pipe(up);
+        up.pipe(client);
+      });
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () => {
+        port = (s.address() as AddressInfo).port;
+        server = s;
+        resolve();
+      });
+    });
+  const cut = async () => {
+    const s = server;
+    server = undefined;
+    const closed = s ? new Promise<void>((r) => s.close(() => r())) : Promise.resolve();
+    for (const sock of open) sock.destroy();
+    open.clear();
+    await closed;
+  };
+  await listen();
+  return { port: () => port, cut, restore: listen, close: cut };
+}
+
+// ------------------------------------------------------------------------------------ set-up
+
+beforeAll(async () => {
+  brokers = await kafkaBrokers();
+
+  const admin = new Client({ ...PG, database: 'postgres' });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${DB}"`);
+  await admin.end();
+
+  dataSource = new DataSource({
+    type: 'postgres',
+    host: PG.host,
+    port: PG.port,
+    username: PG.user,
+    database: DB,
+    entities: EVENTS_ENTITIES,
+    migrations: [EventsInfrastructure1700000000000],
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  });
+  await dataSource.initialize();
+  await dataSource.query('CREATE TABLE counters (name text PRIMARY KEY, n int NOT NULL)');
+
+  kafka = createKafka({ brokers, clientId: `events-it-${RUN}` });
+  await ensureTopics(kafka, PREFIX);
+  producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+}, 180_000);
+
+afterAll(async () => {
+  for (const close of cleanups.reverse()) await close().catch(() => undefined);
+  await producer?.disconnect().catch(() => undefined);
+  if (kafka) {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: Object.values(TOPICS).map((b) => topicName(PREFIX, b)) }).catch(() => undefined);
+    await admin.disconnect();
+  }
+  if (dataSource?.isInitialized) await dataSource.destroy();
+  const admin = new Client({ ...PG, database: 'postgres' });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
+  await admin.end();
+  if (kafkaStartedHere) {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'kafka.mjs'), 'stop'], { stdio: 'inherit', timeout: 60_000 });
+  }
+}, 120_000);
+
+// ------------------------------------------------------------------------------------ tests
+
+describe('schema', () => {
+  it('the migration creates exactly what the entities describe, and down drops it', async () => {
+    const diff = await dataSource.driver.createSchemaBuilder().log();
+    expect(diff.upQueries.map((q) => q.query)).toEqual([]);
+
+    await dataSource.undoLastMigration();
+    const after = await dataSource.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('outbox', 'processed_events')`);
+    expect(after[0].n).toBe(0);
+    await dataSource.runMigrations();
+    const back = await dataSource.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('outbox', 'processed_events')`);
+    expect(back[0].n).toBe(2);
+  });
+});
+
+describe('outbox and relay', () => {
+  it('(1) publishes a committed event once and marks it sent; a rolled-back one is never published', async () => {
+    const topic = await collect(TOPICS.tenant, 'case1');
+    // A poll interval far above the test's waits: delivery here is driven by LISTEN/NOTIFY.
+    const { logger } = memoryLogger();
+    const relay = new OutboxRelay({ dataSource, kafka, topicPrefix: PREFIX, pollIntervalMs: 30_000, logger });
+    await relay.start();
+
+    const e1 = event('tenant.created', 'tenant-A', { name: 'Acme' });
+    const t0 = Date.now();
+    await dataSource.transaction(async (m) => {
+      await m.query(`INSERT INTO counters (name, n) VALUES ('tenants', 1)`);
+      await writeToOutbox(m, TOPICS.tenant, e1);
+    });
+    await waitFor('e1 on Kafka', () => topic.messages.length >= 1, 10_000);
+    const latencyMs = Date.now() - t0;
+
+    const e2 = event('tenant.renamed', 'tenant-A', { name: 'Never' });
+    await expect(
+      dataSource.transaction(async (m) => {
+        await m.query(`UPDATE counters SET n = n + 1 WHERE name = 'tenants'`);
+        await writeToOutbox(m, TOPICS.tenant, e2);
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
+
+    // e3 is committed after e2 was rolled back, on the same key: had e2 been published, it would come first.
+    const e3 = event('tenant.renamed', 'tenant-A', { name: 'Acme 2' });
+    await dataSource.transaction((m) => writeToOutbox(m, TOPICS.tenant, e3));
+    await waitFor('e3 on Kafka', () => topic.messages.length >= 2, 10_000);
+    await sleep(700); // room for a duplicate to show up
+
+    expect(eventIds(topic.messages)).toEqual([e1.id, e3.id]);
+    const [m1] = topic.messages;
+    expect(m1.key!.toString()).toBe('tenant-A');
+    expect(header(m1.headers, 'event-type')).toBe('tenant.created');
+    expect(JSON.parse(m1.value!.toString())).toEqual(e1);
+    expect(latencyMs).toBeLessThan(5000);
+
+    const rows = await dataSource.getRepository(OutboxEventEntity).find({ order: { id: 'ASC' } });
+    expect(rows.map((r) => r.eventId)).toEqual([e1.id, e3.id]);
+    for (const r of rows) {
+      expect(r.sentAt).toBeInstanceOf(Date);
+      expect(r.attempts).toBe(1);
+      expect(r.lastError).toBeNull();
+      expect(r.topic).toBe(TOPICS.tenant);
+      expect(r.key).toBe('tenant-A');
+    }
+    expect(await counter('tenants')).toBe(1);
+
+    await relay.stop();
+    // flushOnce publishes on demand (and works without start()).
+    const e4 = event('tenant.deleted', 'tenant-A');
+    await dataSource.transaction((m) => writeToOutbox(m, TOPICS.tenant, e4));
+    expect(await relay.flushOnce()).toBe(1);
+    expect(await relay.flushOnce()).toBe(0);
+    await relay.stop();
+    await waitFor('e4 on Kafka', () => topic.messages.length >= 3, 10_000);
+    expect(eventIds(topic.messages)).toEqual([e1.id, e3.id, e4.id]);
+    console.info(`case 1: commit -> on Kafka in ${latencyMs} ms (woken by NOTIFY; poll interval 30 s)`);
+  });
+
+  it('(2) keeps an event while Kafka is unreachable, counts the attempts, and publishes it once Kafka is back', async () => {
+    const [host, port] = brokers[0].split(':');
+    const proxy = await startProxy({ host, port: Number(port) });
+    cleanups.push(proxy.close);
+    // Every broker connection of this client goes through the proxy (the broker advertises 9092).
+    const proxied = createKafka({
+      brokers: [`127.0.0.1:${proxy.port()}`],
+      clientId: `events-it-${RUN}-proxied`,
+      logLevel: 'error',
+      socketFactory: ({ onConnect }) => {
+        const socket = net.connect({ host: '127.0.0.1', port: proxy.port() }, onConnect);
+        socket.setKeepAlive(true, 30_000);
+        return socket;
+      },
+    });
+    // kafkajs logs every refused connection at error level; the relay's own log is checked below.
+    proxied.logger().setLogLevel(logLevel.NOTHING);
+    const topic = await collect(TOPICS.rbac, 'case2');
+    const { logger, entries } = memoryLogger();
+    const relay = new OutboxRelay({ dataSource, kafka: proxied, topicPrefix: PREFIX, pollIntervalMs: 100, logger });
+    cleanups.push(() => relay.stop());
+    await relay.start();
+
+    // Connected first, so the cut also breaks established connections.
+    const before = event('rbac.role-created', 'role-1');
+    await dataSource.transaction((m) => writeToOutbox(m, TOPICS.rbac, before));
+    await waitFor('the first event through the proxy', () => topic.messages.length >= 1, 10_000);
+
+    await proxy.cut();
+    const tCut = Date.now();
+    const e = event('rbac.role-assigned', 'role-1', { user: 'u-1' });
+    await dataSource.transaction((m) => writeToOutbox(m, TOPICS.rbac, e));
+    const failed = await waitFor(
+      'two failed attempts recorded on the row',
+      async () => {
+        const [row] = await dataSource.query('SELECT attempts, last_error, sent_at FROM outbox WHERE event_id = $1', [e.id]);
+        return row.attempts >= 2 ? row : undefined;
+      },
+      30_000,
+    );
+    expect(failed.sent_at).toBeNull();
+    expect(failed.last_error).toEqual(expect.any(String));
+    expect(entries.some((x) => x.level === 'warn' && /publish failed/.test(x.msg ?? ''))).toBe(true);
+    expect(eventIds(topic.messages)).toEqual([before.id]);
+    const outageMs = Date.now() - tCut;
+
+    await proxy.restore();
+    const tRestore = Date.now();
+    await waitFor('the event once Kafka is reachable again', () => topic.messages.length >= 2, 30_000);
+    const recoveryMs = Date.now() - tRestore;
+    await sleep(700);
+    expect(eventIds(topic.messages)).toEqual([before.id, e.id]);
+
+    const [row] = await dataSource.query('SELECT attempts, last_error, sent_at FROM outbox WHERE event_id = $1', [e.id]);
+    expect(row.sent_at).toBeInstanceOf(Date);
+    expect(row.attempts).toBeGreaterThanOrEqual(3);
+    expect(row.last_error).toBeNull();
+    await relay.stop();
+    console.info(
+      `case 2: ${failed.attempts} failed attempts in ${outageMs} ms of outage (last_error: ${failed.last_error}); ` +
+        `published ${recoveryMs} ms after the proxy came back, after ${row.attempts} attempts`,
+    );
+  });
+
+  it('keeps per-aggregate order with two relays on the same database', async () => {
+    const topic = await collect(TOPICS.session, 'order');
+    const relays = [1, 2].map(
+      () => new OutboxRelay({ dataSource, kafka, topicPrefix: PREFIX, pollIntervalMs: 20, batchSize: 3, logger: memoryLogger().logger }),
+    );
+    for (const r of relays) {
+      cleanups.push(() => r.stop());
+      await r.start();
+    }
+    const subjects = ['s-1', 's-2', 's-3', 's-4', 's-5'];
+    const written: EventEnvelope[] = [];
+    await Promise.all(
+      subjects.map(async (subject) => {
+        for (let seq = 0; seq < 10; seq++) {
+          const e = event('session.updated', subject, { seq });
+          written.push(e);
+          await dataSource.transaction((m) => writeToOutbox(m, TOPICS.session, e));
+        }
+      }),
+    );
+    await waitFor('50 session events', () => topic.messages.length >= 50, 20_000);
+    await sleep(500);
+    for (const r of relays) await r.stop();
+
+    expect(topic.messages).toHaveLength(50);
+    expect(new Set(eventIds(topic.messages)).size).toBe(50);
+    for (const subject of subjects) {
+      const mine = topic.messages.filter((m) => m.key!.toString() === subject);
+      expect(mine.map((m) => JSON.parse(m.value!.toString()).data.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(new Set(mine.map((m) => m.partition)).size).toBe(1);
+    }
+    expect(new Set(topic.messages.map((m) => m.partition)).size).toBeGreaterThan(1);
+  });
+});
+
+describe('idempotent consumer', () => {
+  it('(3) retries a failing handler on the same message and applies the event exactly once', async () => {
+    const calls: string[] = [];
+    let failuresLeft = 1;
+    const { logs } = await startConsumer('case3', [TOPICS.rbac], async (e, manager, meta) => {
+      if (e.type !== 'rbac.permission-granted') return;
+      calls.push(e.id);
+      expect(meta.topic).toBe(TOPICS.rbac);
+      await bump(manager, `case3:${e.id}`); // rolled back when we throw below
+      if (failuresLeft-- > 0) throw new Error('database hiccup');
+    });
+    const e = event('rbac.permission-granted', 'role-9');
+    await produceRaw(TOPICS.rbac, e.subject, JSON.stringify(e));
+
+    await waitFor('the event to be recorded', async () => (await processedRows(`it-${RUN}-case3`, e.id)) === 1, 20_000);
+    await sleep(500);
+    expect(calls).toEqual([e.id, e.id]);
+    expect(await counter(`case3:${e.id}`)).toBe(1);
+    expect(await processedRows(`it-${RUN}-case3`, e.id)).toBe(1);
+    expect(logs.filter((l) => l.level === 'warn' && l.o.eventId === e.id)).toHaveLength(1);
+  });
+
+  it('(4) applies an event delivered three times only once', async () => {
+    const calls: string[] = [];
+    await startConsumer('case4', [TOPICS.session], async (e, manager) => {
+      calls.push(e.id);
+      await bump(manager, `case4:${e.id}`);
+    });
+    const e = event('session.started', 'session-42', { agent: 'a-1' });
+    const marker = event('session.ended', 'session-42');
+    for (let i = 0; i < 3; i++) await produceRaw(TOPICS.session, e.subject, JSON.stringify(e));
+    await produceRaw(TOPICS.session, marker.subject, JSON.stringify(marker));
+
+    // The session topic also holds the ordering test's 50 events (6 partitions): 52 distinct events.
+    await waitFor('the marker and every other event', () => calls.includes(marker.id) && calls.length >= 52, 20_000);
+    await sleep(500);
+    expect(calls.filter((id) => id === e.id)).toHaveLength(1);
+    expect(await counter(`case4:${e.id}`)).toBe(1);
+    expect(await processedRows(`it-${RUN}-case4`, e.id)).toBe(1);
+    const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM processed_events WHERE consumer = $1', [`it-${RUN}-case4`]);
+    expect(n).toBe(52);
+    expect(calls).toHaveLength(52);
+  });
+
+  it('(5) sends malformed messages to the dead-letter topic with the reason and goes on', async () => {
+    const dead = await collect(TOPICS.deadLetter, 'case5');
+    const applied: string[] = [];
+    await startConsumer('case5', [TOPICS.audit], async (e, manager) => {
+      applied.push(e.id);
+      await bump(manager, `case5:${e.id}`);
+    });
+    const good1 = event('audit.recorded', 'audit-1');
+    const noSubject = JSON.stringify({ ...event('audit.recorded', 'audit-1'), subject: undefined });
+    const good2 = event('audit.recorded', 'audit-1', { n: 2 });
+    // Same key: one partition, in this order.
+    await produceRaw(TOPICS.audit, 'audit-1', JSON.stringify(good1));
+    await produceRaw(TOPICS.audit, 'audit-1', '{"id": oops');
+    await produceRaw(TOPICS.audit, 'audit-1', noSubject);
+    await produceRaw(TOPICS.audit, 'audit-1', null);
+    await produceRaw(TOPICS.audit, 'audit-1', JSON.stringify(good2));
+
+    await waitFor('the good message after the bad ones', () => applied.includes(good2.id), 20_000);
+    await waitFor('three dead letters', () => dead.messages.length >= 3, 10_000);
+    expect(applied).toEqual([good1.id, good2.id]);
+    expect(await counter(`case5:${good2.id}`)).toBe(1);
+
+    const [bad1, bad2, bad3] = dead.messages;
+    expect(header(bad1.headers, 'reason')).toMatch(/^message value is not valid JSON/);
+    expect(bad1.value!.toString()).toBe('{"id": oops');
+    expect(header(bad2.headers, 'reason')).toBe('missing field "subject"');
+    expect(bad2.value!.toString()).toBe(noSubject);
+    expect(header(bad3.headers, 'reason')).toBe('message has no value (null)');
+    expect(bad3.value).toBeNull();
+    for (const m of dead.messages) {
+      expect(header(m.headers, 'source-topic')).toBe(topicName(PREFIX, TOPICS.audit));
+      expect(header(m.headers, 'consumer-group')).toBe(`it-${RUN}-case5`);
+      expect(m.key!.toString()).toBe('audit-1');
+    }
+    const offsets = dead.messages.map((m) => Number(header(m.headers, 'offset')));
+    expect(offsets).toEqual([offsets[0], offsets[0] + 1, offsets[0] + 2]);
+    expect(new Set(dead.messages.map((m) => header(m.headers, 'partition'))).size).toBe(1);
+  });
+});
+
+describe('housekeeping', () => {
+  it('purges old processed_events and old sent outbox rows only', async () => {
+    const old = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    const ids = [event('x.y', 'a').id, event('x.y', 'b').id];
+    await dataSource.query(`INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ('purge', $1, $3), ('purge', $2, now())`, [...ids, old]);
+    const cutoff = new Date(Date.now() - 30 * 24 * 3600 * 1000);
+    expect(await purgeProcessedEvents(dataSource, cutoff)).toBe(1);
+    expect(await processedRows('purge', ids[0])).toBe(0);
+    expect(await processedRows('purge', ids[1])).toBe(1);
+
+    await dataSource.query(`UPDATE outbox SET sent_at = $1 WHERE sent_at IS NOT NULL`, [old]);
+    const pending = event('audit.recorded', 'p-1');
+    await dataSource.transaction((m) => writeToOutbox(m, TOPICS.audit, pending));
+    const [{ sent }] = await dataSource.query('SELECT count(*)::int AS sent FROM outbox WHERE sent_at IS NOT NULL');
+    expect(await purgeSentOutbox(dataSource, cutoff)).toBe(sent);
+    const left = await dataSource.query('SELECT event_id FROM outbox');
+    expect(left).toEqual([{ event_id: pending.id }]);
+  });
+});

@@ -1,0 +1,292 @@
+import { Client } from 'pg';
+import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { EventEnvelope } from './event-envelope';
+import { defaultEventsLogger, serializeError, type EventsLogger } from './logger';
+import { pgClientConfigFrom } from './pg-client-config';
+import { topicName } from './topics';
+import { OUTBOX_CHANNEL } from './write-to-outbox';
+
+export interface OutboxRelayOptions {
+  dataSource: DataSource;
+  kafka: Kafka;
+  /** Deployment prefix of the topic names ('' in production, e.g. 'it-x1y2.' in tests). */
+  topicPrefix: string;
+  /** Poll interval when no notification arrives (default 500 ms). */
+  pollIntervalMs?: number;
+  /** Rows per batch (default 200). */
+  batchSize?: number;
+  logger?: EventsLogger;
+}
+
+/** Same key in every service database: one relay at a time per database. */
+const RELAY_LOCK_KEY = '7311586470221004931';
+const MAX_BACKOFF_MS = 5000;
+const MAX_ERROR_TEXT = 2000;
+
+interface OutboxRow {
+  id: string;
+  event_id: string;
+  topic: string;
+  key: string;
+  payload: EventEnvelope;
+}
+
+const noop = () => undefined;
+
+function backoff(failures: number): number {
+  return Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.max(0, failures - 1));
+}
+
+function errorText(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text;
+}
+
+/**
+ * Publishes the outbox to Kafka: unsent rows in id order, key = subject, with an idempotent
+ * producer (acks = all), then marks them sent in the transaction that selected them FOR UPDATE.
+ *
+ * - Wakes on `NOTIFY remote_help_outbox` (a dedicated pg connection) and polls as a fallback.
+ * - One relay at a time per database (`pg_try_advisory_xact_lock`): with several instances of a
+ *   service, the others skip their turn, so per-aggregate order holds.
+ * - While Kafka is unreachable the rows stay, `attempts` and `last_error` are updated, and the
+ *   relay retries with exponential backoff (up to 5 s). Delivery is at-least-once: if the commit
+ *   that marks a batch sent fails after Kafka acknowledged it, the batch is published again;
+ *   IdempotentConsumer absorbs such duplicates.
+ */
+export class OutboxRelay {
+  private readonly dataSource: DataSource;
+  private readonly kafka: Kafka;
+  private readonly topicPrefix: string;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly log: EventsLogger;
+
+  private running = false;
+  private loopDone?: Promise<void>;
+  private chain: Promise<unknown> = Promise.resolve();
+  private failures = 0;
+  private notified = false;
+  private sleeper?: { wake: () => void; wakeable: boolean };
+
+  private producer?: Producer;
+  private producerReady?: Promise<Producer>;
+
+  private listener?: Client;
+  private listenerFailures = 0;
+  private listenerTimer?: NodeJS.Timeout;
+
+  constructor(opts: OutboxRelayOptions) {
+    this.dataSource = opts.dataSource;
+    this.kafka = opts.kafka;
+    this.topicPrefix = opts.topicPrefix;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 500;
+    this.batchSize = opts.batchSize ?? 200;
+    this.log = opts.logger ?? defaultEventsLogger;
+    if (!(this.batchSize >= 1)) throw new TypeError('OutboxRelay: batchSize must be >= 1');
+    if (!(this.pollIntervalMs >= 10)) throw new TypeError('OutboxRelay: pollIntervalMs must be >= 10');
+    topicName(this.topicPrefix, 'x'); // validates the prefix
+  }
+
+  /** Starts listening and the publish loop. Resolves once the loop runs (it never throws for Kafka being down). */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.connectListener();
+    this.loopDone = this.loop();
+  }
+
+  /** Stops the loop, waits for a batch in flight, disconnects the producer and the pg listener. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.sleeper?.wake();
+    if (this.listenerTimer) clearTimeout(this.listenerTimer);
+    this.listenerTimer = undefined;
+    await this.loopDone?.catch(noop);
+    this.loopDone = undefined;
+    await this.chain.catch(noop);
+    const listener = this.listener;
+    this.listener = undefined;
+    if (listener) await listener.end().catch(noop);
+    await this.resetProducer();
+  }
+
+  /**
+   * Publishes one batch now and returns how many rows were published (0 if none, or if another
+   * relay holds the lock). Rejects if publishing failed (the failure is recorded on the rows).
+   */
+  flushOnce(): Promise<number> {
+    return this.serialized(() => this.publishBatch());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn);
+    this.chain = run.catch(noop);
+    return run;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      this.notified = false;
+      let published = 0;
+      try {
+        published = await this.serialized(() => this.publishBatch());
+        if (this.failures > 0) this.log.info({ afterFailures: this.failures }, 'outbox relay: publishing again');
+        this.failures = 0;
+      } catch (err) {
+        this.failures += 1;
+        const waitMs = backoff(this.failures);
+        this.log.warn({ err: serializeError(err), failures: this.failures, retryInMs: waitMs }, 'outbox relay: publish failed, rows kept for retry');
+        if (!this.running) break;
+        await this.sleep(waitMs, false);
+        continue;
+      }
+      if (!this.running) break;
+      if (published >= this.batchSize || this.notified) continue;
+      await this.sleep(this.pollIntervalMs, true);
+    }
+  }
+
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.sleeper === entry) this.sleeper = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const entry = { wake: done, wakeable };
+      this.sleeper = entry;
+    });
+  }
+
+  private wake(): void {
+    this.notified = true;
+    if (this.sleeper?.wakeable) this.sleeper.wake();
+  }
+
+  private async publishBatch(): Promise<number> {
+    const qr: QueryRunner = this.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      const [{ locked }] = await qr.query('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [RELAY_LOCK_KEY]);
+      if (!locked) {
+        await qr.commitTransaction();
+        return 0;
+      }
+      const rows: OutboxRow[] = await qr.query(
+        'SELECT id, event_id, topic, key, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE',
+        [this.batchSize],
+      );
+      if (rows.length === 0) {
+        await qr.commitTransaction();
+        return 0;
+      }
+      const ids = rows.map((r) => r.id);
+      try {
+        const producer = await this.getProducer();
+        await producer.sendBatch({ acks: -1, topicMessages: this.toTopicMessages(rows) });
+      } catch (err) {
+        await qr.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [ids, errorText(err)]);
+        await qr.commitTransaction();
+        // A fresh producer (new producer id, sequence numbers from 0) for the next attempt.
+        await this.resetProducer();
+        throw err;
+      }
+      await qr.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])', [ids]);
+      await qr.commitTransaction();
+      this.log.info({ published: rows.length, firstId: ids[0], lastId: ids[ids.length - 1] }, 'outbox relay: published');
+      return rows.length;
+    } catch (err) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(noop);
+      throw err;
+    } finally {
+      await qr.release().catch(noop);
+    }
+  }
+
+  /** Rows grouped by topic, each group in id order (kafkajs keeps that order per partition). */
+  private toTopicMessages(rows: OutboxRow[]): TopicMessages[] {
+    const byTopic = new Map<string, Message[]>();
+    for (const row of rows) {
+      const topic = topicName(this.topicPrefix, row.topic);
+      let messages = byTopic.get(topic);
+      if (!messages) byTopic.set(topic, (messages = []));
+      messages.push({
+        key: row.key,
+        value: JSON.stringify(row.payload),
+        headers: { 'event-type': row.payload.type, 'event-id': row.event_id },
+      });
+    }
+    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  }
+
+  private getProducer(): Promise<Producer> {
+    if (!this.producerReady) {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        // Bounded on purpose: fail (and record the failure on the rows) rather than block forever.
+        retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
+      });
+      this.producer = producer;
+      this.producerReady = producer.connect().then(() => producer);
+      this.producerReady.catch(noop);
+    }
+    return this.producerReady;
+  }
+
+  private async resetProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    this.producerReady = undefined;
+    if (producer) await producer.disconnect().catch(noop);
+  }
+
+  private async connectListener(): Promise<void> {
+    if (!this.running) return;
+    const client = new Client(pgClientConfigFrom(this.dataSource, 'remote-help-outbox-relay'));
+    const drop = (err?: unknown) => {
+      if (err) this.log.warn({ err: serializeError(err) }, 'outbox relay: LISTEN connection lost, polling until it is back');
+      if (this.listener === client) this.listener = undefined;
+      client.removeAllListeners('notification');
+      client.end().catch(noop);
+      this.scheduleListener();
+    };
+    client.on('notification', () => this.wake());
+    client.on('error', (err) => drop(err));
+    client.on('end', () => {
+      if (this.listener === client) drop();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      if (!this.running) {
+        await client.end().catch(noop);
+        return;
+      }
+      this.listener = client;
+      this.listenerFailures = 0;
+      this.wake(); // catch up on anything committed while we were not listening
+    } catch (err) {
+      this.log.warn({ err: serializeError(err) }, 'outbox relay: cannot LISTEN, polling meanwhile');
+      client.removeAllListeners('end');
+      drop();
+    }
+  }
+
+  private scheduleListener(): void {
+    if (!this.running || this.listenerTimer || this.listener) return;
+    this.listenerFailures += 1;
+    this.listenerTimer = setTimeout(() => {
+      this.listenerTimer = undefined;
+      void this.connectListener();
+    }, backoff(this.listenerFailures));
+  }
+}

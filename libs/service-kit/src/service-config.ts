@@ -1,0 +1,24 @@
+import * as path from 'node:path';
+import { ConfigOf, parsers, VarSpec } from './config';
+
+/** The data folder shared by the local tools (keys of the development issuer and the gateway). */
+export function defaultDataDir(): string {
+  return process.env.RH_DATA_DIR || path.resolve(process.cwd(), '.data');
+}
+
+/** The variables every subgraph service reads; each service passes its own defaults. */
+export function subgraphConfigSpec(defaults: { port: number; database: string }) {
+  return {
+    NODE_ENV: { description: 'development or production (production hides internal error details)', default: 'development', parse: parsers.oneOf('development', 'production', 'test') },
+    HOST: { description: 'interface to listen on', default: '127.0.0.1', parse: parsers.string },
+    PORT: { description: 'HTTP port of the subgraph', default: String(defaults.port), parse: parsers.port },
+    DATABASE_URL: { description: "the service's own PostgreSQL database (created if missing)", default: `postgres://postgres@127.0.0.1:5432/${defaults.database}`, parse: parsers.url('postgres', 'postgresql') },
+    KAFKA_BROKERS: { description: 'comma-separated Kafka brokers', default: '127.0.0.1:9092', parse: parsers.brokers },
+    KAFKA_TOPIC_PREFIX: { description: 'prefix of every topic name (isolates test runs)', default: '', parse: parsers.string },
+    INTERNAL_JWT_PUBLIC_KEY_FILE: { description: "the gateway's internal-token public key (PEM)", default: path.join(defaultDataDir(), 'keys', 'internal.public.pem'), parse: parsers.string },
+    LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
+    OUTBOX_POLL_INTERVAL_MS: { description: 'fallback poll interval of the outbox relay (it also wakes on commit)', default: '500', parse: parsers.int(10, 60000) },
+  } satisfies Record<string, VarSpec<unknown>>;
+}
+
+export type SubgraphConfig = ConfigOf<ReturnType<typeof subgraphConfigSpec>>;

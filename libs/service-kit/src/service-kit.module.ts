@@ -1,0 +1,70 @@
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { createInternalTokenVerifier } from '@remote-help/auth';
+import { createKafka } from '@remote-help/events';
+import { randomUUID } from 'node:crypto';
+import { LoggerModule } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { ensureDatabase, serviceDataSourceOptions } from './database';
+import { EventPipeline } from './event-pipeline';
+import { HealthController } from './health.controller';
+import { InternalAuthMiddleware } from './internal-auth.middleware';
+import { KafkaHealth } from './kafka-health';
+import type { ServiceOptions } from './service-options';
+import { INTERNAL_TOKEN_VERIFIER, KAFKA, SERVICE_OPTIONS } from './tokens';
+
+/**
+ * What every subgraph service shares: JSON logs with the gateway's request id, its own
+ * database (created if missing, migrated at start), Kafka (outbox relay and consumers),
+ * health endpoints and the internal-token check in front of /graphql and /internal.
+ */
+@Global()
+@Module({})
+export class ServiceKitModule implements NestModule {
+  static forRoot(options: ServiceOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: ServiceKitModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            name: options.name,
+            level: config.LOG_LEVEL,
+            genReqId: (req, res) => {
+              const id = (req.headers['x-request-id'] as string | undefined) || randomUUID();
+              res.setHeader('x-request-id', id);
+              return id;
+            },
+            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+            redact: ['req.headers.authorization'],
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => serviceDataSourceOptions({ url: config.DATABASE_URL, entities: options.entities, migrations: options.migrations }),
+          dataSourceFactory: async (dsOptions) => {
+            await ensureDatabase(config.DATABASE_URL);
+            const ds = await new DataSource(dsOptions!).initialize();
+            await ds.runMigrations({ transaction: 'each' });
+            return ds;
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_OPTIONS, useValue: options },
+        { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: options.name }) },
+        { provide: INTERNAL_TOKEN_VERIFIER, useFactory: () => createInternalTokenVerifier(options.internalPublicKeyPem, options.name) },
+        KafkaHealth,
+        EventPipeline,
+        InternalAuthMiddleware,
+      ],
+      exports: [SERVICE_OPTIONS, KAFKA, INTERNAL_TOKEN_VERIFIER, EventPipeline],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer) {
+    consumer
+      .apply(InternalAuthMiddleware)
+      .forRoutes({ path: 'graphql', method: RequestMethod.ALL }, { path: 'internal/*path', method: RequestMethod.ALL });
+  }
+}

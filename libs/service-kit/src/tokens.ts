@@ -1,0 +1,4 @@
+/** Injection tokens provided by `ServiceKitModule` to every service. */
+export const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');
+export const KAFKA = Symbol('KAFKA');
+export const INTERNAL_TOKEN_VERIFIER = Symbol('INTERNAL_TOKEN_VERIFIER');
