@@ -7,8 +7,8 @@ module.exports = {
   rootDir: __dirname,
   roots: ['<rootDir>/tests/e2e'],
   testMatch: ['**/*.e2e-spec.ts'],
-  globalSetup: '<rootDir>/tests/e2e/support/global-setup.ts',
-  globalTeardown: '<rootDir>/tests/e2e/support/global-teardown.ts',
+  globalSetup: '<rootDir>/tests/e2e/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/tests/e2e/support/global-teardown.mjs',
   maxWorkers: 1,
   testTimeout: 60000,
 };

@@ -228,6 +228,9 @@ afterAll(async () => {
     const admin = kafka.admin();
     await admin.connect();
     await admin.deleteTopics({ topics: Object.values(TOPICS).map((b) => topicName(PREFIX, b)) }).catch(() => undefined);
+    const { groups } = await admin.listGroups();
+    const ours = groups.map((g) => g.groupId).filter((g) => g.startsWith(`it-${RUN}-`));
+    if (ours.length) await admin.deleteGroups(ours).catch(() => undefined);
     await admin.disconnect();
   }
   if (dataSource?.isInitialized) await dataSource.destroy();
@@ -316,6 +319,28 @@ describe('outbox and relay', () => {
     await waitFor('e4 on Kafka', () => topic.messages.length >= 3, 10_000);
     expect(eventIds(topic.messages)).toEqual([e1.id, e3.id, e4.id]);
     console.info(`case 1: commit -> on Kafka in ${latencyMs} ms (woken by NOTIFY; poll interval 30 s)`);
+  });
+
+  it('reconnects its LISTEN connection when PostgreSQL drops it, and is woken by NOTIFY again', async () => {
+    const topic = await collect(TOPICS.audit, 'listen');
+    const { logger, entries } = memoryLogger();
+    const relay = new OutboxRelay({ dataSource, kafka, topicPrefix: PREFIX, pollIntervalMs: 30_000, logger });
+    cleanups.push(() => relay.stop());
+    await relay.start();
+    const listeners = () =>
+      dataSource.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'remote-help-outbox-relay'`, [DB]);
+    const [{ pid }] = await listeners();
+    await dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+    await waitFor('a new LISTEN connection', async () => {
+      const now = await listeners();
+      return now.length === 1 && now[0].pid !== pid;
+    });
+    expect(entries.some((x) => x.level === 'warn' && /LISTEN connection lost/.test(x.msg ?? ''))).toBe(true);
+    const e = event('audit.recorded', 'listen-1');
+    await dataSource.transaction((m) => writeToOutbox(m, TOPICS.audit, e));
+    await waitFor('the event, long before the 30 s poll', () => topic.messages.length >= 1, 5_000);
+    expect(eventIds(topic.messages)).toEqual([e.id]);
+    await relay.stop();
   });
 
   it('(2) keeps an event while Kafka is unreachable, counts the attempts, and publishes it once Kafka is back', async () => {
@@ -465,6 +490,7 @@ describe('idempotent consumer', () => {
     const dead = await collect(TOPICS.deadLetter, 'case5');
     const applied: string[] = [];
     await startConsumer('case5', [TOPICS.audit], async (e, manager) => {
+      if (e.subject !== 'audit-1') return; // the LISTEN test's event is on this topic too
       applied.push(e.id);
       await bump(manager, `case5:${e.id}`);
     });

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, type ClientConfig } from 'pg';
 import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventEnvelope } from './event-envelope';
@@ -62,6 +62,7 @@ export class OutboxRelay {
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly log: EventsLogger;
+  private readonly listenConfig: ClientConfig;
 
   private running = false;
   private loopDone?: Promise<void>;
@@ -87,6 +88,7 @@ export class OutboxRelay {
     if (!(this.batchSize >= 1)) throw new TypeError('OutboxRelay: batchSize must be >= 1');
     if (!(this.pollIntervalMs >= 10)) throw new TypeError('OutboxRelay: pollIntervalMs must be >= 10');
     topicName(this.topicPrefix, 'x'); // validates the prefix
+    this.listenConfig = pgClientConfigFrom(this.dataSource, 'remote-help-outbox-relay');
   }
 
   /** Starts listening and the publish loop. Resolves once the loop runs (it never throws for Kafka being down). */
@@ -251,7 +253,7 @@ export class OutboxRelay {
 
   private async connectListener(): Promise<void> {
     if (!this.running) return;
-    const client = new Client(pgClientConfigFrom(this.dataSource, 'remote-help-outbox-relay'));
+    const client = new Client(this.listenConfig);
     const drop = (err?: unknown) => {
       if (err) this.log.warn({ err: serializeError(err) }, 'outbox relay: LISTEN connection lost, polling until it is back');
       if (this.listener === client) this.listener = undefined;

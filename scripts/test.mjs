@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// `npm test`: unit tests, integration tests (real PostgreSQL and Kafka) and end-to-end tests
+// (all five processes, through the gateway). Starts Kafka itself when none is reachable and
+// stops it again at the end; fails if any part fails or runs no test. Test runs use their own
+// databases, ports and topic prefixes, so they pass while `npm start` is running.
+// `npm test -- unit|integration|e2e` runs one part.
+import { build, ensurePostgres, ensureToolchain, fail, log, ROOT } from './lib/bootstrap.mjs';
+
+ensureToolchain(import.meta.url);
+
+const { spawnSync } = await import('node:child_process');
+const fs = await import('node:fs');
+const path = await import('node:path');
+const { ensureKafka } = await import('./kafka.mjs');
+
+const PARTS = [
+  { name: 'unit', config: 'jest.unit.config.cjs', needs: [] },
+  { name: 'integration', config: 'jest.integration.config.cjs', needs: ['postgres', 'kafka'] },
+  { name: 'e2e', config: 'jest.e2e.config.cjs', needs: ['postgres', 'kafka'] },
+];
+const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const parts = only.length ? PARTS.filter((p) => only.includes(p.name)) : PARTS;
+if (!parts.length) fail(`unknown part: ${only.join(' ')} (unit, integration, e2e)`);
+
+const started = Date.now();
+let kafka = { brokers: process.env.KAFKA_BROKERS, started: false, stop: async () => undefined };
+if (parts.some((p) => p.needs.includes('postgres'))) await ensurePostgres();
+if (parts.some((p) => p.needs.includes('kafka'))) {
+  try {
+    kafka = await ensureKafka({});
+  } catch (e) {
+    fail(e.message);
+  }
+}
+build();
+
+const resultsDir = path.join(ROOT, '.data', 'test-results');
+fs.mkdirSync(resultsDir, { recursive: true });
+const summary = [];
+for (const part of parts) {
+  log(`${part.name} tests...`);
+  const out = path.join(resultsDir, `${part.name}.json`);
+  fs.rmSync(out, { force: true });
+  const t0 = Date.now();
+  const r = spawnSync('npx', ['jest', '-c', part.config, '--json', `--outputFile=${out}`], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, KAFKA_BROKERS: kafka.brokers ?? '', CI: process.env.CI ?? '' },
+  });
+  const res = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : null;
+  summary.push({
+    part: part.name,
+    ok: r.status === 0 && !!res && res.numTotalTests > 0 && res.numFailedTests === 0,
+    passed: res?.numPassedTests ?? 0,
+    failed: res?.numFailedTests ?? 0,
+    total: res?.numTotalTests ?? 0,
+    seconds: Math.round((Date.now() - t0) / 1000),
+  });
+}
+await kafka.stop();
+
+const totals = summary.reduce((a, s) => ({ passed: a.passed + s.passed, failed: a.failed + s.failed }), { passed: 0, failed: 0 });
+process.stdout.write('\n');
+for (const s of summary) {
+  process.stdout.write(`${s.ok ? 'ok  ' : 'FAIL'} ${s.part.padEnd(12)} ${s.passed} passed, ${s.failed} failed of ${s.total} (${s.seconds} s)${s.total === 0 ? ' <- ran no test' : ''}\n`);
+}
+process.stdout.write(`total time ${Math.round((Date.now() - started) / 1000)} s\n`);
+process.stdout.write(`${totals.passed} passed, ${totals.failed} failed\n`);
+process.exit(summary.every((s) => s.ok) ? 0 : 1);
