@@ -52,7 +52,37 @@ function positiveInteger(value, name) {
   return Number(value);
 }
 
+/** Runs a command of a service's own CLI (`apps/<service>/dist/cli.js`) against its database. */
+function serviceCli(service, databaseEnv, args) {
+  const entry = join(root, 'apps', service, 'dist', 'cli.js');
+  if (!existsSync(entry)) {
+    const r = spawnSync('npx', ['nx', 'run', `@remote-help/${service}:build`, '--output-style=static'], { cwd: root, stdio: ['ignore', 2, 2] });
+    if (r.status !== 0) throw new Error(`building ${service} failed (see the output above)`);
+  }
+  const env = { ...process.env };
+  if (process.env[databaseEnv]) env.DATABASE_URL = process.env[databaseEnv];
+  else delete env.DATABASE_URL;
+  const r = spawnSync(process.execPath, ['--disable-warning=TimeoutNegativeWarning', entry, ...args], { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(r.stderr.trim().split('\n').pop() || `${service} failed`);
+  return JSON.parse(r.stdout);
+}
+
 const commands = {
+  'tenant create': {
+    usage: 'tenant create --name NAME --domain DOMAIN [--cloud COMMERCIAL|GCC|GCC_HIGH|DOD] --admin UPN',
+    description: 'a new tenant (Remote Help off) and its first administrator; prints {"tenantId", "adminUserId"}',
+    options: {
+      name: { type: 'string' },
+      domain: { type: 'string' },
+      cloud: { type: 'string' },
+      admin: { type: 'string' },
+    },
+    async run(values) {
+      const input = { name: required(values, 'name'), domain: required(values, 'domain'), cloud: values.cloud ?? 'COMMERCIAL', admin: required(values, 'admin') };
+      if (!['COMMERCIAL', 'GCC', 'GCC_HIGH', 'DOD'].includes(input.cloud)) throw new UsageError(`--cloud must be COMMERCIAL, GCC, GCC_HIGH or DOD, not ${input.cloud}`);
+      return serviceCli('tenant-service', 'RH_TENANT_DATABASE_URL', ['tenant-create', JSON.stringify(input)]);
+    },
+  },
   token: {
     usage: 'token --tenant TENANT_ID (--user UPN | --device DEVICE_ID) [--ttl SECONDS]',
     description: 'a bearer token for a user or a dedicated device, signed by the local development issuer',

@@ -74,7 +74,7 @@ export async function startSystem(o) {
 
   async function startOne(name) {
     const env = envFor(name);
-    const child = spawn(process.execPath, [path.join(ROOT, 'apps', name, 'dist', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(ROOT, 'apps', name, 'dist', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const entry = { child, env, exited: false, exitCode: null };
     procs.set(name, entry);
     child.once('exit', (code, signal) => Object.assign(entry, { exited: true, exitCode: code ?? signal }));

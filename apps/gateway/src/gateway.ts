@@ -80,6 +80,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // Idle keep-alive connections outlive the clients' own idle timeouts, so that a client never
+  // sends a request on a connection the server is closing at that moment.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,

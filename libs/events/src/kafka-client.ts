@@ -81,9 +81,12 @@ export async function ensureTopics(kafka: Kafka, prefix: string, bases: string[]
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const created = await admin.createTopics({ topics, waitForLeaders: true });
+    // Only the missing ones: the broker answers an existing topic with an error that kafkajs logs.
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    const created = missing.length === 0 || (await admin.createTopics({ topics: missing, waitForLeaders: true }));
     // createTopics skips waiting for leaders when some of the topics already existed.
-    if (!created) await waitForLeaders(admin, topics.map((t) => t.topic));
+    if (!created || missing.length === 0) await waitForLeaders(admin, topics.map((t) => t.topic));
   } finally {
     await admin.disconnect();
   }

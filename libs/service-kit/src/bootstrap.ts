@@ -26,6 +26,10 @@ export async function createServiceApp(appModule: DynamicModule): Promise<INestA
 
 export async function runService(name: string, appModule: DynamicModule, host: string, port: number): Promise<INestApplication> {
   const app = await createServiceApp(appModule);
+  // Outlive the gateway's idle keep-alive connections (see the gateway's server).
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(port, host);
   app.get(Logger).log(`${name} listening on http://${host}:${port}/graphql`);
   return app;
