@@ -15,7 +15,8 @@ const COLORS = [32, 33, 34, 35, 36, 92];
 export async function ensureKeys(dataDir) {
   const auth = require(path.join(ROOT, 'libs/auth/dist/index.js'));
   const keysDir = path.join(dataDir, 'keys');
-  await auth.ensureInternalKeys(keysDir);
+  await auth.ensureInternalKeys(keysDir); // the gateway's: internal.{private,public}.pem
+  await auth.ensureInternalKeys(keysDir, 'service'); // the services': service.{private,public}.pem
   await auth.ensureDevIssuerKeys(keysDir);
   return keysDir;
 }
@@ -44,6 +45,10 @@ export async function startSystem(o) {
     KAFKA_TOPIC_PREFIX: o.topicPrefix ?? '',
     RH_DATA_DIR: o.dataDir,
     INTERNAL_JWT_PUBLIC_KEY_FILE: path.join(keysDir, 'internal.public.pem'),
+    SERVICE_JWT_PRIVATE_KEY_FILE: path.join(keysDir, 'service.private.pem'),
+    SERVICE_JWT_PUBLIC_KEY_FILE: path.join(keysDir, 'service.public.pem'),
+    TENANT_SERVICE_INTERNAL_URL: `http://127.0.0.1:${ports['tenant-service']}`,
+    RBAC_SERVICE_INTERNAL_URL: `http://127.0.0.1:${ports['rbac-service']}`,
     ...(o.env ?? {}),
   };
   const procs = new Map();

@@ -3,4 +3,4 @@ import { serviceMain } from '@remote-help/service-kit';
 import { AppModule } from './app.module';
 import { configSpec, SERVICE_NAME } from './config';
 
-serviceMain({ name: SERVICE_NAME, configSpec, appModule: (config, key) => AppModule.forRoot(config, key) });
+serviceMain({ name: SERVICE_NAME, configSpec, appModule: (config, keys) => AppModule.forRoot(config, keys) });

@@ -9,7 +9,9 @@ import {
   ensureInternalKeys,
   INTERNAL_ISSUER,
   INTERNAL_TOKEN_TYPE,
+  SERVICE_ISSUER,
 } from './internal-token';
+import { AuthError } from './auth-error';
 import { base64url, expectAuthError, nowSeconds, tempDir } from './test-helpers';
 
 const alice: Caller = { kind: 'user', tenantId: 'tenant-1', userId: 'user-1', upn: 'alice@contoso.com' };
@@ -149,5 +151,25 @@ describe('internal tokens', () => {
     const signer = createInternalTokenSigner(keys.privateKeyPem);
     await expect(signer.sign({ kind: 'user', tenantId: 't' } as unknown as Caller, 'tenant-service')).rejects.toThrow(/caller/);
     await expect(signer.sign(alice, '')).rejects.toThrow(/audience/);
+  });
+});
+
+describe('service-to-service tokens', () => {
+  it('verify only against the service issuer and key', async () => {
+    const { generateKeyPair, exportPKCS8, exportSPKI } = await import('jose');
+    const pair = async () => {
+      const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+      return { priv: await exportPKCS8(privateKey), pub: await exportSPKI(publicKey) };
+    };
+    const gatewayKeys = await pair();
+    const serviceKeys = await pair();
+    const caller = { kind: 'service' as const, service: 'session-service', tenantId: 't1' };
+    const serviceToken = await createInternalTokenSigner(serviceKeys.priv, { issuer: SERVICE_ISSUER }).sign(caller, 'rbac-service');
+    await expect(createInternalTokenVerifier(serviceKeys.pub, 'rbac-service', { issuer: SERVICE_ISSUER }).verify(serviceToken)).resolves.toEqual({ caller });
+    // not a gateway token: wrong issuer for the gateway's verifier, and wrong key
+    await expect(createInternalTokenVerifier(serviceKeys.pub, 'rbac-service').verify(serviceToken)).rejects.toThrow(AuthError);
+    await expect(createInternalTokenVerifier(gatewayKeys.pub, 'rbac-service', { issuer: SERVICE_ISSUER }).verify(serviceToken)).rejects.toThrow(AuthError);
+    // nor valid for another service
+    await expect(createInternalTokenVerifier(serviceKeys.pub, 'tenant-service', { issuer: SERVICE_ISSUER }).verify(serviceToken)).rejects.toThrow(AuthError);
   });
 });

@@ -6,6 +6,12 @@ import { createFileExclusive, readIfExists, writeFileAtomic } from './key-files'
 
 /** `iss` of the gateway's internal tokens. */
 export const INTERNAL_ISSUER = 'remote-help-gateway';
+/**
+ * `iss` of service-to-service tokens (e.g. session-service asking rbac-service for a decision),
+ * signed with a second key pair that the subgraph services share and the gateway does not use.
+ * Subgraphs accept them only with a caller of kind 'service' and only on /internal routes.
+ */
+export const SERVICE_ISSUER = 'remote-help-services';
 /** `typ` header of internal tokens, so that no other JWT can pass for one. */
 export const INTERNAL_TOKEN_TYPE = 'rh-internal+jwt';
 export const INTERNAL_TOKEN_MAX_TTL_SECONDS = 60;
@@ -31,9 +37,9 @@ async function publicPemOf(privateKeyPem: string): Promise<string> {
  * `${dir}/internal.private.pem` (PKCS#8, mode 0600) and `${dir}/internal.public.pem`
  * (SPKI); later calls load them. Race-safe like ensureDevIssuerKeys.
  */
-export async function ensureInternalKeys(dir: string): Promise<{ privateKeyPem: string; publicKeyPem: string }> {
-  const privatePath = join(dir, PRIVATE_FILE);
-  const publicPath = join(dir, PUBLIC_FILE);
+export async function ensureInternalKeys(dir: string, baseName = 'internal'): Promise<{ privateKeyPem: string; publicKeyPem: string }> {
+  const privatePath = join(dir, baseName === 'internal' ? PRIVATE_FILE : `${baseName}.private.pem`);
+  const publicPath = join(dir, baseName === 'internal' ? PUBLIC_FILE : `${baseName}.public.pem`);
 
   let privateKeyPem = await readIfExists(privatePath);
   if (privateKeyPem === undefined) {
@@ -64,8 +70,9 @@ export async function ensureInternalKeys(dir: string): Promise<{ privateKeyPem: 
  */
 export function createInternalTokenSigner(
   privateKeyPem: string,
-  opts?: { ttlSeconds?: number },
+  opts?: { ttlSeconds?: number; issuer?: string },
 ): { sign(caller: Caller, audience: string, requestId?: string): Promise<string> } {
+  const issuer = opts?.issuer ?? INTERNAL_ISSUER;
   const ttl = opts?.ttlSeconds ?? INTERNAL_TOKEN_MAX_TTL_SECONDS;
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > INTERNAL_TOKEN_MAX_TTL_SECONDS) {
     throw new RangeError(`ttlSeconds must be an integer from 1 to ${INTERNAL_TOKEN_MAX_TTL_SECONDS}`);
@@ -96,7 +103,7 @@ export function createInternalTokenSigner(
       const exp = now + ttl;
       const token = await new SignJWT({ caller: canonical, ...(requestId !== undefined ? { rid: requestId } : {}) })
         .setProtectedHeader({ alg: ALG, typ: INTERNAL_TOKEN_TYPE })
-        .setIssuer(INTERNAL_ISSUER)
+        .setIssuer(issuer)
         .setAudience(audience)
         .setSubject(callerSubject(canonical))
         .setIssuedAt(now)
@@ -118,7 +125,9 @@ export function createInternalTokenSigner(
 export function createInternalTokenVerifier(
   publicKeyPem: string,
   audience: string,
+  opts?: { issuer?: string },
 ): { verify(token: string): Promise<{ caller: Caller; requestId?: string }> } {
+  const issuer = opts?.issuer ?? INTERNAL_ISSUER;
   if (typeof audience !== 'string' || audience.length === 0) throw new TypeError('audience is required');
   let key: Promise<Key> | undefined;
 
@@ -130,7 +139,7 @@ export function createInternalTokenVerifier(
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, publicKey, {
-          issuer: INTERNAL_ISSUER,
+          issuer,
           audience,
           algorithms: [ALG],
           typ: INTERNAL_TOKEN_TYPE,

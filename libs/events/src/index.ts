@@ -12,3 +12,4 @@ export * from './idempotent-consumer';
 export * from './housekeeping';
 export * from './pg-client-config';
 export * from './audit-event';
+export * from './contracts';

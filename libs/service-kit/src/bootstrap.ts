@@ -5,13 +5,20 @@ import * as fs from 'node:fs';
 import { loadConfigOrExit } from './config';
 import { openServiceDataSource, ServiceDataSourceOptions } from './database';
 import { SubgraphConfig, subgraphConfigSpec } from './service-config';
+import type { ServiceKeys } from './service-options';
+
+/** The key material a service reads at start-up. */
+export interface ServiceStartKeys {
+  internalPublicKeyPem: string;
+  serviceKeys: ServiceKeys;
+}
 
 /** Reads a key file named by a configuration variable, or stops with one clear line. */
 export function readKeyFileOrExit(service: string, variable: string, file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
-    process.stderr.write(`${service}: configuration error: ${variable}: cannot read "${file}" (start the system with \`npm start\`, which creates the keys, or point ${variable} at the gateway's public key)\n`);
+    process.stderr.write(`${service}: configuration error: ${variable}: cannot read "${file}" (\`npm start\` creates the keys; or point ${variable} at the key file)\n`);
     process.exit(1);
   }
 }
@@ -39,11 +46,17 @@ export async function runService(name: string, appModule: DynamicModule, host: s
 export function serviceMain(o: {
   name: string;
   configSpec: ReturnType<typeof subgraphConfigSpec>;
-  appModule: (config: SubgraphConfig, internalPublicKeyPem: string) => DynamicModule;
+  appModule: (config: SubgraphConfig, keys: ServiceStartKeys) => DynamicModule;
 }): void {
   const config = loadConfigOrExit(o.name, o.configSpec);
-  const publicKey = readKeyFileOrExit(o.name, 'INTERNAL_JWT_PUBLIC_KEY_FILE', config.INTERNAL_JWT_PUBLIC_KEY_FILE);
-  runService(o.name, o.appModule(config, publicKey), config.HOST, config.PORT).catch((e) => {
+  const keys: ServiceStartKeys = {
+    internalPublicKeyPem: readKeyFileOrExit(o.name, 'INTERNAL_JWT_PUBLIC_KEY_FILE', config.INTERNAL_JWT_PUBLIC_KEY_FILE),
+    serviceKeys: {
+      privateKeyPem: readKeyFileOrExit(o.name, 'SERVICE_JWT_PRIVATE_KEY_FILE', config.SERVICE_JWT_PRIVATE_KEY_FILE),
+      publicKeyPem: readKeyFileOrExit(o.name, 'SERVICE_JWT_PUBLIC_KEY_FILE', config.SERVICE_JWT_PUBLIC_KEY_FILE),
+    },
+  };
+  runService(o.name, o.appModule(config, keys), config.HOST, config.PORT).catch((e) => {
     process.stderr.write(`${o.name}: failed to start: ${(e as Error).message}\n`);
     process.exit(1);
   });

@@ -1,3 +1,5 @@
+export * from './admin-permissions';
+export * from './audit-trail';
 export * from './bootstrap';
 export * from './caller.decorator';
 export * from './config';
@@ -11,3 +13,4 @@ export * from './service-kit.module';
 export * from './service-options';
 export * from './subgraph-graphql.module';
 export * from './tokens';
+export * from './service-client';

@@ -1,30 +1,46 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
 import type { NextFunction, Request, Response } from 'express';
-import { INTERNAL_TOKEN_VERIFIER } from './tokens';
+import { INTERNAL_TOKEN_VERIFIER, SERVICE_TOKEN_VERIFIER } from './tokens';
 
 export interface InternalTokenVerifier {
   verify(token: string): Promise<{ caller: Caller; requestId?: string }>;
 }
 
 /**
- * Subgraphs answer only the gateway (and trusted services): every request to /graphql or
- * /internal must carry a valid internal token for this service's audience.
+ * Subgraphs answer only the gateway: every request to /graphql or /internal must carry a valid
+ * internal token for this service's audience. /internal also accepts a service-to-service token
+ * (signed with the services' key), whose caller must be a service.
  */
 @Injectable()
 export class InternalAuthMiddleware implements NestMiddleware {
-  constructor(@Inject(INTERNAL_TOKEN_VERIFIER) private readonly verifier: InternalTokenVerifier) {}
+  constructor(
+    @Inject(INTERNAL_TOKEN_VERIFIER) private readonly gatewayTokens: InternalTokenVerifier,
+    @Inject(SERVICE_TOKEN_VERIFIER) private readonly serviceTokens: InternalTokenVerifier,
+  ) {}
 
   async use(req: Request & { caller?: Caller }, res: Response, next: NextFunction) {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    try {
-      if (!match) throw new Error('no token');
-      const { caller } = await this.verifier.verify(match[1]);
-      req.caller = caller;
-    } catch {
+    const caller = match ? await this.callerOf(match[1], req.originalUrl.startsWith('/internal/')) : undefined;
+    if (!caller) {
       res.status(401).json({ errors: [{ message: 'this service answers only the gateway: missing or invalid internal token', extensions: { code: 'UNAUTHENTICATED' } }] });
       return;
     }
+    req.caller = caller;
     next();
+  }
+
+  private async callerOf(token: string, internalRoute: boolean): Promise<Caller | undefined> {
+    try {
+      return (await this.gatewayTokens.verify(token)).caller;
+    } catch {
+      if (!internalRoute) return undefined;
+    }
+    try {
+      const { caller } = await this.serviceTokens.verify(token);
+      return caller.kind === 'service' ? caller : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { createInternalTokenVerifier } from '@remote-help/auth';
+import { createInternalTokenVerifier, SERVICE_ISSUER } from '@remote-help/auth';
 import { createKafka } from '@remote-help/events';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
@@ -11,7 +11,10 @@ import { HealthController } from './health.controller';
 import { InternalAuthMiddleware } from './internal-auth.middleware';
 import { KafkaHealth } from './kafka-health';
 import type { ServiceOptions } from './service-options';
-import { INTERNAL_TOKEN_VERIFIER, KAFKA, SERVICE_OPTIONS } from './tokens';
+import { AdminAuthorizer, RemoteAdminPermissionSource } from './admin-permissions';
+import { AuditTrail } from './audit-trail';
+import { ServiceClient } from './service-client';
+import { ADMIN_PERMISSION_SOURCE, INTERNAL_TOKEN_VERIFIER, KAFKA, SERVICE_OPTIONS, SERVICE_TOKEN_VERIFIER } from './tokens';
 
 /**
  * What every subgraph service shares: JSON logs with the gateway's request id, its own
@@ -54,11 +57,16 @@ export class ServiceKitModule implements NestModule {
         { provide: SERVICE_OPTIONS, useValue: options },
         { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: options.name }) },
         { provide: INTERNAL_TOKEN_VERIFIER, useFactory: () => createInternalTokenVerifier(options.internalPublicKeyPem, options.name) },
+        { provide: SERVICE_TOKEN_VERIFIER, useFactory: () => createInternalTokenVerifier(options.serviceKeys.publicKeyPem, options.name, { issuer: SERVICE_ISSUER }) },
+        { provide: ADMIN_PERMISSION_SOURCE, useClass: options.adminPermissionSource ?? RemoteAdminPermissionSource },
+        ServiceClient,
+        AdminAuthorizer,
+        AuditTrail,
         KafkaHealth,
         EventPipeline,
         InternalAuthMiddleware,
       ],
-      exports: [SERVICE_OPTIONS, KAFKA, INTERNAL_TOKEN_VERIFIER, EventPipeline],
+      exports: [SERVICE_OPTIONS, KAFKA, INTERNAL_TOKEN_VERIFIER, EventPipeline, ServiceClient, AdminAuthorizer, AuditTrail, ADMIN_PERMISSION_SOURCE],
     };
   }
 

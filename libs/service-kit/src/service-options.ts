@@ -1,4 +1,6 @@
+import type { Type } from '@nestjs/common';
 import type { EntitySchema, MixedList } from 'typeorm';
+import type { AdminPermissionSource } from './admin-permissions';
 import type { SubgraphConfig } from './service-config';
 
 export interface ServiceOptions {
@@ -9,6 +11,15 @@ export interface ServiceOptions {
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
-  /** The public key (PEM) that verifies internal tokens, read at start-up. */
+  /** Read at start-up: verifies the gateway's internal tokens. */
   internalPublicKeyPem: string;
+  /** Read at start-up: sign and verify service-to-service tokens. */
+  serviceKeys: ServiceKeys;
+  /** Where the admin permissions of a caller come from (default: rbac-service, asked over HTTP). */
+  adminPermissionSource?: Type<AdminPermissionSource>;
+}
+
+export interface ServiceKeys {
+  privateKeyPem: string;
+  publicKeyPem: string;
 }

@@ -1,0 +1,2 @@
+export * from './directory-events';
+export * from './rbac-events';
