@@ -80,7 +80,11 @@ const commands = {
     async run(values) {
       const input = { name: required(values, 'name'), domain: required(values, 'domain'), cloud: values.cloud ?? 'COMMERCIAL', admin: required(values, 'admin') };
       if (!['COMMERCIAL', 'GCC', 'GCC_HIGH', 'DOD'].includes(input.cloud)) throw new UsageError(`--cloud must be COMMERCIAL, GCC, GCC_HIGH or DOD, not ${input.cloud}`);
-      return serviceCli('tenant-service', 'RH_TENANT_DATABASE_URL', ['tenant-create', JSON.stringify(input)]);
+      const created = serviceCli('tenant-service', 'RH_TENANT_DATABASE_URL', ['tenant-create', JSON.stringify(input)]);
+      // The first administrator's role, applied to rbac-service's database at once (the same
+      // events reach it through Kafka too, idempotently), so that their token works on return.
+      if (created.bootstrap) serviceCli('rbac-service', 'RH_RBAC_DATABASE_URL', ['bootstrap-tenant', JSON.stringify(created.bootstrap)]);
+      return { tenantId: created.tenantId, adminUserId: created.adminUserId };
     },
   },
   token: {
