@@ -7,6 +7,7 @@ describe('topics', () => {
       rbac: 'remote-help.rbac.v1',
       session: 'remote-help.session.v1',
       audit: 'remote-help.audit.v1',
+      reporting: 'remote-help.reporting.v1',
       deadLetter: 'remote-help.dead-letter.v1',
     });
   });

@@ -4,6 +4,8 @@ export const TOPICS = {
   rbac: 'remote-help.rbac.v1',
   session: 'remote-help.session.v1',
   audit: 'remote-help.audit.v1',
+  /** reporting-service's derived facts for live dashboards (active session counts). */
+  reporting: 'remote-help.reporting.v1',
   deadLetter: 'remote-help.dead-letter.v1',
 } as const;
 
@@ -18,6 +20,7 @@ export const TOPIC_PARTITIONS: Record<string, number> = {
   [TOPICS.rbac]: 3,
   [TOPICS.session]: 6,
   [TOPICS.audit]: 3,
+  [TOPICS.reporting]: 3,
   [TOPICS.deadLetter]: 1,
 };
 

@@ -1,2 +1,4 @@
 export * from './directory-events';
 export * from './rbac-events';
+export * from './reporting-events';
+export * from './session-events';

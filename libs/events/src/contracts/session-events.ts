@@ -1,0 +1,48 @@
+/**
+ * Session lifecycle events of session-service on `TOPICS.session`, one per transition, in order
+ * per session (subject = session id). Every event carries the whole session as it is after the
+ * transition (`SessionFacts`), so a consumer never needs an earlier one to make sense of a later
+ * one; `version` grows by one per transition and lets consumers ignore a replayed older event.
+ * Chat text is never in an event: only the fact that chat was used (`session.chat-used`, once).
+ */
+export const SESSION_EVENTS = {
+  requested: 'session.requested',
+  joined: 'session.joined',
+  started: 'session.started',
+  declined: 'session.declined',
+  controlChanged: 'session.control-changed',
+  elevated: 'session.elevated',
+  chatUsed: 'session.chat-used',
+  ended: 'session.ended',
+  expired: 'session.expired',
+} as const;
+
+export type SessionEventType = (typeof SESSION_EVENTS)[keyof typeof SESSION_EVENTS];
+
+export interface SessionFacts {
+  sessionId: string;
+  tenantId: string;
+  helperId: string;
+  /** null for unattended sessions on dedicated devices (no user), and before the sharer joins */
+  sharerId: string | null;
+  deviceId: string;
+  /** the device's platform at request time */
+  platform: string;
+  deviceEnrolled: boolean;
+  /** the session type as requested: VIEW_ONLY, FULL_CONTROL or UNATTENDED */
+  requestedMode: 'VIEW_ONLY' | 'FULL_CONTROL' | 'UNATTENDED';
+  /** the control mode now */
+  mode: 'VIEW_ONLY' | 'FULL_CONTROL' | 'UNATTENDED';
+  state: 'WAITING_FOR_SHARER' | 'PENDING_CONSENT' | 'ACTIVE' | 'DECLINED' | 'EXPIRED' | 'ENDED';
+  elevated: boolean;
+  chatEnabled: boolean;
+  chatUsed: boolean;
+  reason: string | null;
+  requestedAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  endReason: 'HELPER_ENDED' | 'SHARER_ENDED' | 'DISCONNECTED' | 'EXPIRED' | 'ADMIN_ENDED' | null;
+  /** who caused this transition (user id), null for timers */
+  actorId: string | null;
+  version: number;
+}
