@@ -1,9 +1,10 @@
 # One image for all five processes (gateway, tenant-, rbac-, session- and
 # reporting-service); the command picks the process:
 #
-#   docker build -t remote-help:local .
-#   docker run remote-help:local                                    # the gateway (default CMD)
-#   docker run remote-help:local node apps/tenant-service/dist/main.js
+#   node apps/gateway/dist/main.js                 (the default CMD)
+#   node apps/<x>-service/dist/main.js             a subgraph service (it migrates its database at start)
+#   node apps/<x>-service/dist/migrate.js          only the migrations
+#   node docker/keys.cjs                           create the keys (the `keys` one-shot of docker-compose.yml)
 #
 # docker-compose.yml runs the whole system from this image. Only classic
 # Dockerfile features are used (no RUN --mount, COPY --parents or heredocs), so
@@ -77,10 +78,10 @@ COPY scripts/rh.mjs scripts/rh.mjs
 # The application files stay owned by root (read-only for the app user). Only
 # the key folders belong to `node`: a named volume mounted on one of them
 # starts out with this owner and mode, so the non-root `keys` one-shot can
-# write to it. /data/keys holds private keys, hence 0700.
-RUN mkdir -p /data/keys /data/internal-public \
+# write to it. Both hold private keys, hence 0700.
+RUN mkdir -p /data/keys /data/service-keys \
  && chown -R node:node /data \
- && chmod 0700 /data/keys
+ && chmod 0700 /data/keys /data/service-keys
 
 USER node
 EXPOSE 4000 4001 4002 4003 4004

@@ -244,21 +244,34 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it.each(SUBGRAPHS)('$name has its own database, Kafka and only the public key', ({ name, database }) => {
+  it.each(SUBGRAPHS)('$name has its own database, Kafka, the other services and the service keys', ({ name, database }) => {
     const services = servicesOrFail();
     const s = services[name];
     const env = environmentOf(s);
     expect(env.DATABASE_URL).toMatch(new RegExp(`^postgres://postgres(:[^@]*)?@postgres:5432/${database}$`));
     expect(env.KAFKA_BROKERS).toBe('kafka:9092');
-    expect(env.INTERNAL_JWT_PUBLIC_KEY_FILE).toBe('/data/keys/internal.public.pem');
-    expect(volumesOf(s)).toEqual(['internal-public-key:/data/keys:ro']);
+    expect(env).toMatchObject({
+      INTERNAL_JWT_PUBLIC_KEY_FILE: '/data/keys/internal.public.pem',
+      SERVICE_JWT_PRIVATE_KEY_FILE: '/data/keys/service.private.pem',
+      SERVICE_JWT_PUBLIC_KEY_FILE: '/data/keys/service.public.pem',
+      TENANT_SERVICE_INTERNAL_URL: 'http://tenant-service:4001',
+      RBAC_SERVICE_INTERNAL_URL: 'http://rbac-service:4002',
+    });
+    expect(volumesOf(s)).toEqual(['service-keys:/data/keys:ro']);
     expect(conditionsOf(s)).toEqual({ keys: 'service_completed_successfully', postgres: 'service_healthy', kafka: 'service_healthy' });
   });
 
-  it('gives the private keys to the gateway alone, read-only', () => {
+  it("mounts the gateway's keys into the gateway alone and the service keys into the services alone, read-only", () => {
     const services = servicesOrFail();
-    const mounts = Object.entries(services).flatMap(([name, s]) => volumesOf(s).filter((v) => v.startsWith('gateway-keys:')).map((v) => `${name} ${v}`));
-    expect(mounts.sort()).toEqual(['gateway gateway-keys:/data/keys:ro', 'keys gateway-keys:/data/keys']);
+    const mountsOf = (volume: string) =>
+      Object.entries(services)
+        .flatMap(([name, s]) => volumesOf(s).filter((v) => v.startsWith(`${volume}:`)).map((v) => `${name} ${v}`))
+        .sort();
+    expect(mountsOf('gateway-keys')).toEqual(['gateway gateway-keys:/data/keys:ro', 'keys gateway-keys:/data/keys']);
+    expect(mountsOf('service-keys')).toEqual(
+      ['keys service-keys:/data/service-keys', ...SUBGRAPHS.map((s) => `${s.name} service-keys:/data/keys:ro`)].sort(),
+    );
+    expect(volumesOf(services.gateway)).toEqual(['gateway-keys:/data/keys:ro']);
     const env = environmentOf(services.gateway);
     expect(env.INTERNAL_JWT_PRIVATE_KEY_FILE).toBe('/data/keys/internal.private.pem');
     expect(env.DEV_ISSUER_KEYS_DIR).toBe('/data/keys');
