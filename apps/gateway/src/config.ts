@@ -27,6 +27,8 @@ export const configSpec = {
   AUTH_AUDIENCE: { description: 'audience that client tokens must name', default: 'remote-help', parse: parsers.string },
   DEV_ISSUER_ENABLED: { description: 'accept tokens of the local development issuer (`npm run -s rh -- token`); default: on except in production', default: '', parse: (raw: string) => (raw === '' ? null : parsers.bool(raw)) },
   DEV_ISSUER_KEYS_DIR: { description: "folder of the development issuer's keys (created on first start)", default: keysDir(), parse: parsers.string },
+  KAFKA_BROKERS: { description: 'comma-separated Kafka brokers (the live feed of subscriptions)', default: '127.0.0.1:9092', parse: parsers.brokers },
+  KAFKA_TOPIC_PREFIX: { description: 'prefix of every topic name, as the services use it', default: '', parse: parsers.string },
   MAX_BODY_BYTES: { description: 'largest accepted request body', default: '1048576', parse: parsers.int(1024, 50 * 1024 * 1024) },
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
 };

@@ -13,6 +13,12 @@ import pino from 'pino';
 import { GatewayConfig, SUBGRAPHS, subgraphUrl } from './config';
 import { IdentityService } from './identity';
 import { InternalSigner, SubgraphClient } from './subgraph-client';
+import { ChatFeed } from './subscriptions/chat-feed';
+import { EventFeed } from './subscriptions/event-feed';
+import { QueryResult } from './subscriptions/gateway-query';
+import { Hub } from './subscriptions/hub';
+import { startSubscriptionServer } from './subscriptions/subscription-server';
+import { GraphQLSchema } from 'graphql';
 
 export interface GatewayContext {
   caller: Caller;
@@ -40,6 +46,8 @@ class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
 export interface Gateway {
   app: express.Express;
+  hub: Hub;
+  eventFeedStarted: Promise<void>;
   httpServer: http.Server;
   listen(): Promise<string>;
   stop(): Promise<void>;
@@ -77,6 +85,11 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     },
   });
 
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
+    apiSchema = schema;
+  });
+
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -95,6 +108,35 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   await server.start();
 
+  // Subscriptions: graphql-ws on the same server and path, fed from Kafka and the chat stream.
+  const hub = new Hub();
+  const eventFeed = new EventFeed(hub, { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX, log });
+  const feedStarted = eventFeed.start().catch((e) => log.error({ err: (e as Error).message }, 'event feed failed to start'));
+  const chatFeed = new ChatFeed(hub, {
+    url: new URL('/internal/chat-stream', subgraphUrl(config, 'session')).toString(),
+    token: () => signer.sign({ kind: 'service', service: 'gateway' }, 'session-service'),
+    log,
+  });
+  chatFeed.start();
+  const runQuery = async (query: string, variables: Record<string, unknown>, caller: Caller): Promise<QueryResult> => {
+    const res = await server.executeOperation({ query, variables }, { contextValue: { caller, requestId: randomUUID() } });
+    if (res.body.kind !== 'single') throw new Error('incremental delivery is not used here');
+    return res.body.singleResult as QueryResult;
+  };
+  const subscriptions = startSubscriptionServer({
+    httpServer,
+    apiSchema: apiSchema!,
+    hub,
+    authenticate: (authorization) => identity.authenticate(typeof authorization === 'string' ? authorization : undefined),
+    runQuery,
+    adminPermissions: async (caller) => {
+      if (caller.kind !== 'user') return [];
+      const res = await subgraphClient.post<{ permissions: string[] }>(subgraphUrl(config, 'rbac'), 'rbac-service', '/internal/admin-permissions', { tenantId: caller.tenantId, userId: caller.userId });
+      return res.permissions;
+    },
+    log,
+  });
+
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -106,8 +148,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         return [s.service, ok] as const;
       }),
     );
-    const ok = checks.every(([, up]) => up);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', subgraphs: Object.fromEntries(checks) });
+    const ok = checks.every(([, up]) => up) && eventFeed.ready;
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', subgraphs: Object.fromEntries(checks), eventFeed: eventFeed.ready, chatStream: chatFeed.connected });
   });
 
   app.use(
@@ -154,7 +196,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
           resolve(url);
         }),
       ),
+    hub,
+    eventFeedStarted: feedStarted,
     stop: async () => {
+      chatFeed.stop();
+      await subscriptions.stop();
+      await eventFeed.stop();
       await server.stop();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
     },

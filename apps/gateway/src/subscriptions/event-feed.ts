@@ -1,0 +1,75 @@
+import { ActiveSessionCountData, createKafka, parseEnvelope, REPORTING_EVENTS, SessionFacts, TOPICS, topicName } from '@remote-help/events';
+import type { Consumer, Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import type { Logger } from 'pino';
+import { Hub } from './hub';
+
+export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
+export const countChannel = (tenantId: string) => `tenant-count:${tenantId}`;
+export const chatChannel = (sessionId: string) => `chat:${sessionId}`;
+
+/**
+ * Feeds the hub from Kafka: session lifecycle events (for `sessionUpdated`) and reporting's
+ * active-count changes (for `activeSessionCount`). One consumer group per gateway instance, so
+ * that every instance sees every event; it starts at the latest offsets (live pushes only).
+ */
+export class EventFeed {
+  private readonly kafka: Kafka;
+  private consumer?: Consumer;
+  private readonly groupId: string;
+  private readonly seen = new Set<string>();
+  ready = false;
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly opts: { brokers: string[]; topicPrefix: string; log: Logger },
+  ) {
+    this.kafka = createKafka({ brokers: opts.brokers, clientId: 'gateway' });
+    this.groupId = `${opts.topicPrefix}gateway.${os.hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`;
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 50, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    this.consumer = consumer;
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topicName(this.opts.topicPrefix, TOPICS.session), topicName(this.opts.topicPrefix, TOPICS.reporting)], fromBeginning: false });
+    await consumer.run({ eachMessage: async ({ message }) => this.handle(message.value) });
+    await joined;
+    this.ready = true;
+  }
+
+  private handle(value: Buffer | null) {
+    let event;
+    try {
+      event = parseEnvelope(value);
+    } catch (e) {
+      this.opts.log.warn({ err: (e as Error).message }, 'event feed: unreadable event set aside');
+      return;
+    }
+    if (this.seen.has(event.id)) return; // redelivered after a rebalance
+    this.seen.add(event.id);
+    if (this.seen.size > 50_000) this.seen.clear();
+    if (event.type.startsWith('session.')) {
+      const facts = event.data as SessionFacts;
+      if (facts?.sessionId) this.hub.publish(sessionChannel(facts.sessionId), facts);
+    } else if (event.type === REPORTING_EVENTS.activeSessionCountChanged) {
+      const data = event.data as ActiveSessionCountData;
+      if (data?.tenantId) this.hub.publish(countChannel(data.tenantId), data);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    if (!this.consumer) return;
+    await this.consumer.disconnect().catch(() => undefined);
+    // The group belongs to this process alone: remove it rather than leave it for the broker to expire.
+    const admin = this.kafka.admin();
+    await admin
+      .connect()
+      .then(() => admin.deleteGroups([this.groupId]))
+      .catch(() => undefined)
+      .finally(() => admin.disconnect().catch(() => undefined));
+  }
+}
