@@ -1,0 +1,75 @@
+// The whole system started for a test or benchmark run, isolated from `npm start` and from other
+// runs: its own databases (`rh_<label>_<run>_<service>`), free ports, topic prefix and data folder
+// (keys, logs). `cleanup()` stops it and removes all of that.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { ensureKafka } from '../kafka.mjs';
+import { ROOT } from './bootstrap.mjs';
+import { GATEWAY, SUBGRAPH_SERVICES } from './services.mjs';
+import { startSystem } from './system.mjs';
+
+const require = createRequire(import.meta.url);
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startIsolatedSystem({ label, env = {}, envFor = {}, keep = false }) {
+  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const dataDir = path.join(ROOT, '.data', `${label}-${runId}`);
+  const topicPrefix = `${label}-${runId}.`;
+  const kafka = await ensureKafka({ log: false });
+  const databases = Object.fromEntries(SUBGRAPH_SERVICES.map((s) => [s.name, `postgres://postgres@127.0.0.1:5432/rh_${label}_${runId}_${s.name.replace('-service', '')}`]));
+  const ports = {};
+  for (const name of [GATEWAY.name, ...SUBGRAPH_SERVICES.map((s) => s.name)]) ports[name] = await freePort();
+  let system;
+  const cleanup = async () => {
+    await system?.stop();
+    const { Client } = require('pg');
+    const pg = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await pg.connect();
+    for (const url of Object.values(databases)) await pg.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+    await pg.end();
+    const { Kafka, logLevel } = require('kafkajs');
+    const admin = new Kafka({ brokers: kafka.brokers.split(','), clientId: `${label}-cleanup`, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+    if (topics.length) await admin.deleteTopics({ topics }).catch(() => undefined);
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(topicPrefix));
+    if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+    await admin.disconnect();
+    await kafka.stop();
+    if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    system = await startSystem({
+      dataDir,
+      kafkaBrokers: kafka.brokers,
+      topicPrefix,
+      databaseUrl: (s) => databases[s.name],
+      ports,
+      logDir: path.join(dataDir, 'logs'),
+      env: { LOG_LEVEL: 'info', OUTBOX_POLL_INTERVAL_MS: '200', ...env },
+      envFor,
+    });
+  } catch (e) {
+    await cleanup().catch(() => undefined);
+    throw e;
+  }
+  return { system, kafka, databases, dataDir, topicPrefix, cleanup };
+}
+
+/** Environment for the project CLI (`rh`) pointed at an isolated system's databases and keys. */
+export function cliEnv(run) {
+  return { ...process.env, RH_DATA_DIR: run.dataDir, RH_TENANT_DATABASE_URL: run.databases['tenant-service'], RH_RBAC_DATABASE_URL: run.databases['rbac-service'] };
+}
