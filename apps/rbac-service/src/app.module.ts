@@ -1,8 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceKitModule, ServiceStartKeys, subgraphGraphQLModule, SubgraphConfig } from '@remote-help/service-kit';
+import { AccessDataService } from './access/access-data.service';
+import { AccessService } from './access/access.service';
+import { LocalAdminPermissionSource } from './access/local-admin-permission-source';
+import { RoleAssignmentService } from './assignment/role-assignment.service';
 import { SERVICE_NAME } from './config';
 import { ENTITIES, MIGRATIONS } from './data-source';
 import { DirectoryEventsConsumer } from './directory/directory-events.consumer';
+import { DirectoryStore } from './directory/directory-store';
+import { InternalController } from './internal/internal.controller';
 import { RoleService } from './role/role.service';
 import { ORPHANED_TYPES, RESOLVERS } from './schema';
 
@@ -12,10 +18,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ name: SERVICE_NAME, config, entities: ENTITIES, migrations: MIGRATIONS, ...keys }),
+        // Admin permission checks read this service's own tables (no HTTP call to itself).
+        ServiceKitModule.forRoot({ name: SERVICE_NAME, config, entities: ENTITIES, migrations: MIGRATIONS, adminPermissionSource: LocalAdminPermissionSource, ...keys }),
         subgraphGraphQLModule({ production: config.NODE_ENV === 'production', orphanedTypes: ORPHANED_TYPES }),
       ],
-      providers: [...RESOLVERS, RoleService, DirectoryEventsConsumer],
+      controllers: [InternalController],
+      providers: [...RESOLVERS, RoleService, RoleAssignmentService, AccessDataService, AccessService, DirectoryStore, DirectoryEventsConsumer],
     };
   }
 }

@@ -1,7 +1,10 @@
 import { EVENTS_ENTITIES, EventsInfrastructure1700000000000 } from '@remote-help/events';
+import { RoleAssignmentEntity } from './assignment/role-assignment.entity';
+import { DIRECTORY_ENTITIES } from './directory/directory.entity';
 import { InitialRoles1764000000000 } from './migrations/1764000000000-initial-roles';
+import { DirectoryCopyAndAssignments1764100000000 } from './migrations/1764100000000-directory-copy-and-assignments';
 import { RoleEntity } from './role/role.entity';
 
 /** Entities and migrations, imported explicitly (no globs). */
-export const ENTITIES = [...EVENTS_ENTITIES, RoleEntity];
-export const MIGRATIONS = [EventsInfrastructure1700000000000, InitialRoles1764000000000];
+export const ENTITIES = [...EVENTS_ENTITIES, RoleEntity, RoleAssignmentEntity, ...DIRECTORY_ENTITIES];
+export const MIGRATIONS = [EventsInfrastructure1700000000000, InitialRoles1764000000000, DirectoryCopyAndAssignments1764100000000];

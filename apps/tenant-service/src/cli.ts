@@ -11,7 +11,8 @@ import { UserService } from './user/user.service';
 /**
  * Commands of `npm run -s rh` that belong to this service, run against its database directly
  * (the running service's relay publishes the events they write to the outbox).
- * Usage: node dist/cli.js tenant-create <json>
+ * Usage: node dist/cli.js tenant-create <json>  -> {"tenantId", "adminUserId", "bootstrap"} (bootstrap: the data of the
+ *   events it wrote, { tenant, settings, adminUser, group }, which `rh` hands to rbac-service and does not print)
  */
 async function main() {
   const [command, json] = process.argv.slice(2);

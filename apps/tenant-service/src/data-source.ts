@@ -1,10 +1,13 @@
 import { EVENTS_ENTITIES, EventsInfrastructure1700000000000 } from '@remote-help/events';
 import { DeviceEntity } from './device/device.entity';
+import { GroupDeviceEntity, GroupEntity, GroupUserEntity } from './group/group.entity';
 import { InitialDirectory1764000000000 } from './migrations/1764000000000-initial-directory';
+import { Directory1764100000000 } from './migrations/1764100000000-directory';
 import { RemoteHelpSettingsEntity } from './tenant/remote-help-settings.entity';
 import { TenantEntity } from './tenant/tenant.entity';
+import { LicenseEntity } from './user/license.entity';
 import { UserEntity } from './user/user.entity';
 
 /** Entities and migrations, imported explicitly (no globs). */
-export const ENTITIES = [...EVENTS_ENTITIES, TenantEntity, RemoteHelpSettingsEntity, UserEntity, DeviceEntity];
-export const MIGRATIONS = [EventsInfrastructure1700000000000, InitialDirectory1764000000000];
+export const ENTITIES = [...EVENTS_ENTITIES, TenantEntity, RemoteHelpSettingsEntity, UserEntity, LicenseEntity, DeviceEntity, GroupEntity, GroupUserEntity, GroupDeviceEntity];
+export const MIGRATIONS = [EventsInfrastructure1700000000000, InitialDirectory1764000000000, Directory1764100000000];

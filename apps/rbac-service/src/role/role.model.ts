@@ -13,4 +13,6 @@ export class Role {
   @Field(() => [RemoteHelpPermission], { description: 'As granted.' }) permissions: RemoteHelpPermission[];
   @Field(() => [RemoteHelpPermission], { description: 'With the implications applied.' }) effectivePermissions: RemoteHelpPermission[];
   @Field(() => [AdminPermission]) adminPermissions: AdminPermission[];
+  // Not exposed: Role.assignments reads it.
+  tenantId: string;
 }

@@ -12,6 +12,8 @@ export class DeviceEntity {
   @Column({ name: 'entra_registered' }) entraRegistered: boolean;
   @Column('text') compliance: string;
   @Column('uuid', { name: 'primary_user_id', nullable: true }) primaryUserId: string | null;
+  /** +1 per change (the version of its DeviceSnapshot). */
+  @Column('int') version: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -18,3 +18,9 @@ export class Device {
   tenantId: string;
   primaryUserId: string | null;
 }
+
+@ObjectType('RemoteHelpSupport', { description: "Whether Remote Help runs on a device (its platform, OS version, manufacturer and the tenant's cloud)." })
+export class RemoteHelpSupport {
+  @Field() supported: boolean;
+  @Field(() => String, { nullable: true, description: 'Why not, when unsupported.' }) reason: string | null;
+}

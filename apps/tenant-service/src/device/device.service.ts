@@ -1,14 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isUuid } from '../user/user.service';
+import { containsPattern, isUuid } from '../directory/directory.rules';
 import { DeviceEntity } from './device.entity';
 
+/** Reads of the devices of a tenant (every query filters by the tenant). */
 @Injectable()
 export class DeviceService {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** A device of this tenant, or null (ids of other tenants look exactly like unknown ids). */
   findInTenant(tenantId: string, id: string): Promise<DeviceEntity | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    return this.dataSource.getRepository(DeviceEntity).findOneBy({ tenantId, id });
+    return this.dataSource.getRepository(DeviceEntity).findOneBy({ tenantId, id: id.toLowerCase() });
+  }
+
+  /** The tenant's devices whose display name contains `search` (case-insensitive), by display name. */
+  list(tenantId: string, search: string | null, first: number): Promise<DeviceEntity[]> {
+    const q = this.dataSource.getRepository(DeviceEntity).createQueryBuilder('d').where('d.tenant_id = :tenantId', { tenantId });
+    if (search) q.andWhere(`d.display_name ILIKE :pattern ESCAPE '\\'`, { pattern: containsPattern(search) });
+    return q.orderBy('lower(d.display_name)', 'ASC').addOrderBy('d.id', 'ASC').limit(first).getMany();
   }
 }

@@ -8,4 +8,6 @@ export class RemoteHelpSettingsEntity {
   @Column({ name: 'chat_disabled' }) chatDisabled: boolean;
   @Column('timestamptz', { name: 'updated_at', nullable: true }) updatedAt: Date | null;
   @Column('uuid', { name: 'updated_by', nullable: true }) updatedBy: string | null;
+  /** +1 per change (the version of its SettingsSnapshot); 1 at creation. */
+  @Column('int') version: number;
 }

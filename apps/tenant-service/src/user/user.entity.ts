@@ -11,6 +11,8 @@ export class UserEntity {
   @Column('text', { name: 'job_title', nullable: true }) jobTitle: string | null;
   @Column('text', { name: 'company_name', nullable: true }) companyName: string | null;
   @Column('text', { name: 'profile_picture_url', nullable: true }) profilePictureUrl: string | null;
+  /** +1 per change of the user or of their licences (the version of its UserSnapshot). */
+  @Column('int') version: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

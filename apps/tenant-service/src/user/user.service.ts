@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { upnDomain } from '@remote-help/domain';
 import { DataSource } from 'typeorm';
+import { containsPattern, isUuid, verifiedDomainOf } from '../directory/directory.rules';
+import { LicenseEntity } from './license.entity';
 import { UserEntity } from './user.entity';
 import { UserProfile } from './user.model';
 
+export { isUuid };
+
+/** Reads of the users of a tenant (every query filters by the tenant). */
 @Injectable()
 export class UserService {
   constructor(private readonly dataSource: DataSource) {}
@@ -14,6 +18,14 @@ export class UserService {
     return this.dataSource.getRepository(UserEntity).findOneBy({ tenantId, id });
   }
 
+  /** Users of this tenant by id (the others are left out). */
+  async findManyInTenant(tenantId: string, ids: string[]): Promise<Map<string, UserEntity>> {
+    const valid = ids.filter(isUuid);
+    if (!valid.length) return new Map();
+    const rows = await this.dataSource.getRepository(UserEntity).createQueryBuilder('u').where('u.tenant_id = :tenantId AND u.id = ANY(:ids)', { tenantId, ids: valid }).getMany();
+    return new Map(rows.map((u) => [u.id, u]));
+  }
+
   findByUpn(tenantId: string, upn: string): Promise<UserEntity | null> {
     return this.dataSource
       .getRepository(UserEntity)
@@ -22,19 +34,37 @@ export class UserService {
       .getOne();
   }
 
-  profileOf(user: UserEntity): UserProfile {
+  /** The tenant's users whose UPN or display name contains `search` (case-insensitive), by display name. */
+  list(tenantId: string, search: string | null, first: number): Promise<UserEntity[]> {
+    const q = this.dataSource.getRepository(UserEntity).createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId });
+    if (search) q.andWhere(`(u.user_principal_name ILIKE :pattern ESCAPE '\\' OR u.display_name ILIKE :pattern ESCAPE '\\')`, { pattern: containsPattern(search) });
+    return q.orderBy('lower(u.display_name)', 'ASC').addOrderBy('u.id', 'ASC').limit(first).getMany();
+  }
+
+  /** The licences of these users (of this tenant), by user id, sorted by kind. */
+  async licensesByUser(tenantId: string, userIds: string[]): Promise<Map<string, LicenseEntity[]>> {
+    const byUser = new Map<string, LicenseEntity[]>();
+    const valid = userIds.filter(isUuid);
+    if (!valid.length) return byUser;
+    const rows = await this.dataSource
+      .getRepository(LicenseEntity)
+      .createQueryBuilder('l')
+      .where('l.tenant_id = :tenantId AND l.user_id = ANY(:ids)', { tenantId, ids: valid })
+      .orderBy('l.kind', 'ASC')
+      .getMany();
+    for (const l of rows) byUser.set(l.userId, [...(byUser.get(l.userId) ?? []), l]);
+    return byUser;
+  }
+
+  profileOf(user: UserEntity, verifiedDomains: readonly string[]): UserProfile {
     return {
       givenName: user.givenName ?? undefined,
       surname: user.surname ?? undefined,
       displayName: user.displayName,
       jobTitle: user.jobTitle ?? undefined,
       companyName: user.companyName ?? undefined,
-      verifiedDomain: upnDomain(user.userPrincipalName) ?? undefined,
+      verifiedDomain: verifiedDomainOf(user.userPrincipalName, verifiedDomains) ?? undefined,
       profilePictureUrl: user.profilePictureUrl ?? undefined,
     };
   }
-}
-
-export function isUuid(id: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 }

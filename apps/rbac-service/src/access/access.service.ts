@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { Caller } from '@remote-help/auth';
+import { AdminPermission, Decision, decideRemoteHelpAccess, SessionMode } from '@remote-help/domain';
+import { forbidden, notFound, tenantOf } from '@remote-help/service-kit';
+import { isUuid } from '../role/role.rules';
+import { AccessDataService } from './access-data.service';
+import { mayCheckAccess } from './access-rules';
+import { DecisionFacts, toDecisionInput } from './decision-facts';
+
+export interface AccessQuery {
+  tenantId: string;
+  helperId: string;
+  deviceId: string;
+  mode: SessionMode;
+  targetUserId?: string | null;
+  complianceAcknowledged?: boolean;
+}
+
+/**
+ * Access decisions: `decideRemoteHelpAccess` (libs/domain) fed from the local copy only, the same
+ * way for checkRemoteHelpAccess and for session-service's POST /internal/access-decisions.
+ */
+@Injectable()
+export class AccessService {
+  constructor(private readonly data: AccessDataService) {}
+
+  /** The decision and the facts it was made on (one query, then the pure function). */
+  async decide(q: AccessQuery, now = new Date()): Promise<{ decision: Decision; facts: DecisionFacts }> {
+    const facts = await this.data.decisionFacts({
+      tenantId: q.tenantId,
+      helperId: isUuid(q.helperId) ? q.helperId : ZERO,
+      deviceId: isUuid(q.deviceId) ? q.deviceId : ZERO,
+      targetUserId: q.targetUserId && isUuid(q.targetUserId) ? q.targetUserId : q.targetUserId ? ZERO : null,
+    });
+    const decision = decideRemoteHelpAccess(toDecisionInput({ tenantId: q.tenantId, mode: q.mode, now, facts, targetUserId: q.targetUserId, complianceAcknowledged: q.complianceAcknowledged }));
+    return { decision, facts };
+  }
+
+  /** checkRemoteHelpAccess: the helper about themself, or a caller with MANAGE_ROLES or READ_REPORTS. */
+  async check(caller: Caller, helperId: string, deviceId: string, mode: SessionMode): Promise<Decision> {
+    const tenantId = tenantOf(caller);
+    const own = caller.kind === 'user' && caller.userId.toLowerCase() === helperId.toLowerCase();
+    // An admin's permissions and the decision are read at once; the decision is returned only if allowed to.
+    const [adminPermissions, result] = await Promise.all([
+      caller.kind === 'user' && !own ? this.data.adminPermissions(tenantId, caller.userId) : Promise.resolve([] as AdminPermission[]),
+      caller.kind === 'user' ? this.decide({ tenantId, helperId, deviceId, mode }) : null,
+    ]);
+    if (!result || !mayCheckAccess(caller, helperId, adminPermissions)) {
+      throw forbidden('you may check only your own access, unless you hold MANAGE_ROLES or READ_REPORTS');
+    }
+    const { decision, facts } = result;
+    if (!facts.helper || facts.helper.tenant_id !== tenantId) throw notFound(`helper ${helperId}`);
+    if (!facts.device || facts.device.tenant_id !== tenantId) throw notFound(`device ${deviceId}`);
+    return decision;
+  }
+}
+
+/** Stands for a malformed id in the query (matches nothing). */
+const ZERO = '00000000-0000-0000-0000-000000000000';

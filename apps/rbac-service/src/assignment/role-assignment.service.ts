@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import type { Caller } from '@remote-help/auth';
+import { AdminPermission } from '@remote-help/domain';
+import { RBAC_EVENTS, TOPICS, writeToOutbox } from '@remote-help/events';
+import { AdminAuthorizer, AuditedAction, AuditTrail, badInput, forbidden, notFound, tenantOf } from '@remote-help/service-kit';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { assignmentEvent } from '../role/rbac-events';
+import { RoleEntity } from '../role/role.entity';
+import { descriptionOf, displayNameOf, groupIdsOf, isUuid } from '../role/role.rules';
+import { CreateRoleAssignmentInput, RoleAssignment } from './role-assignment.model';
+import { RoleAssignmentEntity } from './role-assignment.entity';
+
+const AUDIT_CATEGORY = 'Role';
+
+/**
+ * How long createRoleAssignment waits for a group it does not know yet: the local copy follows
+ * tenant-service through Kafka (typically 100-500 ms behind), so a group created just before
+ * may not be here yet. Unknown groups are looked for again every 100 ms for up to 3 s before the
+ * input is refused (a group of another tenant, or a made-up id, is refused after that wait).
+ */
+export const GROUP_WAIT_MS = 3000;
+const GROUP_POLL_MS = 100;
+
+interface GroupRow { id: string; display_name: string; member_kind: 'USERS' | 'DEVICES' | 'MIXED' }
+
+@Injectable()
+export class RoleAssignmentService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly authorizer: AdminAuthorizer,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  /** The tenant's assignments, the built-in one first, then by creation. */
+  async listForTenant(tenantId: string): Promise<RoleAssignment[]> {
+    const rows = await this.dataSource.getRepository(RoleAssignmentEntity).find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map(toRoleAssignment).sort((a, b) => Number(b.builtIn) - Number(a.builtIn));
+  }
+
+  async listForRole(tenantId: string, roleId: string): Promise<RoleAssignment[]> {
+    const rows = await this.dataSource.getRepository(RoleAssignmentEntity).find({ where: { tenantId, roleId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map(toRoleAssignment);
+  }
+
+  async createRoleAssignment(caller: Caller, input: CreateRoleAssignmentInput, waitMs = GROUP_WAIT_MS): Promise<RoleAssignment> {
+    const tenantId = tenantOf(caller);
+    const action: AuditedAction<RoleAssignment> = {
+      category: AUDIT_CATEGORY,
+      activity: 'Create role assignment',
+      targetId: (a) => a.id,
+      details: (a) => `${a.displayName}: role ${a.roleId}, admin groups ${a.adminGroups.map((g) => g.id).join(', ')}, scope ${describeScope(a)}`,
+    };
+    // Checked before the transaction, since it may wait for the local copy to catch up.
+    let checked: { row: RoleAssignmentEntity; role: RoleEntity };
+    try {
+      checked = await this.prepare(caller, tenantId, input, waitMs);
+    } catch (e) {
+      await this.audit.run(caller, action, () => Promise.reject(e)).catch(() => undefined);
+      throw e;
+    }
+    return this.audit.run(caller, action, async (m) => {
+      // The role may have been deleted meanwhile: lock it (FOR SHARE) while the assignment is written.
+      const role = await m.findOne(RoleEntity, { where: { tenantId, id: checked.role.id }, lock: { mode: 'pessimistic_read' } });
+      if (!role) throw notFound(`role ${input.roleId}`);
+      await m.insert(RoleAssignmentEntity, checked.row);
+      const saved = await m.findOneByOrFail(RoleAssignmentEntity, { id: checked.row.id });
+      await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentCreated, saved));
+      return toRoleAssignment(saved);
+    });
+  }
+
+  private async prepare(caller: Caller, tenantId: string, input: CreateRoleAssignmentInput, waitMs: number) {
+    await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
+    const displayName = displayNameOf(input.displayName, 'role assignment');
+    const description = descriptionOf(input.description, 'role assignment');
+    const adminGroupIds = groupIdsOf(input.adminGroupIds, 'admin');
+    const scopeGroupIds = groupIdsOf(input.scopeGroupIds, 'scope');
+    if (adminGroupIds.length === 0) throw badInput('a role assignment needs at least one admin group (whose members hold the role)');
+    const role = isUuid(input.roleId) ? await this.dataSource.getRepository(RoleEntity).findOneBy({ tenantId, id: input.roleId }) : null;
+    if (!role) throw notFound(`role ${input.roleId}`);
+    const groups = await this.waitForGroups(tenantId, [...new Set([...adminGroupIds, ...scopeGroupIds])], waitMs);
+    for (const [ids, what] of [[adminGroupIds, 'admin'], [scopeGroupIds, 'scope']] as const) {
+      for (const id of ids) if (!groups.has(id)) throw badInput(`${what} group ${id} is not a group of this tenant`);
+    }
+    for (const id of adminGroupIds) {
+      const g = groups.get(id)!;
+      if (g.member_kind === 'DEVICES') throw badInput(`admin group "${g.display_name}" (${id}) holds devices; the admin groups of an assignment must hold users`);
+    }
+    const row = this.dataSource.manager.create(RoleAssignmentEntity, {
+      id: randomUUID(),
+      tenantId,
+      roleId: role.id,
+      builtInKey: null,
+      displayName,
+      description,
+      adminGroupIds,
+      scopeGroupIds,
+      scopeAllUsers: input.scopeAllUsers ?? false,
+      scopeAllDevices: input.scopeAllDevices ?? false,
+    });
+    return { row, role };
+  }
+
+  /** The tenant's groups among `ids`, waiting up to `waitMs` for the ones the local copy lacks. */
+  private async waitForGroups(tenantId: string, ids: string[], waitMs: number): Promise<Map<string, GroupRow>> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const rows: GroupRow[] = ids.length ? await this.dataSource.query(`SELECT id, display_name, member_kind FROM directory_groups WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, ids]) : [];
+      if (rows.length === ids.length || Date.now() >= deadline) return new Map(rows.map((r) => [r.id, r]));
+      await new Promise((r) => setTimeout(r, Math.min(GROUP_POLL_MS, Math.max(0, deadline - Date.now()))));
+    }
+  }
+
+  async deleteRoleAssignment(caller: Caller, id: string): Promise<boolean> {
+    const tenantId = tenantOf(caller);
+    return this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Delete role assignment', targetId: isUuid(id) ? id : null }, async (m) => {
+      await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
+      const row = await lockAssignment(m, tenantId, id);
+      if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is the built-in assignment of the tenant's first administrators and cannot be deleted`);
+      await m.delete(RoleAssignmentEntity, { id: row.id, tenantId });
+      await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentDeleted, row));
+      return true;
+    });
+  }
+}
+
+async function lockAssignment(m: EntityManager, tenantId: string, id: string): Promise<RoleAssignmentEntity> {
+  const row = isUuid(id) ? await m.findOne(RoleAssignmentEntity, { where: { tenantId, id }, lock: { mode: 'pessimistic_write' } }) : null;
+  if (!row) throw notFound(`role assignment ${id}`);
+  return row;
+}
+
+function describeScope(a: RoleAssignment): string {
+  const parts = [...(a.scopeAllUsers ? ['all users'] : []), ...(a.scopeAllDevices ? ['all devices'] : []), ...a.scopeGroups.map((g) => `group ${g.id}`)];
+  return parts.join(', ') || 'nothing';
+}
+
+export function toRoleAssignment(row: RoleAssignmentEntity): RoleAssignment {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    roleId: row.roleId,
+    displayName: row.displayName,
+    description: row.description,
+    builtIn: row.builtInKey !== null,
+    adminGroups: row.adminGroupIds.map((id) => ({ id })),
+    scopeGroups: row.scopeGroupIds.map((id) => ({ id })),
+    scopeAllUsers: row.scopeAllUsers,
+    scopeAllDevices: row.scopeAllDevices,
+  };
+}

@@ -1,0 +1,43 @@
+import { createEvent, EventEnvelope, RBAC_EVENTS, RoleAssignmentSnapshot, RoleSnapshot } from '@remote-help/events';
+import { SERVICE_NAME } from '../config';
+import type { RoleAssignmentEntity } from '../assignment/role-assignment.entity';
+import type { RoleEntity } from './role.entity';
+
+/** The events of rbac-service on TOPICS.rbac (libs/events contracts/rbac-events.ts). */
+
+export function roleSnapshot(row: RoleEntity): RoleSnapshot {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    displayName: row.displayName,
+    description: row.description,
+    builtIn: row.builtInKey !== null,
+    permissions: [...row.permissions],
+    adminPermissions: [...row.adminPermissions],
+  };
+}
+
+export function assignmentSnapshot(row: RoleAssignmentEntity): RoleAssignmentSnapshot {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    roleId: row.roleId,
+    displayName: row.displayName,
+    description: row.description,
+    adminGroupIds: [...row.adminGroupIds],
+    scopeGroupIds: [...row.scopeGroupIds],
+    scopeAllUsers: row.scopeAllUsers,
+    scopeAllDevices: row.scopeAllDevices,
+  };
+}
+
+type RoleEventType = (typeof RBAC_EVENTS)['roleCreated' | 'roleUpdated' | 'roleDeleted'];
+type AssignmentEventType = (typeof RBAC_EVENTS)['assignmentCreated' | 'assignmentDeleted'];
+
+export function roleEvent(type: RoleEventType, row: RoleEntity): EventEnvelope<RoleSnapshot> {
+  return createEvent({ type, source: SERVICE_NAME, tenantId: row.tenantId, subject: row.id, data: roleSnapshot(row) });
+}
+
+export function assignmentEvent(type: AssignmentEventType, row: RoleAssignmentEntity): EventEnvelope<RoleAssignmentSnapshot> {
+  return createEvent({ type, source: SERVICE_NAME, tenantId: row.tenantId, subject: row.id, data: assignmentSnapshot(row) });
+}

@@ -1,0 +1,45 @@
+import { DeviceEntity } from '../device/device.entity';
+import { RemoteHelpSettingsEntity } from '../tenant/remote-help-settings.entity';
+import { LicenseEntity } from '../user/license.entity';
+import { UserEntity } from '../user/user.entity';
+import { deviceSnapshot, directoryEvent, licenseFacts, settingsSnapshot, userSnapshot } from './directory-events';
+
+const T = '11111111-1111-4111-8111-111111111111';
+const U = '22222222-2222-4222-8222-222222222222';
+
+describe('directory event data', () => {
+  it('settings snapshot carries the cloud and the version', () => {
+    const s: RemoteHelpSettingsEntity = { tenantId: T, remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: true, updatedAt: new Date('2026-01-02T03:04:05Z'), updatedBy: U, version: 3 };
+    expect(settingsSnapshot(s, 'GCC')).toEqual({ tenantId: T, cloud: 'GCC', remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: true, updatedAt: '2026-01-02T03:04:05.000Z', updatedBy: U, version: 3 });
+  });
+
+  it('user snapshot carries all licences, sorted by kind, with ISO dates', () => {
+    const u = { id: U, tenantId: T, userPrincipalName: 'ada@contoso.com', displayName: 'Ada', givenName: 'Ada', surname: null, jobTitle: null, companyName: 'Contoso', profilePictureUrl: null, version: 4 } as UserEntity;
+    const l = (kind: LicenseEntity['kind'], from: string, until: string | null) => ({ userId: U, tenantId: T, kind, activeFrom: new Date(from), expiresAt: until ? new Date(until) : null, assignedAt: new Date() }) as LicenseEntity;
+    const snap = userSnapshot(u, [l('REMOTE_HELP_ADDON', '2026-01-01T00:00:00Z', null), l('INTUNE_SUITE', '2026-02-01T00:00:00Z', '2027-02-01T00:00:00Z')]);
+    expect(snap).toEqual({
+      id: U,
+      tenantId: T,
+      userPrincipalName: 'ada@contoso.com',
+      displayName: 'Ada',
+      givenName: 'Ada',
+      surname: null,
+      jobTitle: null,
+      companyName: 'Contoso',
+      profilePictureUrl: null,
+      licenses: [
+        { kind: 'INTUNE_SUITE', activeFrom: '2026-02-01T00:00:00.000Z', expiresAt: '2027-02-01T00:00:00.000Z' },
+        { kind: 'REMOTE_HELP_ADDON', activeFrom: '2026-01-01T00:00:00.000Z', expiresAt: null },
+      ],
+      version: 4,
+    });
+    expect(licenseFacts(l('INTUNE_SUITE', '2026-02-01T00:00:00Z', null))).toEqual({ kind: 'INTUNE_SUITE', activeFrom: new Date('2026-02-01T00:00:00Z'), expiresAt: null });
+  });
+
+  it('device snapshot, and the envelope keyed by the aggregate', () => {
+    const d = { id: U, tenantId: T, displayName: 'Kiosk', platform: 'ANDROID_DEDICATED', osVersion: '13', manufacturer: 'Zebra', enrolled: true, entraRegistered: true, compliance: 'COMPLIANT', primaryUserId: null, version: 1 } as DeviceEntity;
+    const e = directoryEvent('device.upserted', T, d.id, deviceSnapshot(d));
+    expect(e).toMatchObject({ type: 'device.upserted', source: 'tenant-service', tenantId: T, subject: U, version: 1 });
+    expect(e.data).toEqual({ id: U, tenantId: T, displayName: 'Kiosk', platform: 'ANDROID_DEDICATED', osVersion: '13', manufacturer: 'Zebra', enrolled: true, entraRegistered: true, compliance: 'COMPLIANT', primaryUserId: null, version: 1 });
+  });
+});
