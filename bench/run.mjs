@@ -25,7 +25,8 @@ const selected = names.length ? SCENARIOS.filter((s) => names.includes(s.name)) 
 await ensurePostgres();
 if (!process.env.RH_BENCH_NO_BUILD) build();
 log(`starting the system for the benchmark${quick ? ' (quick)' : ''}...`);
-const run = await startIsolatedSystem({ label: 'bench', env: { LOG_LEVEL: 'warn' } });
+// Rate limits off (0): the load comes from a handful of callers, and would otherwise measure 429s.
+const run = await startIsolatedSystem({ label: 'bench', env: { LOG_LEVEL: 'warn' }, envFor: { gateway: { RATE_LIMIT_PER_CALLER: '0', RATE_LIMIT_PER_TENANT: '0', RATE_LIMIT_SESSION_PER_CALLER: '0', RATE_LIMIT_SESSION_PER_TENANT: '0' } } });
 let counter = 0;
 const ctx = {
   quick,

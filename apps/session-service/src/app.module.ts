@@ -1,20 +1,38 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ServiceKitModule, ServiceStartKeys, subgraphGraphQLModule, SubgraphConfig } from '@remote-help/service-kit';
-import { SERVICE_NAME } from './config';
+import { ServiceKitModule, ServiceStartKeys, subgraphGraphQLModule } from '@remote-help/service-kit';
+import { AccessDecisions } from './access/access-decisions';
+import { ChatHub } from './chat/chat-hub';
+import { ChatStreamController } from './chat/chat-stream.controller';
+import { SERVICE_NAME, SESSION_TIMINGS, SessionServiceConfig, timingsOf } from './config';
 import { ENTITIES, MIGRATIONS } from './data-source';
 import { ORPHANED_TYPES, RESOLVERS } from './schema';
+import { SessionEvents } from './session/session-events';
+import { SessionStore } from './session/session-store';
+import { SessionTimers } from './session/session-timers';
 import { SessionService } from './session/session.service';
+import { TenantSettingsStore } from './tenant-settings/tenant-settings.store';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: SubgraphConfig, keys: ServiceStartKeys): DynamicModule {
+  static forRoot(config: SessionServiceConfig, keys: ServiceStartKeys): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ServiceKitModule.forRoot({ name: SERVICE_NAME, config, entities: ENTITIES, migrations: MIGRATIONS, ...keys }),
         subgraphGraphQLModule({ production: config.NODE_ENV === 'production', orphanedTypes: ORPHANED_TYPES }),
       ],
-      providers: [...RESOLVERS, SessionService],
+      controllers: [ChatStreamController],
+      providers: [
+        { provide: SESSION_TIMINGS, useValue: timingsOf(config) },
+        ...RESOLVERS,
+        SessionService,
+        SessionStore,
+        SessionEvents,
+        SessionTimers,
+        AccessDecisions,
+        TenantSettingsStore,
+        ChatHub,
+      ],
     };
   }
 }

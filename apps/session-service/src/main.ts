@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { serviceMain } from '@remote-help/service-kit';
 import { AppModule } from './app.module';
-import { configSpec, SERVICE_NAME } from './config';
+import { configSpec, SERVICE_NAME, SessionServiceConfig } from './config';
 
-serviceMain({ name: SERVICE_NAME, configSpec, appModule: (config, keys) => AppModule.forRoot(config, keys) });
+serviceMain({ name: SERVICE_NAME, configSpec, appModule: (config, keys) => AppModule.forRoot(config as SessionServiceConfig, keys) });

@@ -1,5 +1,6 @@
+import { ChatResolver } from './chat/chat.resolver';
 import { SessionResolver } from './session/session.resolver';
 
 /** What this subgraph serves: its resolvers, and types no query returns directly. */
-export const RESOLVERS = [SessionResolver];
+export const RESOLVERS = [SessionResolver, ChatResolver];
 export const ORPHANED_TYPES: Function[] = [];

@@ -3,3 +3,4 @@ export * from './caller';
 export * from './dev-issuer';
 export * from './token-verifier';
 export * from './internal-token';
+export * from './oidc-issuers';

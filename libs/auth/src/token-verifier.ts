@@ -13,6 +13,11 @@ import type { ExternalIdentity } from './caller';
 
 /** One trusted external token issuer (an OIDC provider or the local dev issuer). */
 export interface IssuerConfig {
+  /**
+   * The exact `iss`. It may contain the placeholder `{tenantid}` (as Microsoft Entra ID's
+   * multi-tenant discovery documents do): the token's `iss` must then equal it with the
+   * placeholder replaced by the token's own tenant claim.
+   */
   issuer: string;
   audience: string | string[];
   /** Remote JWKS (OIDC); refetched on an unknown kid at most once a minute. */
@@ -23,7 +28,14 @@ export interface IssuerConfig {
   claims?: { tenant?: string; userObjectId?: string; upn?: string[]; device?: string };
   /** Default ['RS256', 'PS256', 'ES256', 'EdDSA']; 'none' and HS* are refused. */
   algorithms?: string[];
+  /** When set, the only tenants (values of the tenant claim) this issuer may sign in. */
+  tenants?: string[];
 }
+
+/** What an OIDC issuer's configuration adds to its discovery document. */
+export type IssuerOptions = Pick<IssuerConfig, 'claims' | 'algorithms' | 'tenants'>;
+
+export const TENANT_PLACEHOLDER = '{tenantid}';
 
 export const DEFAULT_ALGORITHMS: readonly string[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 export const JWKS_COOLDOWN_MS = 60_000;
@@ -35,7 +47,7 @@ const DISCOVERY_TIMEOUT_MS = 10_000;
  * URL itself, if it already contains `/.well-known/`) and returns an IssuerConfig
  * with its `issuer` and `jwks_uri`.
  */
-export async function discoverIssuer(discoveryUrl: string, audience: string): Promise<IssuerConfig> {
+export async function discoverIssuer(discoveryUrl: string, audience: string | string[], options: IssuerOptions = {}): Promise<IssuerConfig> {
   const url = discoveryUrl.includes('/.well-known/')
     ? discoveryUrl
     : `${discoveryUrl.replace(/\/+$/, '')}/.well-known/openid-configuration`;
@@ -48,11 +60,18 @@ export async function discoverIssuer(discoveryUrl: string, audience: string): Pr
   if (typeof doc.issuer !== 'string' || doc.issuer.length === 0 || typeof doc.jwks_uri !== 'string' || doc.jwks_uri.length === 0) {
     throw new Error(`OIDC discovery document at ${url} has no issuer or jwks_uri`);
   }
-  return { issuer: doc.issuer, audience, jwksUri: doc.jwks_uri };
+  const config: IssuerConfig = { issuer: doc.issuer, audience, jwksUri: doc.jwks_uri };
+  if (options.claims !== undefined) config.claims = options.claims;
+  if (options.algorithms !== undefined) config.algorithms = options.algorithms;
+  if (options.tenants !== undefined) config.tenants = options.tenants;
+  return config;
 }
 
 interface IssuerEntry {
   issuer: string;
+  /** For an issuer with the {tenantid} placeholder: matches a token's iss, capturing the tenant. */
+  template?: RegExp;
+  tenants?: Set<string>;
   audience: string | string[];
   getKey: JWTVerifyGetKey;
   algorithms: string[];
@@ -96,7 +115,10 @@ function toEntry(config: IssuerConfig): IssuerEntry {
   const forbidden = algorithms.find((alg) => /^none$/i.test(alg) || /^HS/i.test(alg));
   if (forbidden !== undefined) throw new TypeError(`issuer ${config.issuer}: algorithm ${forbidden} is not allowed`);
   if (algorithms.length === 0) throw new TypeError(`issuer ${config.issuer}: no algorithms`);
-  return {
+  if (config.tenants !== undefined && (!Array.isArray(config.tenants) || config.tenants.some((t) => typeof t !== 'string' || t.length === 0))) {
+    throw new TypeError(`issuer ${config.issuer}: tenants must be a list of tenant ids`);
+  }
+  const entry: IssuerEntry = {
     issuer: config.issuer,
     audience: config.audience,
     getKey: config.jwksUri !== undefined ? remoteKeySet(config.jwksUri) : createLocalJWKSet(config.localJwks!),
@@ -106,6 +128,17 @@ function toEntry(config: IssuerConfig): IssuerEntry {
     upnClaims: config.claims?.upn ?? ['preferred_username', 'upn'],
     deviceClaim: config.claims?.device ?? 'deviceid',
   };
+  if (config.issuer.includes(TENANT_PLACEHOLDER)) {
+    const [before, ...rest] = config.issuer.split(TENANT_PLACEHOLDER);
+    if (rest.length !== 1) throw new TypeError(`issuer ${config.issuer}: ${TENANT_PLACEHOLDER} may appear once`);
+    entry.template = new RegExp(`^${escapeRegExp(before!)}([A-Za-z0-9._-]+)${escapeRegExp(rest[0]!)}$`);
+  }
+  if (config.tenants !== undefined) entry.tenants = new Set(config.tenants);
+  return entry;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** jwtVerify, also trying each candidate when a kid-less token matches several keys of the set. */
@@ -130,24 +163,46 @@ function stringClaim(payload: JWTPayload, name: string): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+export interface TokenVerifier {
+  verify(token: string): Promise<ExternalIdentity>;
+  /** Trusts one more issuer from now on (e.g. an OIDC issuer discovered after start-up). */
+  addIssuer(config: IssuerConfig): void;
+  /** The `iss` values (or templates) trusted so far. */
+  issuers(): string[];
+}
+
 /**
  * Verifies external bearer tokens. The issuer config is chosen by the token's
  * (unverified) `iss`; then signature, iss, aud, exp and nbf are checked, and the token
  * must name a tenant and a user (object id or UPN) or a device. Every failure is an
  * AuthError with a short safe message.
  */
-export function createTokenVerifier(
-  issuers: IssuerConfig[],
-  opts?: { clockToleranceSeconds?: number },
-): { verify(token: string): Promise<ExternalIdentity> } {
+export function createTokenVerifier(issuers: IssuerConfig[], opts?: { clockToleranceSeconds?: number }): TokenVerifier {
   const clockTolerance = opts?.clockToleranceSeconds ?? 5;
   const byIssuer = new Map<string, IssuerEntry>();
-  for (const config of issuers) {
+  const templates: IssuerEntry[] = [];
+  const addIssuer = (config: IssuerConfig) => {
     if (byIssuer.has(config.issuer)) throw new TypeError(`issuer ${config.issuer} is configured twice`);
-    byIssuer.set(config.issuer, toEntry(config));
-  }
+    const entry = toEntry(config);
+    byIssuer.set(config.issuer, entry);
+    if (entry.template) templates.push(entry);
+  };
+  issuers.forEach(addIssuer);
+
+  /** The issuer entry for a token's (unverified) iss, and the tenant its iss names, if templated. */
+  const lookup = (iss: string): { entry: IssuerEntry; tenantInIssuer?: string } | undefined => {
+    const exact = byIssuer.get(iss);
+    if (exact && !exact.template) return { entry: exact };
+    for (const entry of templates) {
+      const m = entry.template!.exec(iss);
+      if (m) return { entry, tenantInIssuer: m[1] };
+    }
+    return undefined;
+  };
 
   return {
+    addIssuer,
+    issuers: () => [...byIssuer.keys()],
     async verify(token: string): Promise<ExternalIdentity> {
       if (typeof token !== 'string' || token.length === 0) throw new AuthError('malformed token');
       let unverifiedIssuer: unknown;
@@ -156,13 +211,14 @@ export function createTokenVerifier(
       } catch {
         throw new AuthError('malformed token');
       }
-      const entry = typeof unverifiedIssuer === 'string' ? byIssuer.get(unverifiedIssuer) : undefined;
-      if (!entry) throw new AuthError('unknown issuer');
+      const found = typeof unverifiedIssuer === 'string' ? lookup(unverifiedIssuer) : undefined;
+      if (!found) throw new AuthError('unknown issuer');
+      const { entry } = found;
 
       let payload: JWTPayload;
       try {
         payload = await verifyAgainstKeySet(token, entry.getKey, {
-          issuer: entry.issuer,
+          issuer: unverifiedIssuer as string,
           audience: entry.audience,
           algorithms: entry.algorithms,
           clockTolerance,
@@ -174,6 +230,8 @@ export function createTokenVerifier(
 
       const tenantId = stringClaim(payload, entry.tenantClaim);
       if (!tenantId) throw new AuthError('token has no tenant');
+      if (found.tenantInIssuer !== undefined && found.tenantInIssuer !== tenantId) throw new AuthError('issuer does not match the tenant');
+      if (entry.tenants && !entry.tenants.has(tenantId)) throw new AuthError('issuer not trusted for this tenant');
       const userObjectId = stringClaim(payload, entry.userObjectIdClaim);
       const upn = entry.upnClaims.map((name) => stringClaim(payload, name)).find((v) => v !== undefined);
       const deviceId = stringClaim(payload, entry.deviceClaim);

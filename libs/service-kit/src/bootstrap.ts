@@ -1,5 +1,6 @@
 import { INestApplication, DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import * as fs from 'node:fs';
 import { loadConfigOrExit } from './config';
@@ -25,7 +26,10 @@ export function readKeyFileOrExit(service: string, variable: string, file: strin
 
 /** Creates and starts a service's Nest application. */
 export async function createServiceApp(appModule: DynamicModule): Promise<INestApplication> {
-  const app = await NestFactory.create(appModule, { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true });
+  // The gateway accepts client bodies up to 1 MiB; what it forwards (queries, entity batches)
+  // must fit here too.
+  app.useBodyParser('json', { limit: '2mb' });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   return app;

@@ -62,7 +62,7 @@ export class DeviceResolver {
   }
 
   @ResolveReference()
-  resolveReference(ref: { id: string }, @CurrentCaller() caller: Caller) {
+  resolveReference(@Parent() ref: { id: string }, @CurrentCaller() caller: Caller) {
     return this.deviceService.findInTenant(tenantOf(caller), ref.id);
   }
 }

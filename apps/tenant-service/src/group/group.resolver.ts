@@ -64,7 +64,7 @@ export class GroupResolver {
   }
 
   @ResolveReference()
-  resolveReference(ref: { id: string }, @CurrentCaller() caller: Caller) {
+  resolveReference(@Parent() ref: { id: string }, @CurrentCaller() caller: Caller) {
     return this.groupService.findInTenant(tenantOf(caller), ref.id);
   }
 }

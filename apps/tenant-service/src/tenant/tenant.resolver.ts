@@ -19,7 +19,7 @@ export class TenantResolver {
   }
 
   @ResolveReference()
-  resolveReference(ref: { id: string }, @CurrentCaller() caller: Caller) {
+  resolveReference(@Parent() ref: { id: string }, @CurrentCaller() caller: Caller) {
     return ref.id === caller.tenantId ? this.tenants.getTenant(ref.id) : null;
   }
 }

@@ -76,7 +76,7 @@ export class UserResolver {
   }
 
   @ResolveReference()
-  resolveReference(ref: { id: string }, @CurrentCaller() caller: Caller) {
+  resolveReference(@Parent() ref: { id: string }, @CurrentCaller() caller: Caller) {
     return this.userService.findInTenant(tenantOf(caller), ref.id);
   }
 }

@@ -10,6 +10,10 @@ export const SESSION_EVENTS = {
   joined: 'session.joined',
   started: 'session.started',
   declined: 'session.declined',
+  /** the helper asked to go from view-only to full control; the sharer is asked for a second consent */
+  controlRequested: 'session.control-requested',
+  /** the sharer refused the second consent; the session stays view-only */
+  controlRequestDeclined: 'session.control-request-declined',
   controlChanged: 'session.control-changed',
   elevated: 'session.elevated',
   chatUsed: 'session.chat-used',

@@ -1,0 +1,232 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ComplianceState, Platform, SessionMode, SessionState } from '@remote-help/domain';
+import { DataSource, EntityManager } from 'typeorm';
+import { SESSION_TIMINGS, SessionTimings } from '../config';
+import { fromRow, SessionRecord } from './session-record';
+import { SessionChange, TimerChange } from './session-state-machine';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+
+const LIVE = `('WAITING_FOR_SHARER', 'PENDING_CONSENT', 'ACTIVE')`;
+
+/** The rows of a query: TypeORM returns `[rows, rowCount]` for UPDATE and DELETE, the rows otherwise. */
+export function rowsOf(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0];
+  return result as Record<string, unknown>[];
+}
+
+export interface NewSession {
+  id: string;
+  tenantId: string;
+  helperId: string;
+  deviceId: string;
+  mode: SessionMode;
+  state: SessionState;
+  chatEnabled: boolean;
+  reason: string | null;
+  platform: Platform;
+  deviceEnrolled: boolean;
+  deviceCompliance: ComplianceState;
+  /** null for unattended sessions (no code). */
+  codeHash: string | null;
+  /** When the first timer fires: the code's expiry, or the unattended start. */
+  dueInMs: number;
+}
+
+/**
+ * The sessions table. Every write is guarded: a transition updates the row it locked only if
+ * its version is still the one the state machine judged (`WHERE id = $1 AND version = $2`);
+ * times come from the database clock (`now()`), so that instances agree on deadlines.
+ */
+@Injectable()
+export class SessionStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SESSION_TIMINGS) private readonly timings: SessionTimings,
+  ) {}
+
+  async insert(m: EntityManager, s: NewSession): Promise<SessionRecord> {
+    const [row] = await m.query(
+      `INSERT INTO sessions (id, tenant_id, helper_id, sharer_id, device_id, mode, requested_mode, state, elevated, chat_enabled, chat_used,
+                             reason, platform, device_enrolled, device_compliance, code_hash, code_expires_at, due_at, requested_at, version)
+       VALUES ($1, $2, $3, NULL, $4, $5, $5, $6, false, $7, false, $8, $9, $10, $11, $12::text,
+               CASE WHEN $12::text IS NULL THEN NULL ELSE now() + ($13::bigint * interval '1 millisecond') END,
+               now() + ($13::bigint * interval '1 millisecond'), now(), 1)
+       RETURNING *`,
+      [s.id, s.tenantId, s.helperId, s.deviceId, s.mode, s.state, s.chatEnabled, s.reason, s.platform, s.deviceEnrolled, s.deviceCompliance, s.codeHash, s.dueInMs],
+    );
+    return fromRow(row);
+  }
+
+  /** The session of this tenant with this id, or null (also for a malformed id). */
+  async find(tenantId: string, id: string, m: EntityManager = this.dataSource.manager): Promise<SessionRecord | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await m.query(`SELECT * FROM sessions WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+    return row ? fromRow(row) : null;
+  }
+
+  /** As `find`, locking the row until the transaction ends (transitions judge the locked row). */
+  async lock(m: EntityManager, tenantId: string, id: string): Promise<SessionRecord | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await m.query(`SELECT * FROM sessions WHERE id = $1 AND tenant_id = $2 FOR UPDATE`, [id, tenantId]);
+    return row ? fromRow(row) : null;
+  }
+
+  /** The session waiting for the sharer with this code (any tenant), if the code is still valid. */
+  async findByCode(codeHash: string): Promise<SessionRecord | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT * FROM sessions WHERE code_hash = $1 AND state = 'WAITING_FOR_SHARER' AND code_expires_at > now()`,
+      [codeHash],
+    );
+    return row ? fromRow(row) : null;
+  }
+
+  /** Locks the session for a join, only if it still waits with this code and the code is valid. */
+  async lockForJoin(m: EntityManager, id: string, codeHash: string): Promise<SessionRecord | null> {
+    const [row] = await m.query(
+      `SELECT * FROM sessions WHERE id = $1 AND code_hash = $2 AND state = 'WAITING_FOR_SHARER' AND code_expires_at > now() FOR UPDATE`,
+      [id, codeHash],
+    );
+    return row ? fromRow(row) : null;
+  }
+
+  /**
+   * Applies a change the state machine allowed on `before` (the locked row). Null when the row
+   * changed meanwhile (its version moved on), which the caller reports as a CONFLICT.
+   */
+  async apply(m: EntityManager, before: SessionRecord, change: SessionChange, opts: { sharerId?: string } = {}): Promise<SessionRecord | null> {
+    const ended = change.ended !== undefined;
+    const result = await m.query(
+      `UPDATE sessions SET
+         state = $3::text,
+         mode = COALESCE($4::text, mode),
+         pending_control_request = CASE WHEN $5::boolean THEN $6::text ELSE pending_control_request END,
+         elevated = elevated OR $7::boolean,
+         chat_used = chat_used OR $8::boolean,
+         sharer_id = COALESCE($9::uuid, sharer_id),
+         started_at = CASE WHEN $10::boolean THEN now() ELSE started_at END,
+         helper_seen_at = CASE WHEN $10::boolean THEN now() ELSE helper_seen_at END,
+         sharer_seen_at = CASE WHEN $10::boolean THEN now() ELSE sharer_seen_at END,
+         ended_at = CASE WHEN $11::boolean THEN now() ELSE ended_at END,
+         end_reason = CASE WHEN $11::boolean THEN $12::text ELSE end_reason END,
+         code_hash = CASE WHEN $3::text = 'WAITING_FOR_SHARER' THEN code_hash ELSE NULL END,
+         due_at = CASE $13::text WHEN 'KEEP' THEN due_at WHEN 'NONE' THEN NULL ELSE now() + ($14::bigint * interval '1 millisecond') END,
+         version = version + 1
+       WHERE id = $1 AND version = $2
+       RETURNING *`,
+      [
+        before.id,
+        before.version,
+        change.state,
+        change.mode ?? null,
+        change.pendingControlRequest !== undefined,
+        change.pendingControlRequest ?? null,
+        change.elevated === true,
+        change.chatUsed === true,
+        opts.sharerId ?? null,
+        change.started === true,
+        ended,
+        change.ended?.reason ?? null,
+        change.timer,
+        this.timerMs(change.timer),
+      ],
+    );
+    const [row] = rowsOf(result);
+    return row ? fromRow(row) : null;
+  }
+
+  timerMs(timer: TimerChange): number {
+    switch (timer) {
+      case 'JOIN':
+        return this.timings.joinTimeoutMs;
+      case 'CONSENT':
+        return this.timings.consentTimeoutMs;
+      case 'AUTO_START':
+        return this.timings.unattendedStartMs;
+      case 'HEARTBEAT':
+        return this.timings.heartbeatTimeoutMs;
+      default:
+        return 0;
+    }
+  }
+
+  /**
+   * A party's heartbeat: its last-seen time, and (active sessions) the disconnect deadline =
+   * the older of the two parties' last heartbeats + the timeout. Null when the session is no
+   * longer live (it ended meanwhile).
+   */
+  async heartbeat(tenantId: string, id: string, side: 'helper' | 'sharer'): Promise<SessionRecord | null> {
+    const mine = side === 'helper' ? 'helper_seen_at' : 'sharer_seen_at';
+    const other = side === 'helper' ? 'sharer_seen_at' : 'helper_seen_at';
+    const result = await this.dataSource.query(
+      `UPDATE sessions SET ${mine} = now(),
+         due_at = CASE WHEN state = 'ACTIVE' THEN LEAST(now(), ${other}) + ($3::bigint * interval '1 millisecond') ELSE due_at END
+       WHERE id = $1 AND tenant_id = $2 AND state IN ${LIVE}
+       RETURNING *`,
+      [id, tenantId, this.timings.heartbeatTimeoutMs],
+    );
+    const [row] = rowsOf(result);
+    return row ? fromRow(row) : null;
+  }
+
+  /** Sessions in which this user is the helper or the sharer (or, for a device, its unattended sessions), newest first. */
+  async listForParty(tenantId: string, party: { userId: string } | { deviceId: string }, states?: SessionState[]): Promise<SessionRecord[]> {
+    const params: unknown[] = [tenantId];
+    let who: string;
+    if ('userId' in party) {
+      params.push(party.userId);
+      who = `(helper_id = $2 OR sharer_id = $2)`;
+    } else {
+      params.push(party.deviceId);
+      who = `(device_id = $2 AND requested_mode = 'UNATTENDED')`;
+    }
+    let filter = '';
+    if (states?.length) {
+      params.push(states);
+      filter = `AND state = ANY($3::text[])`;
+    }
+    const rows = await this.dataSource.query(
+      `SELECT * FROM sessions WHERE tenant_id = $1 AND ${who} ${filter} ORDER BY requested_at DESC LIMIT 200`,
+      params,
+    );
+    return rows.map(fromRow);
+  }
+
+  async listActive(tenantId: string): Promise<SessionRecord[]> {
+    const rows = await this.dataSource.query(`SELECT * FROM sessions WHERE tenant_id = $1 AND state = 'ACTIVE' ORDER BY started_at DESC LIMIT 1000`, [tenantId]);
+    return rows.map(fromRow);
+  }
+
+  /** Live sessions whose timer is due, locked; rows another instance holds are skipped. */
+  async lockDue(m: EntityManager, limit: number): Promise<SessionRecord[]> {
+    const rows = await m.query(`SELECT * FROM sessions WHERE due_at <= now() ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+    return rows.map(fromRow);
+  }
+
+  /** Clears the timer of a row the machine says has none due (a defensive repair; should not happen). */
+  async clearTimer(m: EntityManager, id: string): Promise<void> {
+    await m.query(`UPDATE sessions SET due_at = NULL WHERE id = $1`, [id]);
+  }
+
+  // ---------------------------------------------------------------- wrong security codes
+
+  /** The caller's wrong codes within the window, and when the oldest of them leaves it. */
+  async recentJoinFailures(userId: string, windowMs: number): Promise<{ count: number; retryAfterMs: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n,
+              COALESCE(EXTRACT(EPOCH FROM (min(failed_at) + ($2::bigint * interval '1 millisecond') - now())) * 1000, 0)::bigint AS retry_ms
+       FROM join_failures WHERE user_id = $1 AND failed_at > now() - ($2::bigint * interval '1 millisecond')`,
+      [userId, windowMs],
+    );
+    return { count: Number(row.n), retryAfterMs: Math.max(0, Number(row.retry_ms)) };
+  }
+
+  async recordJoinFailure(tenantId: string, userId: string): Promise<void> {
+    await this.dataSource.query(`INSERT INTO join_failures (tenant_id, user_id) VALUES ($1, $2)`, [tenantId, userId]);
+  }
+
+  async purgeJoinFailures(olderThanMs: number): Promise<void> {
+    await this.dataSource.query(`DELETE FROM join_failures WHERE failed_at < now() - ($1::bigint * interval '1 millisecond')`, [olderThanMs]);
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DIRECTORY_EVENTS, EventEnvelope, TOPICS } from '@remote-help/events';
+import { EventPipeline } from '@remote-help/service-kit';
+import { EntityManager } from 'typeorm';
+
+/** A tenant.settings.updated snapshot, reduced to what this service keeps. */
+export interface ChatSetting {
+  tenantId: string;
+  chatDisabled: boolean;
+  version: number;
+}
+
+/** The chat setting of a tenant.settings.updated event, or null when the data is unusable. */
+export function chatSettingOf(event: Pick<EventEnvelope, 'type' | 'tenantId' | 'data'>): ChatSetting | null {
+  if (event.type !== DIRECTORY_EVENTS.settingsUpdated) return null;
+  const d = event.data as Record<string, unknown> | null;
+  if (!d || typeof d !== 'object') return null;
+  if (typeof d.tenantId !== 'string' || d.tenantId.toLowerCase() !== event.tenantId.toLowerCase()) return null;
+  if (typeof d.chatDisabled !== 'boolean' || !Number.isInteger(d.version) || (d.version as number) < 1) return null;
+  return { tenantId: d.tenantId.toLowerCase(), chatDisabled: d.chatDisabled, version: d.version as number };
+}
+
+/**
+ * This service's copy of each tenant's "Disable chat" setting, from tenant-service's
+ * tenant.settings.updated snapshots (applied only when newer). A tenant this copy does not know
+ * yet counts as chat disabled (fail closed). rbac-service's answer to an access decision also
+ * carries the setting with its version; a newer one from there is applied too, so that a
+ * session requested right after a settings change sees it even if this consumer lags.
+ */
+@Injectable()
+export class TenantSettingsStore implements OnModuleInit {
+  private readonly log = new Logger('TenantSettings');
+
+  constructor(private readonly pipeline: EventPipeline) {}
+
+  onModuleInit() {
+    this.pipeline.register({
+      name: 'tenant-settings',
+      topics: [TOPICS.tenant],
+      handler: async (event, manager) => {
+        if (event.type !== DIRECTORY_EVENTS.settingsUpdated) return;
+        const setting = chatSettingOf(event);
+        if (!setting) {
+          this.log.warn(`skipped ${event.type} ${event.id}: unusable data`);
+          return;
+        }
+        await this.apply(manager, setting);
+      },
+    });
+  }
+
+  /** Stores the setting if it is newer than the one kept (a replayed or older snapshot changes nothing). */
+  async apply(m: EntityManager, s: ChatSetting): Promise<void> {
+    await m.query(
+      `INSERT INTO tenant_settings (tenant_id, chat_disabled, version, updated_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (tenant_id) DO UPDATE SET chat_disabled = EXCLUDED.chat_disabled, version = EXCLUDED.version, updated_at = now()
+       WHERE tenant_settings.version < EXCLUDED.version`,
+      [s.tenantId, s.chatDisabled, s.version],
+    );
+  }
+
+  /** Whether chat is enabled in this tenant now; false while the tenant is unknown here. */
+  async chatEnabled(m: EntityManager, tenantId: string): Promise<boolean> {
+    const [row] = await m.query(`SELECT chat_disabled FROM tenant_settings WHERE tenant_id = $1`, [tenantId]);
+    return row ? !row.chat_disabled : false;
+  }
+}
