@@ -1,3 +1,4 @@
+import { parseOidcIssuers } from '@remote-help/auth';
 import { ConfigOf, defaultDataDir, parsers } from '@remote-help/service-kit';
 import * as path from 'node:path';
 
@@ -12,6 +13,27 @@ export const SUBGRAPHS = [
 ] as const;
 
 const keysDir = () => path.join(defaultDataDir(), 'keys');
+
+/** Comma-separated browser origins (`https://admin.contoso.com`), each a scheme, host and optional port. */
+export function parseOrigins(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((o) => {
+      let url: URL;
+      try {
+        url = new URL(o);
+      } catch {
+        throw new Error(`"${o}" is not an origin (scheme://host[:port])`);
+      }
+      if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== o.replace(/\/$/, '')) throw new Error(`"${o}" is not an origin (scheme://host[:port], no path)`);
+      return url.origin;
+    });
+}
+
+/** A request limit; 0 turns it off. */
+const limit = (max: number) => parsers.int(0, max);
 
 export const configSpec = {
   NODE_ENV: { description: 'development or production (production: no introspection, no landing page, no development issuer unless enabled)', default: 'development', parse: parsers.oneOf('development', 'production', 'test') },
@@ -29,6 +51,27 @@ export const configSpec = {
   DEV_ISSUER_KEYS_DIR: { description: "folder of the development issuer's keys (created on first start)", default: keysDir(), parse: parsers.string },
   KAFKA_BROKERS: { description: 'comma-separated Kafka brokers (the live feed of subscriptions)', default: '127.0.0.1:9092', parse: parsers.brokers },
   KAFKA_TOPIC_PREFIX: { description: 'prefix of every topic name, as the services use it', default: '', parse: parsers.string },
+  OIDC_ISSUERS: {
+    description:
+      'JSON array of the OpenID Connect issuers whose tokens are accepted: `[{"discoveryUrl", "audience", "claims"?: {"tenant", "userObjectId", "upn", "device"}, "tenants"?}]`; claims default to Microsoft Entra ID\'s (`tid`, `oid`, `preferred_username`/`upn`, `deviceid`); `tenants` binds an issuer to those tenant ids; discovered at start, retried in the background while an issuer is down',
+    default: '[]',
+    parse: parseOidcIssuers,
+  },
+  CORS_ORIGINS: {
+    description: 'comma-separated browser origins allowed to call the API (CORS); default: none in production, `http://localhost:*` and `http://127.0.0.1:*` in development',
+    default: '',
+    parse: (raw: string) => (raw.trim() === '' ? null : parseOrigins(raw)),
+  },
+  GRAPHQL_MAX_DEPTH: { description: 'deepest selection an operation may have (graphql-armor)', default: '10', parse: parsers.int(1, 100) },
+  GRAPHQL_MAX_ALIASES: { description: 'most aliases in one operation (graphql-armor)', default: '15', parse: parsers.int(0, 1000) },
+  GRAPHQL_MAX_DIRECTIVES: { description: 'most directives in one operation (graphql-armor)', default: '20', parse: parsers.int(0, 1000) },
+  GRAPHQL_MAX_TOKENS: { description: 'most lexical tokens in one document, checked while parsing', default: '1000', parse: parsers.int(50, 100000) },
+  GRAPHQL_MAX_COST: { description: 'highest estimated cost of one operation (graphql-armor cost limit)', default: '5000', parse: parsers.int(10, 1000000) },
+  RATE_LIMIT_WINDOW_SECONDS: { description: 'window of the rate limits below (per gateway instance, in memory)', default: '60', parse: parsers.int(1, 3600) },
+  RATE_LIMIT_PER_CALLER: { description: 'operations one user or device may run per window; 0: no limit', default: '1200', parse: limit(10_000_000) },
+  RATE_LIMIT_PER_TENANT: { description: "operations all of one tenant's callers may run per window; 0: no limit", default: '12000', parse: limit(10_000_000) },
+  RATE_LIMIT_SESSION_PER_CALLER: { description: '`requestSession` and `joinSession` calls one caller may make per window; 0: no limit', default: '30', parse: limit(10_000_000) },
+  RATE_LIMIT_SESSION_PER_TENANT: { description: "`requestSession` and `joinSession` calls of one tenant's callers per window; 0: no limit", default: '300', parse: limit(10_000_000) },
   MAX_BODY_BYTES: { description: 'largest accepted request body', default: '1048576', parse: parsers.int(1024, 50 * 1024 * 1024) },
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
 };
@@ -39,4 +82,19 @@ export function subgraphUrl(config: GatewayConfig, name: string): string {
   const s = SUBGRAPHS.find((x) => x.name === name);
   if (!s) throw new Error(`unknown subgraph ${name}`);
   return config[s.env];
+}
+
+/**
+ * Checks that need several variables: in production, OpenID Connect discovery (and so the keys
+ * that sign tokens) must come over HTTPS, except from a loopback address. Returns the
+ * `VARIABLE: problem` line, or undefined.
+ */
+export function crossCheck(config: GatewayConfig): string | undefined {
+  if (config.NODE_ENV !== 'production') return undefined;
+  for (const [i, issuer] of config.OIDC_ISSUERS.entries()) {
+    const url = new URL(issuer.discoveryUrl);
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !loopback) return `OIDC_ISSUERS: entry ${i + 1}: discoveryUrl must be an https URL in production, got "${issuer.discoveryUrl}"`;
+  }
+  return undefined;
 }

@@ -3,8 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { Caller, createInternalTokenSigner, DEV_ISSUER, ensureDevIssuerKeys, IssuerConfig } from '@remote-help/auth';
-import { createErrorFormatter } from '@remote-help/service-kit';
+import { Caller, createInternalTokenSigner, createTokenVerifier, DEV_ISSUER, discoverIssuersInBackground, ensureDevIssuerKeys, IssuerConfig, TENANT_PLACEHOLDER } from '@remote-help/auth';
 import express from 'express';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -18,11 +17,17 @@ import { EventFeed } from './subscriptions/event-feed';
 import { QueryResult } from './subscriptions/gateway-query';
 import { Hub } from './subscriptions/hub';
 import { startSubscriptionServer } from './subscriptions/subscription-server';
-import { GraphQLSchema } from 'graphql';
+import { GraphQLError, GraphQLSchema } from 'graphql';
+import { createGatewayErrorFormatter } from './security/errors';
+import { corsPolicy, securityHeaders } from './security/http';
+import { queryLimits } from './security/query-limits';
+import { rateLimitPlugin, RateLimits } from './security/rate-limits';
 
 export interface GatewayContext {
   caller: Caller;
   requestId: string;
+  /** The gateway's own operations (subscription payloads): not counted against the caller's rate limits. */
+  internal?: boolean;
 }
 
 /** Passes the verified caller on to each subgraph as a short-lived internal token for that subgraph. */
@@ -35,6 +40,16 @@ class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   ) {
     super({ url });
     this.fetcher = ((input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never;
+  }
+
+  /**
+   * A subgraph that refuses the request as too large (its own body limit, e.g. for a huge
+   * variable the gateway forwards) answers the client with a clear BAD_USER_INPUT, not an
+   * internal error.
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
+    if (response.status === 413) return new GraphQLError('the request is too large for the service that answers it: send smaller values', { extensions: { code: 'BAD_USER_INPUT' } });
+    return super.errorFromResponse(response);
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -63,17 +78,50 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   if (devIssuer) {
     const { jwks } = await ensureDevIssuerKeys(config.DEV_ISSUER_KEYS_DIR);
     issuers.push({ issuer: DEV_ISSUER, audience: config.AUTH_AUDIENCE, localJwks: jwks });
+    if (production) log.warn('the development issuer is enabled in production (DEV_ISSUER_ENABLED=true): anyone holding its key can sign in to any tenant');
   }
+  const verifier = createTokenVerifier(issuers);
+  // OpenID Connect issuers: discovered now, and retried in the background while one is down, so
+  // that the gateway starts (and serves the other issuers) whatever the identity providers do.
+  const discovery = discoverIssuersInBackground(config.OIDC_ISSUERS, verifier, {
+    onDiscovered: (c, spec) => {
+      log.info({ issuer: c.issuer, discoveryUrl: spec.discoveryUrl, jwksUri: c.jwksUri }, 'OpenID Connect issuer discovered');
+      if (!c.tenants && !c.issuer.includes(TENANT_PLACEHOLDER)) log.warn({ issuer: c.issuer }, 'this OpenID Connect issuer may sign in to every tenant: bind it to its tenants with "tenants" unless it serves them all');
+    },
+    onError: (spec, e, retryInMs) =>
+      log.warn({ discoveryUrl: spec.discoveryUrl, err: e.message, retryInMs }, retryInMs < 0 ? 'OpenID Connect issuer refused' : 'OpenID Connect discovery failed; retrying'),
+  });
+  await Promise.race([discovery.firstRound, new Promise((r) => setTimeout(r, 3_000).unref())]);
   const subgraphClient = new SubgraphClient(signer, config.SUBGRAPH_TIMEOUT_MS);
   const tenantUrl = subgraphUrl(config, 'tenant');
-  const identity = new IdentityService(issuers, {
-    resolve: (id) =>
-      subgraphClient.post(tenantUrl, 'tenant-service', '/internal/principals/resolve', {
-        tenantId: id.tenantId,
-        userObjectId: id.userObjectId,
-        upn: id.upn,
-        deviceId: id.deviceId,
-      }),
+  const identity = new IdentityService(verifier, {
+    resolve: (q) => subgraphClient.post(tenantUrl, 'tenant-service', '/internal/principals/resolve', { tenantId: q.tenantId, upn: q.upn, deviceId: q.deviceId }),
+  });
+  const rateLimits = new RateLimits({
+    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    perCaller: config.RATE_LIMIT_PER_CALLER,
+    perTenant: config.RATE_LIMIT_PER_TENANT,
+    strictPerCaller: config.RATE_LIMIT_SESSION_PER_CALLER,
+    strictPerTenant: config.RATE_LIMIT_SESSION_PER_TENANT,
+  });
+  /** Authenticates a client (HTTP request or WebSocket connection) and takes one request from its budgets. */
+  const admit = async (authorization: string | undefined): Promise<Caller> => {
+    let caller: Caller;
+    try {
+      caller = await identity.authenticate(authorization);
+    } catch (e) {
+      (e as { extensions?: Record<string, unknown> }).extensions!.http = { status: 401 };
+      throw e;
+    }
+    await rateLimits.request(caller);
+    return caller;
+  };
+  const limits = queryLimits({
+    maxDepth: config.GRAPHQL_MAX_DEPTH,
+    maxAliases: config.GRAPHQL_MAX_ALIASES,
+    maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
+    maxTokens: config.GRAPHQL_MAX_TOKENS,
+    maxCost: config.GRAPHQL_MAX_COST,
   });
 
   const gateway = new ApolloGateway({
@@ -92,6 +140,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(production));
+  app.use(corsPolicy(config.CORS_ORIGINS, production));
   const httpServer = http.createServer(app);
   // Idle keep-alive connections outlive the clients' own idle timeouts, so that a client never
   // sends a request on a connection the server is closing at that moment.
@@ -103,8 +153,15 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    formatError: createErrorFormatter((err, formatted) => log.error({ err, path: formatted.path }, formatted.message)),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
+    formatError: createGatewayErrorFormatter((err, formatted) => log.error({ err, path: formatted.path }, formatted.message), { hideSuggestions: production }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      ...(limits.plugins as never[]),
+      rateLimitPlugin<GatewayContext>(rateLimits),
+    ],
   });
   await server.start();
 
@@ -119,7 +176,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   chatFeed.start();
   const runQuery = async (query: string, variables: Record<string, unknown>, caller: Caller): Promise<QueryResult> => {
-    const res = await server.executeOperation({ query, variables }, { contextValue: { caller, requestId: randomUUID() } });
+    const res = await server.executeOperation({ query, variables }, { contextValue: { caller, requestId: randomUUID(), internal: true } });
     if (res.body.kind !== 'single') throw new Error('incremental delivery is not used here');
     return res.body.singleResult as QueryResult;
   };
@@ -127,7 +184,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     httpServer,
     apiSchema: apiSchema!,
     hub,
-    authenticate: (authorization) => identity.authenticate(typeof authorization === 'string' ? authorization : undefined),
+    authenticate: (authorization) => admit(typeof authorization === 'string' ? authorization : undefined),
     runQuery,
     adminPermissions: async (caller) => {
       if (caller.kind !== 'user') return [];
@@ -149,7 +206,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       }),
     );
     const ok = checks.every(([, up]) => up) && eventFeed.ready;
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', subgraphs: Object.fromEntries(checks), eventFeed: eventFeed.ready, chatStream: chatFeed.connected });
+    const oidcIssuers = discovery.status().map((s) => ({ discoveryUrl: s.discoveryUrl, issuer: s.issuer, discovered: s.discovered }));
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', subgraphs: Object.fromEntries(checks), eventFeed: eventFeed.ready, chatStream: chatFeed.connected, oidcIssuers });
   });
 
   app.use(
@@ -161,16 +219,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       next();
     },
     express.json({ limit: config.MAX_BODY_BYTES }),
+    (req, _res, next) => {
+      // A body that is not JSON (e.g. a form or text/plain: what a cross-site page can send
+      // without a preflight) reaches Apollo's CSRF check, which refuses it with a clear error.
+      req.body ??= {};
+      next();
+    },
     expressMiddleware(server, {
-      context: async ({ req }) => {
-        const requestId = (req as { requestId?: string }).requestId ?? randomUUID();
-        try {
-          return { caller: await identity.authenticate(req.headers.authorization), requestId };
-        } catch (e) {
-          (e as { extensions?: Record<string, unknown> }).extensions!.http = { status: 401 };
-          throw e;
-        }
-      },
+      context: async ({ req }) => ({ caller: await admit(req.headers.authorization), requestId: (req as { requestId?: string }).requestId ?? randomUUID() }),
     }),
   );
 
@@ -181,7 +237,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   app.use((err: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) log.error({ err }, 'unhandled error');
-    const message = status === 413 ? 'request body too large' : status < 500 ? `bad request: ${err.type === 'entity.parse.failed' ? 'the body is not valid JSON' : (err.message ?? 'invalid request')}` : 'Internal server error';
+    const message = status === 413 ? `request body too large: the limit is ${config.MAX_BODY_BYTES} bytes` : status < 500 ? `bad request: ${err.type === 'entity.parse.failed' ? 'the body is not valid JSON' : (err.message ?? 'invalid request')}` : 'Internal server error';
     res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });
 
@@ -199,6 +255,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     hub,
     eventFeedStarted: feedStarted,
     stop: async () => {
+      discovery.stop();
       chatFeed.stop();
       await subscriptions.stop();
       await eventFeed.stop();

@@ -1,0 +1,134 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import type { Caller } from '@remote-help/auth';
+import { DocumentNode, FragmentDefinitionNode, GraphQLError, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+/** Root fields under the stricter limits: starting a session and guessing a session's security code. */
+export const STRICT_FIELDS: ReadonlySet<string> = new Set(['requestSession', 'joinSession']);
+export const RATE_LIMITED = 'RATE_LIMITED';
+
+export interface RateLimitSettings {
+  windowSeconds: number;
+  /** Operations per window; 0 turns a limit off. */
+  perCaller: number;
+  perTenant: number;
+  strictPerCaller: number;
+  strictPerTenant: number;
+}
+
+/** Over a limit: HTTP 429 with `Retry-After`, and `extensions: { code: 'RATE_LIMITED', retryAfterSeconds }`. */
+export function rateLimited(what: string, retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`too many requests (${what}): try again in ${retryAfterSeconds} s`, {
+    extensions: {
+      code: RATE_LIMITED,
+      retryAfterSeconds,
+      http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+    },
+  });
+}
+
+/**
+ * Request budgets per caller and per tenant (fixed windows, in this process's memory: with N
+ * gateway instances behind a load balancer the effective limits are up to N times higher).
+ * Every tenant and every caller has its own budget, so one tenant running out slows no other.
+ */
+export class RateLimits {
+  private readonly perCaller?: RateLimiterMemory;
+  private readonly perTenant?: RateLimiterMemory;
+  private readonly strictPerCaller?: RateLimiterMemory;
+  private readonly strictPerTenant?: RateLimiterMemory;
+
+  constructor(readonly settings: RateLimitSettings) {
+    const make = (points: number, keyPrefix: string) => (points > 0 ? new RateLimiterMemory({ points, duration: settings.windowSeconds, keyPrefix }) : undefined);
+    this.perCaller = make(settings.perCaller, 'caller');
+    this.perTenant = make(settings.perTenant, 'tenant');
+    this.strictPerCaller = make(settings.strictPerCaller, 'strict-caller');
+    this.strictPerTenant = make(settings.strictPerTenant, 'strict-tenant');
+  }
+
+  /** One request of this caller (any operation, before it is even parsed). Throws `rateLimited`. */
+  async request(caller: Caller): Promise<void> {
+    const keys = keysOf(caller);
+    if (!keys) return;
+    await take(this.perCaller, keys.caller, 1, 'per caller');
+    await take(this.perTenant, keys.tenant, 1, 'per tenant');
+  }
+
+  /** The operation's root fields: each `requestSession`/`joinSession` also takes from the stricter budgets. */
+  async operation(caller: Caller, rootFields: string[]): Promise<void> {
+    const keys = keysOf(caller);
+    const strict = rootFields.filter((f) => STRICT_FIELDS.has(f)).length;
+    if (!keys || strict === 0) return;
+    await take(this.strictPerCaller, keys.caller, strict, 'requestSession/joinSession per caller');
+    await take(this.strictPerTenant, keys.tenant, strict, 'requestSession/joinSession per tenant');
+  }
+}
+
+function keysOf(caller: Caller): { caller: string; tenant: string } | undefined {
+  switch (caller.kind) {
+    case 'user':
+      return { caller: `${caller.tenantId}/user:${caller.userId}`, tenant: caller.tenantId };
+    case 'device':
+      return { caller: `${caller.tenantId}/device:${caller.deviceId}`, tenant: caller.tenantId };
+    default:
+      return undefined; // the gateway's own calls
+  }
+}
+
+async function take(limiter: RateLimiterMemory | undefined, key: string, points: number, what: string): Promise<void> {
+  if (!limiter) return;
+  try {
+    await limiter.consume(key, points);
+  } catch (e) {
+    if (!(e instanceof RateLimiterRes)) throw e;
+    throw rateLimited(what, Math.max(1, Math.ceil(e.msBeforeNext / 1000)));
+  }
+}
+
+/**
+ * The root fields an operation executes, by response key (an aliased field counts once per
+ * alias), through inline fragments and fragment spreads. `@skip`/`@include` are not evaluated:
+ * a conditional field counts as executed.
+ */
+export function rootFieldsOf(document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const byResponseKey = new Map<string, string>();
+  const visited = new Set<string>();
+  const walk = (set: SelectionSetNode) => {
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) {
+        if (!sel.name.value.startsWith('__')) byResponseKey.set(sel.alias?.value ?? sel.name.value, sel.name.value);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        walk(sel.selectionSet);
+      } else if (!visited.has(sel.name.value)) {
+        visited.add(sel.name.value);
+        const f = fragments.get(sel.name.value);
+        if (f) walk(f.selectionSet);
+      }
+    }
+  };
+  walk(operation.selectionSet);
+  return [...byResponseKey.values()];
+}
+
+export interface RateLimitedContext {
+  caller: Caller;
+  /** Set on the gateway's own operations (subscription payloads resolved for a subscriber). */
+  internal?: boolean;
+}
+
+/** Applies the stricter per-field budgets once the operation is known (after parsing and validation). */
+export function rateLimitPlugin<C extends RateLimitedContext>(limits: RateLimits): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document, operation }) {
+          if (contextValue.internal || !operation) return;
+          await limits.operation(contextValue.caller, rootFieldsOf(document, operation));
+        },
+      };
+    },
+  };
+}
