@@ -68,3 +68,15 @@ describe('subscriptions over graphql-ws on the gateway', () => {
     await client.dispose();
   });
 });
+
+describe('subscriptions obey the same limits as HTTP', () => {
+  it('refuses a subscription nested deeper than the query limits allow', async () => {
+    const t = newTenant();
+    const client = wsClient(t.adminToken);
+    const deep = 'subscription ($id: ID!) { sessionUpdated(sessionId: $id) { helper { groups { users { groups { users { groups { users { groups { users { groups { users { id } } } } } } } } } } } } }';
+    const sub = subscribe(client, deep, { id: '00000000-0000-4000-8000-000000000000' });
+    const ended = await sub.ended;
+    expect(JSON.stringify(ended)).toMatch(/depth/i);
+    await client.dispose();
+  });
+});

@@ -185,6 +185,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     apiSchema: apiSchema!,
     hub,
     authenticate: (authorization) => admit(typeof authorization === 'string' ? authorization : undefined),
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    admitOperation: (caller) => rateLimits.request(caller),
     runQuery,
     adminPermissions: async (caller) => {
       if (caller.kind !== 'user') return [];

@@ -1,5 +1,5 @@
 import type { Caller } from '@remote-help/auth';
-import { buildSchema, GraphQLError, GraphQLFieldConfig, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, parse, printSchema } from 'graphql';
+import { buildSchema, GraphQLError, GraphQLFieldConfig, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, parse, ParseOptions, printSchema, specifiedRules, validate, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +17,11 @@ export interface SubscriptionDeps {
   authenticate(authorization: unknown): Promise<Caller>;
   /** Runs a query through the gateway as this caller (query planning, subgraphs, their checks). */
   runQuery(query: string, variables: Record<string, unknown>, caller: Caller): Promise<QueryResult>;
+  /** The same limits as over HTTP (depth, aliases, directives, tokens, cost). */
+  validationRules: ValidationRule[];
+  parseOptions: ParseOptions;
+  /** Takes one operation from the caller's rate-limit budgets; throws when over. */
+  admitOperation(caller: Caller): Promise<void>;
   /** The caller's admin permissions (fails closed: throws when they cannot be read). */
   adminPermissions(caller: Caller): Promise<string[]>;
   log: Logger;
@@ -49,18 +54,26 @@ export function startSubscriptionServer(deps: SubscriptionDeps) {
           return false; // closes with 4403 Forbidden
         }
       },
-      onSubscribe: (_ctx, _id, payload) => {
-        // Only subscriptions travel over the WebSocket; queries and mutations go over HTTP, where
-        // the gateway plans and executes them.
+      onSubscribe: async (ctx, _id, payload) => {
+        // Only subscriptions travel over the WebSocket (queries and mutations go over HTTP, where
+        // the gateway plans them), under the same limits and rate budgets as HTTP requests.
+        let document;
         try {
-
-          if (!isSubscriptionOperation(parse(payload.query), payload.operationName)) {
-            return [new GraphQLError('only subscriptions are served over WebSocket: send queries and mutations over HTTP', { extensions: { code: 'BAD_USER_INPUT' } })];
-          }
+          document = parse(payload.query, deps.parseOptions);
         } catch (e) {
           return [new GraphQLError(`the subscription does not parse: ${(e as Error).message}`, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }
-        return undefined;
+        if (!isSubscriptionOperation(document, payload.operationName)) {
+          return [new GraphQLError('only subscriptions are served over WebSocket: send queries and mutations over HTTP', { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
+        const errors = validate(schema, document, [...specifiedRules, ...deps.validationRules]);
+        if (errors.length) return errors;
+        try {
+          await deps.admitOperation(ctx.extra.caller!);
+        } catch (e) {
+          return [e instanceof GraphQLError ? e : new GraphQLError('too many requests', { extensions: { code: 'RATE_LIMITED' } })];
+        }
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables ?? undefined, contextValue: { caller: ctx.extra.caller! } satisfies WsContext };
       },
       context: (ctx): WsContext => ({ caller: ctx.extra.caller! }),
     },
