@@ -1,4 +1,6 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLErrorPassThrough } from './graphql-error.filter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createInternalTokenVerifier, SERVICE_ISSUER } from '@remote-help/auth';
 import { createKafka } from '@remote-help/events';
@@ -62,6 +64,7 @@ export class ServiceKitModule implements NestModule {
         ServiceClient,
         AdminAuthorizer,
         AuditTrail,
+        { provide: APP_FILTER, useClass: GraphQLErrorPassThrough },
         KafkaHealth,
         EventPipeline,
         InternalAuthMiddleware,
