@@ -1,7 +1,10 @@
 import { EVENTS_ENTITIES, EventsInfrastructure1700000000000 } from '@remote-help/events';
 import { InitialReporting1764000000000 } from './migrations/1764000000000-initial-reporting';
-import { ActiveSessionEntity } from './monitor/active-session.entity';
+import { ReportingRecords1764200000000 } from './migrations/1764200000000-reporting-records';
 
-/** Entities and migrations, imported explicitly (no globs). */
-export const ENTITIES = [...EVENTS_ENTITIES, ActiveSessionEntity];
-export const MIGRATIONS = [EventsInfrastructure1700000000000, InitialReporting1764000000000];
+/**
+ * Entities and migrations, imported explicitly (no globs). reporting-service reads and writes its
+ * own tables with SQL (set-based updates, keyset paging); their definitions are the migrations.
+ */
+export const ENTITIES = [...EVENTS_ENTITIES];
+export const MIGRATIONS = [EventsInfrastructure1700000000000, InitialReporting1764000000000, ReportingRecords1764200000000];

@@ -1,6 +1,10 @@
+import { AuditLogResolver } from './audit/audit-log.resolver';
+import { MonitorResolver } from './monitor/monitor.resolver';
+import { SessionRecordResolver } from './session-record/session-record.resolver';
+import { ActiveSessionCountResolver } from './subscription/active-session-count.resolver';
 import { Tenant } from './tenant/tenant.model';
 import { TenantMonitorResolver } from './tenant/tenant-monitor.resolver';
 
 /** What this subgraph serves: its resolvers, and types no query returns directly. */
-export const RESOLVERS = [TenantMonitorResolver];
+export const RESOLVERS = [SessionRecordResolver, MonitorResolver, AuditLogResolver, TenantMonitorResolver, ActiveSessionCountResolver];
 export const ORPHANED_TYPES: Function[] = [Tenant];

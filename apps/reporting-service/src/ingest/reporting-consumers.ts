@@ -1,0 +1,71 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { AUDIT_EVENT_TYPE, DIRECTORY_EVENTS, type EventEnvelope, TOPICS } from '@remote-help/events';
+import { EventPipeline } from '@remote-help/service-kit';
+import { EntityManager } from 'typeorm';
+import { AuditLogStore } from '../audit/audit-log.store';
+import { DirectoryUserStore } from '../directory/directory-user.store';
+import { SessionRecordStore } from '../session-record/session-record.store';
+import { parseAuditRecord, parseSessionFacts, parseUserName, RejectedEventError } from './event-data';
+
+/** The consumer names (consumer groups `<prefix>reporting-service.<name>`, keys in processed_events). */
+export const CONSUMERS = { sessions: 'sessions', audit: 'audit', directory: 'directory' } as const;
+
+/**
+ * reporting-service's Kafka consumers. Each event is applied in the transaction that records its
+ * id as processed (EventPipeline / IdempotentConsumer), so a redelivery changes nothing. Events
+ * whose data is invalid for this service are set aside in `rejected_events` with the reason, in
+ * that same transaction, and consumption goes on. Events of a tenant this service has not heard
+ * of are recorded under their tenant id like any other (reporting keeps no tenant list).
+ */
+@Injectable()
+export class ReportingConsumers implements OnModuleInit {
+  private readonly log = new Logger('ReportingConsumers');
+
+  constructor(
+    private readonly pipeline: EventPipeline,
+    private readonly sessions: SessionRecordStore,
+    private readonly audit: AuditLogStore,
+    private readonly users: DirectoryUserStore,
+  ) {}
+
+  onModuleInit() {
+    this.pipeline.register({ name: CONSUMERS.sessions, topics: [TOPICS.session], handler: (e, m, meta) => this.handleSession(e, m, meta.topic) });
+    this.pipeline.register({ name: CONSUMERS.audit, topics: [TOPICS.audit], handler: (e, m, meta) => this.handleAudit(e, m, meta.topic) });
+    this.pipeline.register({ name: CONSUMERS.directory, topics: [TOPICS.tenant], handler: (e, m, meta) => this.handleDirectory(e, m, meta.topic) });
+  }
+
+  handleSession(event: EventEnvelope, m: EntityManager, topic: string = TOPICS.session): Promise<void> {
+    return this.guard(CONSUMERS.sessions, topic, event, m, async () => {
+      const outcome = await this.sessions.apply(m, parseSessionFacts(event));
+      if (outcome === 'stale') this.log.log(`session event ${event.id} (${event.type}) is older than the record: ignored`);
+      if (outcome === 'expired') this.log.log(`session event ${event.id} (${event.type}) is older than the retention period: ignored`);
+    });
+  }
+
+  handleAudit(event: EventEnvelope, m: EntityManager, topic: string = TOPICS.audit): Promise<void> {
+    return this.guard(CONSUMERS.audit, topic, event, m, async () => {
+      if (event.type !== AUDIT_EVENT_TYPE) throw new RejectedEventError(`${event.type} is not an audit event (${AUDIT_EVENT_TYPE})`);
+      await this.audit.record(m, parseAuditRecord(event));
+    });
+  }
+
+  handleDirectory(event: EventEnvelope, m: EntityManager, topic: string = TOPICS.tenant): Promise<void> {
+    // Only the user snapshots matter here (names for the reports); the other directory events are not for this service.
+    if (event.type !== DIRECTORY_EVENTS.userUpserted && event.type !== DIRECTORY_EVENTS.licenseAssigned) return Promise.resolve();
+    return this.guard(CONSUMERS.directory, topic, event, m, () => this.users.upsert(m, parseUserName(event)));
+  }
+
+  private async guard(consumer: string, topic: string, event: EventEnvelope, m: EntityManager, apply: () => Promise<void>): Promise<void> {
+    try {
+      await apply();
+    } catch (e) {
+      if (!(e instanceof RejectedEventError)) throw e; // anything else: rolled back and retried
+      this.log.warn(`event ${event.id} (${event.type}, tenant ${event.tenantId}) set aside: ${e.message}`);
+      await m.query(
+        `INSERT INTO rejected_events (consumer, event_id, topic, event_type, tenant_id, reason, payload) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+         ON CONFLICT (consumer, event_id) DO NOTHING`,
+        [consumer, event.id, topic, event.type, event.tenantId, e.message, JSON.stringify(event)],
+      );
+    }
+  }
+}
