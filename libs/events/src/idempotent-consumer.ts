@@ -108,7 +108,10 @@ export class IdempotentConsumer {
   /** Connects, subscribes and runs; resolves once the consumer has joined its group. */
   async start(): Promise<void> {
     if (this.consumer) throw new Error('IdempotentConsumer already started');
-    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: this.maxWaitTimeInMs });
+    // A member that dies without leaving (a crash) holds its partitions until its session times
+    // out: 10 s (Kafka's default is 30 s) keeps that pause short; heartbeats every 1 s keep a
+    // live member well inside it.
+    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: this.maxWaitTimeInMs, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
     this.consumer = consumer;
     let timer: NodeJS.Timeout | undefined;
     const removers: (() => void)[] = [];

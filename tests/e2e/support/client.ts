@@ -85,3 +85,9 @@ export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean,
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Stops (e.g. with SIGKILL) or starts one of the system's processes, through the global setup. */
+export async function controlProcess(name: string, action: 'stop' | 'start', signal = 'SIGTERM'): Promise<void> {
+  const res = await fetch(`${required('RH_E2E_CONTROL_URL')}/processes/${name}/${action}?signal=${signal}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`${action} ${name}: ${res.status} ${await res.text()}`);
+}

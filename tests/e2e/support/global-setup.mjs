@@ -1,6 +1,7 @@
 // Starts the whole system once per end-to-end run: the four services and the gateway as real
 // processes (built output), on free ports, with their own databases, topic prefix and keys, so
 // that a run neither sees nor disturbs a running `npm start`. Teardown removes all of it.
+import * as http from 'node:http';
 import { startIsolatedSystem } from '../../../scripts/lib/isolated-system.mjs';
 import { SUBGRAPH_SERVICES } from '../../../scripts/lib/services.mjs';
 import { E2E_ENV, E2E_ENV_FOR } from './e2e-env.mjs';
@@ -10,6 +11,21 @@ export default async function globalSetup() {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   const run = await startIsolatedSystem({ label: 'e2e', env: E2E_ENV, envFor: E2E_ENV_FOR, keep: !!process.env.RH_KEEP_E2E_DATA });
   globalThis.__RH_E2E__ = run;
+  // Tests stop and start the system's processes through this small control endpoint (the
+  // system lives in this process): POST /processes/<name>/stop?signal=SIGKILL, /processes/<name>/start.
+  const control = http.createServer(async (req, res) => {
+    const m = /^\/processes\/([a-z-]+)\/(stop|start)/.exec(req.url ?? '');
+    if (req.method !== 'POST' || !m) return void res.writeHead(404).end();
+    try {
+      if (m[2] === 'stop') await run.system.stopOne(m[1], new URL(req.url, 'http://x').searchParams.get('signal') ?? 'SIGTERM');
+      else await run.system.start(m[1]);
+      res.writeHead(200).end('ok');
+    } catch (e) {
+      res.writeHead(500).end(String(e.message));
+    }
+  });
+  await new Promise((r) => control.listen(0, '127.0.0.1', r));
+  run.control = control;
   Object.assign(process.env, {
     RH_E2E_GATEWAY_URL: run.system.gatewayUrl,
     RH_E2E_DATA_DIR: run.dataDir,
@@ -17,5 +33,6 @@ export default async function globalSetup() {
     RH_E2E_KAFKA_BROKERS: run.kafka.brokers,
     RH_E2E_SERVICE_URLS: JSON.stringify(Object.fromEntries(SUBGRAPH_SERVICES.map((s) => [s.name, run.system.urlOf(s.name)]))),
     RH_E2E_DATABASES: JSON.stringify(run.databases),
+    RH_E2E_CONTROL_URL: `http://127.0.0.1:${control.address().port}`,
   });
 }

@@ -3,6 +3,7 @@
 export default async function globalTeardown() {
   const run = globalThis.__RH_E2E__;
   if (!run) return;
+  await new Promise((r) => run.control?.close(r) ?? r());
   await run.cleanup();
   if (process.env.RH_KEEP_E2E_DATA) process.stderr.write(`e2e data and logs kept in ${run.dataDir}\n`);
 }
