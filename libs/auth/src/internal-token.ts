@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importJWK, importPKCS8, importSPKI, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { AuthError, toAuthError } from './auth-error';
+import { VerifiedTokenCache } from './verified-token-cache';
 import { callerSubject, parseCaller, type Caller } from './caller';
 import { createFileExclusive, readIfExists, writeFileAtomic } from './key-files';
 
@@ -130,9 +131,19 @@ export function createInternalTokenVerifier(
   const issuer = opts?.issuer ?? INTERNAL_ISSUER;
   if (typeof audience !== 'string' || audience.length === 0) throw new TypeError('audience is required');
   let key: Promise<Key> | undefined;
+  const verified = new VerifiedTokenCache<{ caller: Caller; requestId?: string; expMs: number }>();
 
   return {
     async verify(token: string): Promise<{ caller: Caller; requestId?: string }> {
+      const known = typeof token === 'string' ? verified.get(token) : undefined;
+      if (known) return known.requestId === undefined ? { caller: known.caller } : { caller: known.caller, requestId: known.requestId };
+      const result = await verifyOnce(token);
+      verified.set(token, result, result.expMs);
+      return result.requestId === undefined ? { caller: result.caller } : { caller: result.caller, requestId: result.requestId };
+    },
+  };
+
+  async function verifyOnce(token: string): Promise<{ caller: Caller; requestId?: string; expMs: number }> {
       if (typeof token !== 'string' || token.length === 0) throw new AuthError('malformed token');
       key ??= importSPKI(publicKeyPem, ALG);
       const publicKey = await key; // a bad configured key is a server error, not an AuthError
@@ -156,7 +167,7 @@ export function createInternalTokenVerifier(
       if (!caller || payload.sub !== callerSubject(caller)) throw new AuthError('malformed caller');
       const rid = payload['rid'];
       if (rid !== undefined && typeof rid !== 'string') throw new AuthError('malformed token');
-      return rid === undefined ? { caller } : { caller, requestId: rid };
-    },
-  };
+      const expMs = (payload.exp as number) * 1000;
+      return rid === undefined ? { caller, expMs } : { caller, requestId: rid, expMs };
+  }
 }

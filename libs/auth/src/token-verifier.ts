@@ -8,6 +8,7 @@ import {
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
 } from 'jose';
+import { VerifiedTokenCache } from './verified-token-cache';
 import { AuthError, toAuthError } from './auth-error';
 import type { ExternalIdentity } from './caller';
 
@@ -200,10 +201,21 @@ export function createTokenVerifier(issuers: IssuerConfig[], opts?: { clockToler
     return undefined;
   };
 
+  const verified = new VerifiedTokenCache<ExternalIdentity>();
+
   return {
     addIssuer,
     issuers: () => [...byIssuer.keys()],
     async verify(token: string): Promise<ExternalIdentity> {
+      const known = typeof token === 'string' ? verified.get(token) : undefined;
+      if (known) return known;
+      const identity = await verifyOnce(token);
+      verified.set(token, identity, identity.expiresAt.getTime());
+      return identity;
+    },
+  };
+
+  async function verifyOnce(token: string): Promise<ExternalIdentity> {
       if (typeof token !== 'string' || token.length === 0) throw new AuthError('malformed token');
       let unverifiedIssuer: unknown;
       try {
@@ -246,6 +258,5 @@ export function createTokenVerifier(issuers: IssuerConfig[], opts?: { clockToler
         throw new AuthError('token has no user or device subject');
       }
       return identity;
-    },
-  };
+  }
 }
