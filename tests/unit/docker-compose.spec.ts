@@ -286,8 +286,10 @@ describe('docker-compose.yml', () => {
       const variable = `${s.name.replace('-service', '').toUpperCase()}_SERVICE_URL`;
       expect(env[variable]).toBe(`http://${s.name}:${s.port}/graphql`);
     }
+    expect(env.KAFKA_BROKERS).toBe('kafka:9092');
     expect(conditionsOf(gateway)).toEqual({
       keys: 'service_completed_successfully',
+      kafka: 'service_healthy', // its live feed of subscriptions
       ...Object.fromEntries(SUBGRAPHS.map((s) => [s.name, 'service_healthy'])),
     });
   });
