@@ -8,12 +8,12 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 import { type Caller, createInternalTokenSigner, ensureInternalKeys } from '@remote-help/auth';
 import { auditEvent, createEvent, createKafka, ensureTopics, type EventEnvelope, REPORTING_EVENTS, type SessionFacts, TOPICS, topicName } from '@remote-help/events';
+import { freePort, kafkaForTests } from '@remote-help/events/testing';
 import { dropDatabase, ensureDatabase } from '@remote-help/service-kit';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Consumer, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
@@ -29,7 +29,7 @@ const SESSIONS_CONSUMER = 'reporting-service.sessions';
 jest.setTimeout(180_000);
 
 let brokers: string[];
-let kafkaStartedHere = false;
+let stopKafka: () => void = () => undefined;
 let kafka: Kafka;
 let producer: Producer;
 let keysDir: string;
@@ -53,35 +53,6 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(100);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.setTimeout(1000);
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
-  });
-}
-
-async function kafkaBrokers(): Promise<string[]> {
-  if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS.split(',').map((b) => b.trim());
-  if (await reachable(9092)) return ['127.0.0.1:9092'];
-  const out = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'kafka.mjs'), 'start'], { encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'inherit'] });
-  kafkaStartedHere = out.includes('kafka ready');
-  return ['127.0.0.1:9092'];
 }
 
 interface Service {
@@ -209,7 +180,7 @@ function interleave<T>(lists: T[][]): T[] {
 
 beforeAll(async () => {
   if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx nx run @remote-help/reporting-service:build)`);
-  brokers = await kafkaBrokers();
+  ({ brokers, stop: stopKafka } = await kafkaForTests());
   keysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rh-reporting-it-'));
   const internal = await ensureInternalKeys(keysDir);
   await ensureInternalKeys(keysDir, 'service');
@@ -251,7 +222,7 @@ afterAll(async () => {
   await dropDatabase(DATABASE_URL).catch(() => undefined);
   rbac?.close();
   if (keysDir) fs.rmSync(keysDir, { recursive: true, force: true });
-  if (kafkaStartedHere) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'kafka.mjs'), 'stop'], { stdio: 'inherit', timeout: 60_000 });
+  stopKafka();
 }, 120_000);
 
 // ------------------------------------------------------------------------------------ tests

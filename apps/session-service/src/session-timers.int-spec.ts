@@ -9,6 +9,7 @@
 // instances B and C start at once against the same database. Every session must move exactly
 // once: one event, one audit record, one version step each.
 import { createInternalTokenSigner, ensureInternalKeys } from '@remote-help/auth';
+import { freePort } from '@remote-help/events/testing';
 import { dropDatabase } from '@remote-help/service-kit';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -39,16 +40,6 @@ let sign: (caller: object) => Promise<string>;
 let db: Client | undefined;
 const processes: ChildProcess[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = http.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A stand-in for rbac-service's POST /internal/access-decisions: everything allowed. */
 function fakeRbac(): Promise<http.Server> {

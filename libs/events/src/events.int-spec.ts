@@ -5,14 +5,12 @@
 // removes both at the end.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
-import path from 'node:path';
 import { logLevel, Partitioners, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { kafkaForTests } from './testing';
 import {
   createEvent,
   createKafka,
@@ -32,7 +30,6 @@ import {
   type EventsLogger,
 } from './index';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const RUN = randomBytes(4).toString('hex');
 const DB = `rh_events_it_${RUN}`;
 const PREFIX = `it-${RUN}.`;
@@ -41,7 +38,7 @@ const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 jest.setTimeout(60_000);
 
 let brokers: string[];
-let kafkaStartedHere = false;
+let stopKafka: () => void = () => undefined;
 let dataSource: DataSource;
 let kafka: Kafka;
 let producer: Producer;
@@ -60,26 +57,6 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function reachable(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    s.setTimeout(1000);
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
-  });
-}
-
-async function kafkaBrokers(): Promise<string[]> {
-  if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS.split(',').map((b) => b.trim());
-  if (await reachable(9092)) return ['127.0.0.1:9092'];
-  const script = path.join(ROOT, 'scripts', 'kafka.mjs');
-  if (!fs.existsSync(script)) throw new Error('no Kafka broker on 127.0.0.1:9092: start one or set KAFKA_BROKERS');
-  const out = execFileSync(process.execPath, [script, 'start'], { encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'inherit'] });
-  kafkaStartedHere = out.includes('kafka ready');
-  return ['127.0.0.1:9092'];
-}
 
 /** A logger that records everything (and prints nothing). */
 function memoryLogger() {
@@ -193,7 +170,7 @@ async function startProxy(upstream: { host: string; port: number }) {
 // ------------------------------------------------------------------------------------ set-up
 
 beforeAll(async () => {
-  brokers = await kafkaBrokers();
+  ({ brokers, stop: stopKafka } = await kafkaForTests());
 
   const admin = new Client({ ...PG, database: 'postgres' });
   await admin.connect();
@@ -238,9 +215,7 @@ afterAll(async () => {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
   await admin.end();
-  if (kafkaStartedHere) {
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'kafka.mjs'), 'stop'], { stdio: 'inherit', timeout: 60_000 });
-  }
+  stopKafka();
 }, 120_000);
 
 // ------------------------------------------------------------------------------------ tests
