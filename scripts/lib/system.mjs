@@ -57,7 +57,6 @@ export async function startSystem(o) {
     ports,
     gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
     urlOf: (name) => `http://127.0.0.1:${ports[name]}`,
-    envOf: (name) => procs.get(name)?.env,
     pidOf: (name) => procs.get(name)?.child.pid,
     start: (name) => startOne(name),
     stopOne: (name, signal) => stopOne(name, signal),

@@ -61,8 +61,6 @@ class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
 export interface Gateway {
   app: express.Express;
-  hub: Hub;
-  eventFeedStarted: Promise<void>;
   httpServer: http.Server;
   listen(): Promise<string>;
   stop(): Promise<void>;
@@ -168,7 +166,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   // Subscriptions: graphql-ws on the same server and path, fed from Kafka and the chat stream.
   const hub = new Hub();
   const eventFeed = new EventFeed(hub, { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX, log });
-  const feedStarted = eventFeed.start().catch((e) => log.error({ err: (e as Error).message }, 'event feed failed to start'));
+  void eventFeed.start().catch((e) => log.error({ err: (e as Error).message }, 'event feed failed to start'));
   const chatFeed = new ChatFeed(hub, {
     url: new URL('/internal/chat-stream', subgraphUrl(config, 'session')).toString(),
     token: () => signer.sign({ kind: 'service', service: 'gateway' }, 'session-service'),
@@ -255,8 +253,6 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
           resolve(url);
         }),
       ),
-    hub,
-    eventFeedStarted: feedStarted,
     stop: async () => {
       discovery.stop();
       chatFeed.stop();

@@ -8,3 +8,4 @@ export * from './permissions';
 export * from './platform-support';
 export * from './scope';
 export * from './sessions';
+export * from './access-decision-request';

@@ -1,16 +1,8 @@
+import type { ChatStreamMessage } from '@remote-help/events';
 import type { Logger } from 'pino';
 import { chatChannel } from './event-feed';
 import { Hub } from './hub';
 
-export interface ChatEvent {
-  id: string;
-  sessionId: string;
-  tenantId: string;
-  fromUserId: string;
-  text: string;
-  sentAt: string;
-  recipientIds: string[];
-}
 
 /**
  * Chat messages are never stored or put on Kafka: session-service streams them to the gateway
@@ -65,7 +57,7 @@ export class ChatFeed {
           .join('\n');
         if (!data) continue;
         try {
-          const msg = JSON.parse(data) as ChatEvent;
+          const msg = JSON.parse(data) as ChatStreamMessage;
           if (msg.sessionId) this.hub.publish(chatChannel(msg.sessionId), msg);
         } catch {
           this.opts.log.warn('chat stream: unreadable frame ignored');

@@ -2,10 +2,9 @@ import type { Caller } from '@remote-help/auth';
 import { buildSchema, GraphQLError, GraphQLFieldConfig, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, parse, ParseOptions, printSchema, specifiedRules, validate, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type * as http from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import { ChatEvent } from './chat-feed';
+import type { ChatStreamMessage } from '@remote-help/events';
 import { chatChannel, countChannel, sessionChannel } from './event-feed';
 import { firstError, isSubscriptionOperation, QueryResult, selectionQuery, selectionVariables } from './gateway-query';
 import { Hub } from './hub';
@@ -129,7 +128,7 @@ function subscriptionSchema(deps: SubscriptionDeps): GraphQLSchema {
         return deps.hub.subscribe(chatChannel(id), { mode: 'queue', max: 200 });
       },
       resolve: (msg) => {
-        const m = msg as ChatEvent;
+        const m = msg as ChatStreamMessage;
         return { id: m.id, sessionId: m.sessionId, text: m.text, sentAt: m.sentAt, __fromUserId: m.fromUserId };
       },
     },
@@ -160,5 +159,3 @@ async function fetchThroughGateway(deps: SubscriptionDeps, rootField: string, id
   if (!result) throw new GraphQLError(`${rootField} not found`, { extensions: { code: 'NOT_FOUND' } });
   return result;
 }
-
-export const newRequestId = () => randomUUID();

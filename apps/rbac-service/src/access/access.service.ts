@@ -1,20 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { AdminPermission, Decision, decideRemoteHelpAccess, SessionMode } from '@remote-help/domain';
+import { AccessDecisionRequest, AdminPermission, Decision, decideRemoteHelpAccess, SessionMode } from '@remote-help/domain';
 import { forbidden, notFound, tenantOf } from '@remote-help/service-kit';
 import { isUuid } from '../role/role.rules';
 import { AccessDataService } from './access-data.service';
 import { mayCheckAccess } from './access-rules';
 import { DecisionFacts, toDecisionInput } from './decision-facts';
 
-export interface AccessQuery {
-  tenantId: string;
-  helperId: string;
-  deviceId: string;
-  mode: SessionMode;
-  targetUserId?: string | null;
-  complianceAcknowledged?: boolean;
-}
+export type AccessQuery = AccessDecisionRequest;
 
 /**
  * Access decisions: `decideRemoteHelpAccess` (libs/domain) fed from the local copy only, the same

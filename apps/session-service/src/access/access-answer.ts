@@ -1,22 +1,9 @@
-import { ComplianceState, DenialReason, Platform, RemoteHelpPermission, SessionMode } from '@remote-help/domain';
+import { AccessDecisionRequest, ComplianceState, Decision, DenialReason, Platform, RemoteHelpPermission } from '@remote-help/domain';
 
 /** What session-service asks rbac-service's POST /internal/access-decisions. */
-export interface AccessQuery {
-  tenantId: string;
-  helperId: string;
-  deviceId: string;
-  mode: SessionMode;
-  /** The sharer who joined (default on rbac's side: the device's primary user). */
-  targetUserId?: string | null;
-  /** undefined: compliance not judged; true/false: a session request. */
-  complianceAcknowledged?: boolean;
-}
+export type AccessQuery = AccessDecisionRequest;
 
-export interface DecisionAnswer {
-  allowed: boolean;
-  reasons: DenialReason[];
-  grantedPermissions: RemoteHelpPermission[];
-}
+export type DecisionAnswer = Decision;
 
 export interface DeviceAnswer {
   id: string;

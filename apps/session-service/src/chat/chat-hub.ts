@@ -1,16 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { ChatStreamMessage } from '@remote-help/events';
 
-/** One chat message as the internal stream carries it to the gateways (never stored, never on Kafka). */
-export interface ChatStreamMessage {
-  id: string;
-  sessionId: string;
-  tenantId: string;
-  fromUserId: string;
-  text: string;
-  sentAt: string;
-  /** The two parties of the session: the gateway delivers the message to their subscriptions only. */
-  recipientIds: string[];
-}
+export type { ChatStreamMessage };
 
 export type ChatListener = (m: ChatStreamMessage) => void;
 

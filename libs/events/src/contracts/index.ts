@@ -2,3 +2,4 @@ export * from './directory-events';
 export * from './rbac-events';
 export * from './reporting-events';
 export * from './session-events';
+export * from './chat-stream';
