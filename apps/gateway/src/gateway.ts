@@ -1,8 +1,8 @@
-import { ApolloGateway, GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
+import { HttpClient } from '@remote-help/service-kit';
 import { Caller, createInternalTokenSigner, createTokenVerifier, DEV_ISSUER, discoverIssuersInBackground, ensureDevIssuerKeys, IssuerConfig, TENANT_PLACEHOLDER } from '@remote-help/auth';
 import express from 'express';
 import * as fs from 'node:fs';
@@ -10,14 +10,16 @@ import * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { GatewayConfig, SUBGRAPHS, subgraphUrl } from './config';
+import { graphqlMiddleware } from './graphql-middleware';
 import { IdentityService } from './identity';
-import { InternalSigner, SubgraphClient } from './subgraph-client';
+import { SubgraphClient } from './subgraph-client';
+import { SubgraphDataSource } from './subgraph-data-source';
 import { ChatFeed } from './subscriptions/chat-feed';
 import { EventFeed } from './subscriptions/event-feed';
 import { QueryResult } from './subscriptions/gateway-query';
 import { Hub } from './subscriptions/hub';
 import { startSubscriptionServer } from './subscriptions/subscription-server';
-import { GraphQLError, GraphQLSchema } from 'graphql';
+import { GraphQLSchema } from 'graphql';
 import { createGatewayErrorFormatter } from './security/errors';
 import { corsPolicy, securityHeaders } from './security/http';
 import { queryLimits } from './security/query-limits';
@@ -28,35 +30,6 @@ export interface GatewayContext {
   requestId: string;
   /** The gateway's own operations (subscription payloads): not counted against the caller's rate limits. */
   internal?: boolean;
-}
-
-/** Passes the verified caller on to each subgraph as a short-lived internal token for that subgraph. */
-class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    url: string,
-    private readonly audience: string,
-    private readonly signer: InternalSigner,
-    timeoutMs: number,
-  ) {
-    super({ url });
-    this.fetcher = ((input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never;
-  }
-
-  /**
-   * A subgraph that refuses the request as too large (its own body limit, e.g. for a huge
-   * variable the gateway forwards) answers the client with a clear BAD_USER_INPUT, not an
-   * internal error.
-   */
-  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]) {
-    if (response.status === 413) return new GraphQLError('the request is too large for the service that answers it: send smaller values', { extensions: { code: 'BAD_USER_INPUT' } });
-    return super.errorFromResponse(response);
-  }
-
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    if (!context?.caller) return;
-    request.http!.headers.set('authorization', `Bearer ${await this.signer.sign(context.caller, this.audience, context.requestId)}`);
-    request.http!.headers.set('x-request-id', context.requestId);
-  }
 }
 
 export interface Gateway {
@@ -90,7 +63,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       log.warn({ discoveryUrl: spec.discoveryUrl, err: e.message, retryInMs }, retryInMs < 0 ? 'OpenID Connect issuer refused' : 'OpenID Connect discovery failed; retrying'),
   });
   await Promise.race([discovery.firstRound, new Promise((r) => setTimeout(r, 3_000).unref())]);
-  const subgraphClient = new SubgraphClient(signer, config.SUBGRAPH_TIMEOUT_MS);
+  // One keep-alive pool for every call to the subgraphs: the query plans' fetches and the
+  // gateway's own internal calls.
+  const subgraphHttp = new HttpClient(config.SUBGRAPH_TIMEOUT_MS);
+  const subgraphClient = new SubgraphClient(signer, subgraphHttp);
   const tenantUrl = subgraphUrl(config, 'tenant');
   const identity = new IdentityService(verifier, {
     resolve: (q) => subgraphClient.post(tenantUrl, 'tenant-service', '/internal/principals/resolve', { tenantId: q.tenantId, upn: q.upn, deviceId: q.deviceId }),
@@ -127,7 +103,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     buildService: ({ name }) => {
       const s = SUBGRAPHS.find((x) => x.name === name);
       if (!s) throw new Error(`the supergraph names an unknown subgraph: ${name}`);
-      return new AuthenticatedDataSource(config[s.env], s.service, signer, config.SUBGRAPH_TIMEOUT_MS);
+      return new SubgraphDataSource<GatewayContext>(config[s.env], s.service, signer, subgraphHttp);
     },
   });
 
@@ -226,9 +202,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       req.body ??= {};
       next();
     },
-    expressMiddleware(server, {
-      context: async ({ req }) => ({ caller: await admit(req.headers.authorization), requestId: (req as { requestId?: string }).requestId ?? randomUUID() }),
-    }),
+    graphqlMiddleware(server, async (req) => ({ caller: await admit(req.headers.authorization), requestId: (req as { requestId?: string }).requestId ?? randomUUID() })),
   );
 
   app.use((_req, res) => {
@@ -259,6 +233,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       await subscriptions.stop();
       await eventFeed.stop();
       await server.stop();
+      await subgraphHttp.close();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
     },
   };

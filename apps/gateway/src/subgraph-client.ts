@@ -1,4 +1,5 @@
 import { Caller, createInternalTokenSigner } from '@remote-help/auth';
+import type { HttpClient } from '@remote-help/service-kit';
 
 export type InternalSigner = ReturnType<typeof createInternalTokenSigner>;
 
@@ -8,19 +9,14 @@ export class SubgraphClient {
 
   constructor(
     private readonly signer: InternalSigner,
-    private readonly timeoutMs: number,
+    private readonly http: Pick<HttpClient, 'post'>,
   ) {}
 
   async post<T>(baseUrl: string, audience: string, path: string, body: unknown, requestId?: string): Promise<T> {
     const url = new URL(path, baseUrl).toString();
     const token = await this.signer.sign(SubgraphClient.GATEWAY, audience, requestId);
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(requestId ? { 'x-request-id': requestId } : {}) },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    if (!res.ok) throw new Error(`${audience} answered ${res.status} on ${path}`);
-    return (await res.json()) as T;
+    const res = await this.http.post(url, { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(requestId ? { 'x-request-id': requestId } : {}) }, JSON.stringify(body));
+    if (res.status < 200 || res.status >= 300) throw new Error(`${audience} answered ${res.status} on ${path}`);
+    return JSON.parse(res.text) as T;
   }
 }

@@ -7,6 +7,7 @@ export * from './database';
 export * from './errors';
 export * from './event-pipeline';
 export * from './health.controller';
+export * from './http-client';
 export * from './internal-auth.middleware';
 export * from './service-config';
 export * from './service-kit.module';

@@ -21,6 +21,7 @@ export function subgraphConfigSpec(defaults: { port: number; database: string })
     TENANT_SERVICE_INTERNAL_URL: { description: "tenant-service's base URL for internal calls", default: 'http://127.0.0.1:4001', parse: parsers.url('http', 'https') },
     RBAC_SERVICE_INTERNAL_URL: { description: "rbac-service's base URL for internal calls (admin permissions, access decisions)", default: 'http://127.0.0.1:4002', parse: parsers.url('http', 'https') },
     INTERNAL_CALL_TIMEOUT_MS: { description: 'timeout of a call to another service', default: '5000', parse: parsers.int(50, 60000) },
+    ADMIN_PERMISSION_CACHE_MS: { description: "how long a user's admin permissions read from rbac-service are reused (0: ask on every check)", default: '1000', parse: parsers.int(0, 60000) },
     LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
     OUTBOX_POLL_INTERVAL_MS: { description: 'fallback poll interval of the outbox relay (it also wakes on commit)', default: '500', parse: parsers.int(10, 60000) },
   } satisfies Record<string, VarSpec<unknown>>;
