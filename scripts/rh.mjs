@@ -69,16 +69,17 @@ function serviceCli(service, databaseEnv, args) {
 
 const commands = {
   'tenant create': {
-    usage: 'tenant create --name NAME --domain DOMAIN [--cloud COMMERCIAL|GCC|GCC_HIGH|DOD] --admin UPN',
-    description: 'a new tenant (Remote Help off) and its first administrator; prints {"tenantId", "adminUserId"}',
+    usage: 'tenant create --name NAME --domain DOMAIN [--cloud COMMERCIAL|GCC|GCC_HIGH|DOD] --admin UPN [--id TENANT_ID]',
+    description: 'a new tenant (Remote Help off) and its first administrator; prints {"tenantId", "adminUserId"}; --id sets the tenant id (a UUID, e.g. the Microsoft Entra tenant id, which tokens carry as `tid`)',
     options: {
       name: { type: 'string' },
       domain: { type: 'string' },
       cloud: { type: 'string' },
       admin: { type: 'string' },
+      id: { type: 'string' },
     },
     async run(values) {
-      const input = { name: required(values, 'name'), domain: required(values, 'domain'), cloud: values.cloud ?? 'COMMERCIAL', admin: required(values, 'admin') };
+      const input = { name: required(values, 'name'), domain: required(values, 'domain'), cloud: values.cloud ?? 'COMMERCIAL', admin: required(values, 'admin'), ...(values.id !== undefined ? { id: required(values, 'id') } : {}) };
       if (!['COMMERCIAL', 'GCC', 'GCC_HIGH', 'DOD'].includes(input.cloud)) throw new UsageError(`--cloud must be COMMERCIAL, GCC, GCC_HIGH or DOD, not ${input.cloud}`);
       const created = serviceCli('tenant-service', 'RH_TENANT_DATABASE_URL', ['tenant-create', JSON.stringify(input)]);
       // The first administrator's role, applied to rbac-service's database at once (the same

@@ -80,6 +80,19 @@ describe('sign-in with an OpenID Connect provider', () => {
     expect((await providerA.stats()).jwksFetches).toBe(1);
   });
 
+  it('signs in to a tenant created with the identity provider\'s tenant id (`rh tenant create --id`)', async () => {
+    const entraTenantId = randomUUID();
+    const domain = `entra${Date.now().toString(36)}.example.com`;
+    const created = JSON.parse(rhOk(['tenant', 'create', '--name', 'Entra tenant', '--domain', domain, '--admin', `admin@${domain}`, '--id', entraTenantId.toUpperCase()]));
+    expect(created.tenantId).toBe(entraTenantId);
+    const r = await gql(ME, {}, await providerA.tokenFor({ tid: entraTenantId, oid: randomUUID(), preferred_username: `admin@${domain}` }), gateway.url);
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data).toEqual({ me: { id: created.adminUserId, userPrincipalName: `admin@${domain}` }, tenant: { id: entraTenantId } });
+    // The same id again, or one that is not a UUID: refused, nothing written.
+    expect(() => rhOk(['tenant', 'create', '--name', 'Again', '--domain', `again-${domain}`, '--admin', `admin@again-${domain}`, '--id', entraTenantId])).toThrow(/a tenant with id .* already exists/);
+    expect(() => rhOk(['tenant', 'create', '--name', 'Bad', '--domain', `bad-${domain}`, '--admin', `admin@bad-${domain}`, '--id', 'contoso'])).toThrow(/is not a tenant id/);
+  });
+
   it('matches the UPN case-insensitively, from `upn` when there is no `preferred_username`', async () => {
     const token = await providerA.tokenFor({ tid: t1.tenantId, upn: t1.adminUpn.toUpperCase() });
     const r = await gql(ME, {}, token, gateway.url);

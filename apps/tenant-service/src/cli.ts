@@ -27,6 +27,7 @@ async function main() {
           domain: args.domain,
           cloud: (args.cloud ?? 'COMMERCIAL') as CloudEnvironment,
           adminUpn: args.admin,
+          ...(args.id !== undefined ? { id: args.id } : {}),
         });
         process.stdout.write(JSON.stringify(result) + '\n');
         break;

@@ -16,7 +16,11 @@ export interface CreateTenantInput {
   domain: string;
   cloud: CloudEnvironment;
   adminUpn: string;
+  /** The tenant's id, e.g. its Microsoft Entra tenant id (a token's `tid`); a new UUID when absent. */
+  id?: string;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The users group whose members hold the built-in "Remote Help Administrator" role (rbac-service's built-in assignment). */
 export const ADMIN_GROUP_NAME = 'Remote Help Administrators';
@@ -61,12 +65,14 @@ export class TenantService {
     if (!adminUpn || !isValidUpn(adminUpn)) throw badInput(`"${input.adminUpn}" is not a user principal name (name@domain)`);
     if (upnDomain(adminUpn) !== domain) throw badInput(`the administrator ${adminUpn} must be in the tenant's domain ${domain}`);
 
-    const tenantId = randomUUID();
+    if (input.id !== undefined && !UUID.test(input.id)) throw badInput(`"${input.id}" is not a tenant id: give a UUID such as the Microsoft Entra tenant id`);
+    const tenantId = input.id?.toLowerCase() ?? randomUUID();
     const adminUserId = randomUUID();
     const adminGroupId = randomUUID();
     const localPart = adminUpn.slice(0, adminUpn.lastIndexOf('@'));
     const cloud = input.cloud;
     return this.dataSource.transaction(async (m) => {
+      if (await m.existsBy(TenantEntity, { id: tenantId })) throw conflict(`a tenant with id ${tenantId} already exists`);
       await m.insert(TenantEntity, { id: tenantId, displayName, verifiedDomains: [domain], cloud });
       await m.insert(RemoteHelpSettingsEntity, { tenantId, remoteHelpEnabled: false, allowUnenrolledDevices: false, chatDisabled: false, updatedAt: null, updatedBy: null, version: 1 });
       try {
