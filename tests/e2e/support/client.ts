@@ -41,7 +41,7 @@ export async function gqlOk<T = Record<string, any>>(query: string, variables: R
   return r.body.data;
 }
 
-export function errorCodes(r: GqlResponse): string[] {
+export function errorCodes(r: GqlResponse<unknown>): string[] {
   return (r.body.errors ?? []).map((e) => e.extensions?.code ?? '?');
 }
 

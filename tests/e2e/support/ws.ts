@@ -1,12 +1,13 @@
-import { Client, createClient, ExecutionResult } from 'graphql-ws';
+import type { FormattedExecutionResult } from 'graphql';
+import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { gatewayUrl } from './client';
 
 export interface Subscription<T> {
   /** Resolves with the next payload (or rejects after `timeoutMs`). */
-  next(timeoutMs?: number): Promise<ExecutionResult<T>>;
+  next(timeoutMs?: number): Promise<FormattedExecutionResult<T, unknown>>;
   /** Everything received so far. */
-  received: ExecutionResult<T>[];
+  received: FormattedExecutionResult<T, unknown>[];
   /** The error or close reason, if the subscription ended. */
   ended: Promise<unknown>;
   close(): Promise<void>;
@@ -23,8 +24,8 @@ export function wsClient(token: string | undefined, url = gatewayUrl()): Client 
 }
 
 export function subscribe<T = Record<string, any>>(client: Client, query: string, variables: Record<string, unknown> = {}): Subscription<T> {
-  const received: ExecutionResult<T>[] = [];
-  const waiters: ((r: ExecutionResult<T>) => void)[] = [];
+  const received: FormattedExecutionResult<T, unknown>[] = [];
+  const waiters: ((r: FormattedExecutionResult<T, unknown>) => void)[] = [];
   let endedResolve: (v: unknown) => void;
   const ended = new Promise((r) => (endedResolve = r));
   const dispose = client.subscribe<T>(
