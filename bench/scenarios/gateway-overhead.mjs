@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { ROOT } from '../../scripts/lib/bootstrap.mjs';
 import { freePort } from '../../scripts/lib/isolated-system.mjs';
 import { median, runLoad } from '../lib/load.mjs';
+import { withCpu } from '../lib/process-stats.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -55,7 +56,7 @@ export default {
     const hive = spawn(process.execPath, [path.join(ROOT, 'bench/peers/hive-gateway.mjs'), JSON.stringify({
       port: hivePort,
       supergraphSdl,
-      subgraphs: ['tenant-service', 'rbac-service', 'session-service', 'reporting-service'].map((s) => ({ url: `${ctx.run.system.urlOf(s)}/graphql`, audience: s })),
+      subgraphs: SUBGRAPHS.map((s) => ({ url: `${ctx.run.system.urlOf(s)}/graphql`, audience: s })),
       privateKeyFile: path.join(keysDir, 'internal.private.pem'),
       caller,
     })], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -68,19 +69,35 @@ export default {
     if (hiveCheck.errors?.length) throw new Error(`the dashboard query fails through Hive Gateway: ${JSON.stringify(hiveCheck.errors)}`);
 
     const runs = { gateway: [], hive: [], direct: {} };
+    // CPU ms per request of the gateway under test and of the four subgraphs together: figures
+    // that hold however busy the machine is, unlike requests/s.
+    const subgraphPids = Object.fromEntries(SUBGRAPHS.map((s) => [s, ctx.run.system.pidOf(s)]));
+    const measured = async (gatewayPid, load) => {
+      const { result, cpuMs } = await withCpu({ gateway: gatewayPid, ...subgraphPids }, load, { idleMs: quick ? 200 : 2000 });
+      const requests = Math.max(result.requests, 1);
+      return { ...result, gatewayCpuMsPerRequest: cpuMs.gateway / requests, subgraphsCpuMsPerRequest: SUBGRAPHS.reduce((a, s) => a + cpuMs[s], 0) / requests };
+    };
     try {
       for (let i = 0; i < repeats; i++) {
-        runs.gateway.push(await runLoad({ url: ctx.run.system.gatewayUrl, body: { query: DASHBOARD }, headers: { authorization: `Bearer ${t.adminToken}` }, connections, durationSeconds }));
+        runs.gateway.push(await measured(ctx.run.system.pidOf('gateway'), () => runLoad({ url: ctx.run.system.gatewayUrl, body: { query: DASHBOARD }, headers: { authorization: `Bearer ${t.adminToken}` }, connections, durationSeconds })));
         for (const d of directRequests(t.tenantId)) {
           const token = await signer.sign(caller, d.service);
           (runs.direct[d.service] ??= []).push(await runLoad({ url: `${ctx.run.system.urlOf(d.service)}/graphql`, body: d.body, headers: { authorization: `Bearer ${token}` }, connections, durationSeconds }));
         }
-        runs.hive.push(await runLoad({ url: hiveUrl, body: { query: DASHBOARD }, connections, durationSeconds }));
+        runs.hive.push(await measured(hive.pid, () => runLoad({ url: hiveUrl, body: { query: DASHBOARD }, connections, durationSeconds })));
       }
     } finally {
       hive.kill('SIGTERM');
     }
-    const summarize = (list) => ({ rps: median(list.map((r) => r.rps)), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)), errors: list.reduce((a, r) => a + r.errors, 0) });
+    const summarize = (list) => ({
+      rps: median(list.map((r) => r.rps)),
+      p50: median(list.map((r) => r.p50)),
+      p99: median(list.map((r) => r.p99)),
+      errors: list.reduce((a, r) => a + r.errors, 0),
+      ...(list[0].gatewayCpuMsPerRequest !== undefined
+        ? { gatewayCpuMsPerRequest: round(median(list.map((r) => r.gatewayCpuMsPerRequest))), subgraphsCpuMsPerRequest: round(median(list.map((r) => r.subgraphsCpuMsPerRequest))) }
+        : {}),
+    });
     const gateway = summarize(runs.gateway);
     const hiveFig = summarize(runs.hive);
     const direct = Object.fromEntries(Object.entries(runs.direct).map(([k, v]) => [k, summarize(v)]));
@@ -96,6 +113,7 @@ export default {
       ratios: {
         throughputVsHive: round(gateway.rps / hiveFig.rps),
         p99VsDirect: round(gateway.p99 / Math.max(baseline.p99, 1)),
+        gatewayCpuPerRequestVsHive: round(gateway.gatewayCpuMsPerRequest / Math.max(hiveFig.gatewayCpuMsPerRequest, 0.001)),
       },
       targets: {
         'throughput at least Hive Gateway': gateway.rps >= hiveFig.rps,
@@ -111,3 +129,4 @@ function rewriteUrls(sdl, system) {
 }
 
 const round = (n) => Math.round(n * 100) / 100;
+const SUBGRAPHS = ['tenant-service', 'rbac-service', 'session-service', 'reporting-service'];

@@ -45,6 +45,7 @@ export const configSpec = {
   SESSION_SERVICE_URL: { description: "session-service's GraphQL endpoint", default: 'http://127.0.0.1:4003/graphql', parse: parsers.url('http', 'https') },
   REPORTING_SERVICE_URL: { description: "reporting-service's GraphQL endpoint", default: 'http://127.0.0.1:4004/graphql', parse: parsers.url('http', 'https') },
   SUBGRAPH_TIMEOUT_MS: { description: 'timeout of every call to a subgraph', default: '10000', parse: parsers.int(100, 120000) },
+  SUBGRAPH_DEDUPE_INFLIGHT: { description: "send identical subgraph fetches of queries that are in flight at the same time once (same caller, query and variables) and share the answer", default: 'true', parse: parsers.bool },
   INTERNAL_JWT_PRIVATE_KEY_FILE: { description: 'private key (PEM) that signs the internal tokens; only the gateway holds it', default: path.join(keysDir(), 'internal.private.pem'), parse: parsers.string },
   AUTH_AUDIENCE: { description: 'audience that client tokens must name', default: 'remote-help', parse: parsers.string },
   DEV_ISSUER_ENABLED: { description: 'accept tokens of the local development issuer (`npm run -s rh -- token`); default: on except in production', default: '', parse: (raw: string) => (raw === '' ? null : parsers.bool(raw)) },

@@ -103,7 +103,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     buildService: ({ name }) => {
       const s = SUBGRAPHS.find((x) => x.name === name);
       if (!s) throw new Error(`the supergraph names an unknown subgraph: ${name}`);
-      return new SubgraphDataSource<GatewayContext>(config[s.env], s.service, signer, subgraphHttp);
+      return new SubgraphDataSource<GatewayContext>(config[s.env], s.service, signer, subgraphHttp, { dedupeInflight: config.SUBGRAPH_DEDUPE_INFLIGHT });
     },
   });
 

@@ -63,3 +63,61 @@ describe('SubgraphDataSource', () => {
     expect(await codeOf(setup({ text: '{"data":' }).process({ caller: alice }))).toMatch(/^no code: Expected JSON response body/);
   });
 });
+
+describe('SubgraphDataSource: identical fetches in flight', () => {
+  function controlled() {
+    const pending: ((text: string) => void)[] = [];
+    const http = {
+      post: jest.fn(
+        (_url: string, _headers: Record<string, string>, _body: string) =>
+          new Promise<HttpResult>((resolve) => pending.push((text) => resolve({ status: 200, headers: { 'content-type': 'application/json' }, text }))),
+      ),
+    };
+    const tokens = { sign: async (caller: Caller) => `token-of-${caller.kind === 'user' ? caller.userId : 'x'}` };
+    const source = new SubgraphDataSource<SubgraphCallContext>('http://127.0.0.1:4001/graphql', 'tenant-service', tokens, http, { dedupeInflight: true });
+    const fetch = (caller: Caller, opts: { operation?: 'query' | 'mutation'; query?: string; variables?: Record<string, unknown> } = {}) =>
+      source.process({
+        kind: 'incoming operation' as never,
+        request: { query: opts.query ?? 'query Q__tenant__0{tenant{id}}', variables: opts.variables ?? {} },
+        context: { caller, requestId: 'r' },
+        incomingRequestContext: { operation: { operation: opts.operation ?? 'query' } } as never,
+      });
+    const flush = async () => {
+      await new Promise((r) => setImmediate(r));
+      pending.splice(0).forEach((answer, i) => answer(`{"data":{"n":${i}}}`));
+    };
+    return { http, fetch, flush };
+  }
+  const bob: Caller = { kind: 'user', tenantId: 't1', userId: 'u2', upn: 'bob@contoso.com' };
+
+  it('sends identical query fetches once and gives each waiter its own copy of the answer', async () => {
+    const { http, fetch, flush } = controlled();
+    const both = Promise.all([fetch(alice), fetch(alice)]);
+    await flush();
+    const [a, b] = await both;
+    expect(http.post).toHaveBeenCalledTimes(1);
+    expect(a).toEqual({ data: { n: 0 } });
+    expect(b).toEqual(a);
+    expect(b).not.toBe(a);
+    // Once answered, the next identical fetch is sent again.
+    const later = fetch(alice);
+    await flush();
+    await later;
+    expect(http.post).toHaveBeenCalledTimes(2);
+  });
+
+  it('never shares between callers, other variables, or fetches of a mutation', async () => {
+    const { http, fetch, flush } = controlled();
+    const all = Promise.all([
+      fetch(alice),
+      fetch(bob),
+      fetch(alice, { variables: { x: 1 } }),
+      fetch(alice, { operation: 'mutation', query: 'mutation M__tenant__0{x}' }),
+      fetch(alice, { operation: 'mutation', query: 'mutation M__tenant__0{x}' }),
+      fetch(alice, { operation: 'mutation' }), // a read planned after a mutation's write
+    ]);
+    await flush();
+    await all;
+    expect(http.post).toHaveBeenCalledTimes(6);
+  });
+});
