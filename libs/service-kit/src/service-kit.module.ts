@@ -6,6 +6,7 @@ import { createInternalTokenVerifier, SERVICE_ISSUER } from '@remote-help/auth';
 import { createKafka } from '@remote-help/events';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import { stdSerializers } from 'pino';
 import { DataSource } from 'typeorm';
 import { ensureDatabase, serviceDataSourceOptions } from './database';
 import { EventPipeline } from './event-pipeline';
@@ -28,6 +29,7 @@ import { ADMIN_PERMISSION_SOURCE, INTERNAL_TOKEN_VERIFIER, KAFKA, SERVICE_OPTION
 export class ServiceKitModule implements NestModule {
   static forRoot(options: ServiceOptions): DynamicModule {
     const { config } = options;
+    const requestLines = ['trace', 'debug', 'info'].includes(config.LOG_LEVEL);
     return {
       module: ServiceKitModule,
       imports: [
@@ -40,8 +42,20 @@ export class ServiceKitModule implements NestModule {
               res.setHeader('x-request-id', id);
               return id;
             },
-            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
-            redact: ['req.headers.authorization'],
+            // One line per request at info and below; above (warn, error, ...) those lines would be
+            // dropped anyway, so the per-request child logger binds only the request id (no
+            // serialising and redacting of every request for nothing).
+            autoLogging: requestLines ? { ignore: (req) => (req.url ?? '').startsWith('/health') } : false,
+            quietReqLogger: !requestLines,
+            // A request is logged as its id, method and URL: no headers (so no bearer token to
+            // redact), and no full serialisation of every request (pino binds it to the
+            // request's child logger whether or not a line is written).
+            wrapSerializers: false,
+            serializers: {
+              req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+              err: stdSerializers.err,
+            },
           },
         }),
         TypeOrmModule.forRootAsync({
