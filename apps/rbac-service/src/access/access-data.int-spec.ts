@@ -125,6 +125,12 @@ describe('decision facts', () => {
     expect((await decide(deviceId, SessionMode.FULL_CONTROL)).decision.reasons).toEqual([R.MISSING_PERMISSION]);
     expect((await decide(otherDeviceId, SessionMode.VIEW_ONLY)).decision.reasons).toEqual([R.TARGET_OUT_OF_SCOPE]);
     expect(await data.remoteHelpPermissions(t.tenantId, helperId)).toEqual([P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE]);
+    // an admin asking: the same facts and the admin's own permissions, in one query
+    const asked = await data.decisionFactsAndCallerPermissions({ tenantId: t.tenantId, helperId, deviceId }, t.adminUserId);
+    expect(asked.facts).toEqual(inScope.facts);
+    expect(asked.callerAdminPermissions).toEqual(ALL_ADMIN_PERMISSIONS);
+    expect((await data.decisionFactsAndCallerPermissions({ tenantId: t.tenantId, helperId, deviceId }, helperId)).callerAdminPermissions).toEqual([]);
+    expect((await data.decisionFactsAndCallerPermissions({ tenantId: randomUUID(), helperId, deviceId }, t.adminUserId)).callerAdminPermissions).toEqual([]);
     // the same ids asked from another tenant find nothing of this one
     const foreign = await data.decisionFacts({ tenantId: randomUUID(), helperId, deviceId });
     expect(foreign.assignments).toEqual([]);

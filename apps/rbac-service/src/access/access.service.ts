@@ -19,29 +19,26 @@ export class AccessService {
 
   /** The decision and the facts it was made on (one query, then the pure function). */
   async decide(q: AccessQuery, now = new Date()): Promise<{ decision: Decision; facts: DecisionFacts }> {
-    const facts = await this.data.decisionFacts({
-      tenantId: q.tenantId,
-      helperId: isUuid(q.helperId) ? q.helperId : ZERO,
-      deviceId: isUuid(q.deviceId) ? q.deviceId : ZERO,
-      targetUserId: q.targetUserId && isUuid(q.targetUserId) ? q.targetUserId : q.targetUserId ? ZERO : null,
-    });
-    const decision = decideRemoteHelpAccess(toDecisionInput({ tenantId: q.tenantId, mode: q.mode, now, facts, targetUserId: q.targetUserId, complianceAcknowledged: q.complianceAcknowledged }));
-    return { decision, facts };
+    const facts = await this.data.decisionFacts(factsQuery(q));
+    return { decision: decisionOn(q, facts, now), facts };
   }
 
   /** checkRemoteHelpAccess: the helper about themself, or a caller with MANAGE_ROLES or READ_REPORTS. */
   async check(caller: Caller, helperId: string, deviceId: string, mode: SessionMode): Promise<Decision> {
     const tenantId = tenantOf(caller);
-    const own = caller.kind === 'user' && caller.userId.toLowerCase() === helperId.toLowerCase();
-    // An admin's permissions and the decision are read at once; the decision is returned only if allowed to.
-    const [adminPermissions, result] = await Promise.all([
-      caller.kind === 'user' && !own ? this.data.adminPermissions(tenantId, caller.userId) : Promise.resolve([] as AdminPermission[]),
-      caller.kind === 'user' ? this.decide({ tenantId, helperId, deviceId, mode }) : null,
-    ]);
-    if (!result || !mayCheckAccess(caller, helperId, adminPermissions)) {
-      throw forbidden('you may check only your own access, unless you hold MANAGE_ROLES or READ_REPORTS');
+    if (caller.kind !== 'user') throw forbidden(REFUSED);
+    const own = caller.userId.toLowerCase() === helperId.toLowerCase();
+    const q: AccessQuery = { tenantId, helperId, deviceId, mode };
+    // An admin's permissions are read with the facts, in one round trip; the decision is returned only if allowed to.
+    let facts: DecisionFacts;
+    let adminPermissions: AdminPermission[] = [];
+    if (own) {
+      facts = await this.data.decisionFacts(factsQuery(q));
+    } else {
+      ({ facts, callerAdminPermissions: adminPermissions } = await this.data.decisionFactsAndCallerPermissions(factsQuery(q), isUuid(caller.userId) ? caller.userId : ZERO));
     }
-    const { decision, facts } = result;
+    if (!mayCheckAccess(caller, helperId, adminPermissions)) throw forbidden(REFUSED);
+    const decision = decisionOn(q, facts, new Date());
     if (!facts.helper || facts.helper.tenant_id !== tenantId) throw notFound(`helper ${helperId}`);
     if (!facts.device || facts.device.tenant_id !== tenantId) throw notFound(`device ${deviceId}`);
     return decision;
@@ -50,3 +47,19 @@ export class AccessService {
 
 /** Stands for a malformed id in the query (matches nothing). */
 const ZERO = '00000000-0000-0000-0000-000000000000';
+
+const REFUSED = 'you may check only your own access, unless you hold MANAGE_ROLES or READ_REPORTS';
+
+/** The ids of the query as the facts query takes them (a malformed id matches nothing). */
+function factsQuery(q: AccessQuery) {
+  return {
+    tenantId: q.tenantId,
+    helperId: isUuid(q.helperId) ? q.helperId : ZERO,
+    deviceId: isUuid(q.deviceId) ? q.deviceId : ZERO,
+    targetUserId: q.targetUserId && isUuid(q.targetUserId) ? q.targetUserId : q.targetUserId ? ZERO : null,
+  };
+}
+
+function decisionOn(q: AccessQuery, facts: DecisionFacts, now: Date): Decision {
+  return decideRemoteHelpAccess(toDecisionInput({ tenantId: q.tenantId, mode: q.mode, now, facts, targetUserId: q.targetUserId, complianceAcknowledged: q.complianceAcknowledged }));
+}

@@ -1,0 +1,140 @@
+// One load run of varied GraphQL requests, in its own process (so that the load generator does not
+// share an event loop with what it measures), over keep-alive HTTP/1.1 connections. Input: JSON in
+// argv[2]: { url, headers, bodiesFile (a JSON array of request bodies, sent in turn from a random
+// start), mode: 'rate' | 'max', rate (requests/s, mode 'rate'), connections, durationSeconds,
+// warmupSeconds }. 'rate' is open-loop: request i is sent at start + i/rate whatever the answers
+// (at most `connections` on the wire; more wait for a connection, and that wait counts in their
+// latency); 'max' is closed-loop: `connections` callers each send the next request when the
+// previous one is answered. Latency is measured with a sub-millisecond clock from the moment the
+// request is issued to its last byte; how late the generator's own timer issued requests after
+// they were due is reported apart (lagP99), so that it neither hides nor inflates the service's
+// latency. In 'rate' mode, requests still unanswered 2 s after the end are cut off and counted as
+// `late` (their latency, counted as the time until then, is a lower bound). Output: one JSON line
+// with the figures on stdout.
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+const opts = JSON.parse(process.argv[2]);
+const bodies = JSON.parse(fs.readFileSync(opts.bodiesFile, 'utf8')).map((b) => Buffer.from(typeof b === 'string' ? b : JSON.stringify(b)));
+const url = new URL(opts.url);
+const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections, maxFreeSockets: opts.connections });
+let next = Math.floor(Math.random() * bodies.length);
+/** Requests on the wire or waiting for a connection; and whether the run is over and they are being cut off. */
+const pending = new Set();
+let cutting = false;
+/** How long requests issued in the run may still take after its end before they are cut off. */
+const GRACE_MS = 2000;
+
+function send(body) {
+  return new Promise((resolve) => {
+    const req = http.request(
+      { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length, ...opts.headers } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const ok = res.statusCode === 200 && !text.includes('"errors"');
+          resolve({ ok, allowed: ok && text.includes('"allowed":true'), error: ok ? null : `${res.statusCode} ${text.slice(0, 300)}` });
+        });
+        res.on('error', (e) => resolve({ ok: false, allowed: false, error: e.message }));
+      },
+    );
+    req.on('error', (e) => resolve({ ok: false, allowed: false, error: e.message }));
+    req.on('close', () => pending.delete(req));
+    pending.add(req);
+    req.end(body);
+  });
+}
+
+async function run(seconds, record) {
+  const latencies = [];
+  const lags = [];
+  const tally = { requests: 0, errors: 0, allowed: 0, late: 0, firstError: null };
+  const one = async (due) => {
+    const body = bodies[next++ % bodies.length];
+    const issued = performance.now();
+    const r = await send(body);
+    const ms = performance.now() - issued;
+    if (!record) return;
+    lags.push(issued - due);
+    tally.requests++;
+    if (!r.ok && cutting) {
+      // Cut off GRACE_MS after the end: its latency is at least this much (a lower bound).
+      tally.late++;
+      latencies.push(ms);
+      return;
+    }
+    if (!r.ok) {
+      tally.errors++;
+      tally.firstError ??= r.error;
+      return;
+    }
+    if (r.allowed) tally.allowed++;
+    latencies.push(ms);
+  };
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  if (opts.mode === 'rate') {
+    const interval = 1000 / opts.rate;
+    const inFlight = new Set();
+    let i = 0;
+    await new Promise((resolve) => {
+      const tick = () => {
+        const now = performance.now();
+        for (let due = start + i * interval; due <= now && due < end; due = start + ++i * interval) {
+          const p = one(due).finally(() => inFlight.delete(p));
+          inFlight.add(p);
+        }
+        if (start + i * interval < end) setTimeout(tick, Math.max(0, Math.min(1, start + i * interval - performance.now())));
+        else resolve();
+      };
+      tick();
+    });
+    // An overloaded target leaves requests queued: give them GRACE_MS, then cut them off.
+    const grace = setTimeout(() => {
+      cutting = true;
+      for (const req of pending) req.destroy(new Error('cut off after the run'));
+    }, GRACE_MS);
+    await Promise.all(inFlight);
+    clearTimeout(grace);
+    cutting = false;
+  } else {
+    await Promise.all(
+      Array.from({ length: opts.connections }, async () => {
+        while (performance.now() < end) await one(performance.now());
+      }),
+    );
+  }
+  const elapsed = Math.min(performance.now() - start, seconds * 1000 + GRACE_MS) / 1000;
+  return { ...tally, latencies, lags, elapsed };
+}
+
+if (opts.warmupSeconds > 0) await run(opts.warmupSeconds, false);
+const r = await run(opts.durationSeconds, true);
+agent.destroy();
+const sorted = Float64Array.from(r.latencies).sort();
+const lags = Float64Array.from(r.lags).sort();
+const pctOf = (list, p) => (list.length ? round(list[Math.min(list.length - 1, Math.ceil((p / 100) * list.length) - 1)]) : NaN);
+const pct = (p) => pctOf(sorted, p);
+process.stdout.write(
+  JSON.stringify({
+    requests: r.requests,
+    rps: round((r.requests - r.errors - r.late) / r.elapsed),
+    p50: pct(50),
+    p90: pct(90),
+    p99: pct(99),
+    max: sorted.length ? round(sorted[sorted.length - 1]) : NaN,
+    errors: r.errors,
+    late: r.late,
+    firstError: r.firstError,
+    allowedShare: r.requests ? round(r.allowed / Math.max(1, r.requests - r.errors - r.late)) : 0,
+    durationSeconds: round(r.elapsed),
+    lagP99: opts.mode === 'rate' ? pctOf(lags, 99) : 0,
+  }) + '\n',
+);
+
+function round(n) {
+  return Math.round(n * 100) / 100;
+}
