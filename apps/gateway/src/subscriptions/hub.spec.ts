@@ -40,3 +40,21 @@ describe('Hub', () => {
     expect(await s.next()).toEqual({ value: undefined, done: true });
   });
 });
+
+describe('Hub revisions', () => {
+  it('change on every publish to a channel with subscribers and when the channel is opened anew, and never repeat', () => {
+    const hub = new Hub();
+    expect(hub.revision('c')).toBeUndefined();
+    const a = hub.subscribe<number>('c', { mode: 'latest' });
+    const r1 = hub.revision('c');
+    hub.subscribe<number>('other', { mode: 'latest' });
+    expect(hub.revision('c')).toBe(r1);
+    hub.publish('c', 1);
+    const r2 = hub.revision('c');
+    expect(r2).not.toBe(r1);
+    void a.return();
+    expect(hub.revision('c')).toBeUndefined();
+    hub.subscribe<number>('c', { mode: 'latest' });
+    expect([r1, r2]).not.toContain(hub.revision('c'));
+  });
+});

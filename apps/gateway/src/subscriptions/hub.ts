@@ -77,13 +77,21 @@ class Subscriber<T> implements AsyncIterableIterator<T> {
 
 export class Hub {
   private readonly channels = new Map<string, Set<Subscriber<unknown>>>();
+  private readonly revisions = new Map<string, number>();
+  private sequence = 0;
 
   subscribe<T>(channel: string, options: SubscribeOptions): Subscriber<T> {
     let set = this.channels.get(channel);
-    if (!set) this.channels.set(channel, (set = new Set()));
+    if (!set) {
+      this.channels.set(channel, (set = new Set()));
+      this.revisions.set(channel, ++this.sequence);
+    }
     const sub: Subscriber<T> = new Subscriber<T>(options, () => {
       set!.delete(sub as Subscriber<unknown>);
-      if (!set!.size) this.channels.delete(channel);
+      if (!set!.size && this.channels.get(channel) === set) {
+        this.channels.delete(channel);
+        this.revisions.delete(channel);
+      }
     });
     set.add(sub as Subscriber<unknown>);
     return sub;
@@ -92,8 +100,19 @@ export class Hub {
   publish(channel: string, payload: unknown): number {
     const set = this.channels.get(channel);
     if (!set) return 0;
+    this.revisions.set(channel, ++this.sequence);
     for (const s of set) s.push(payload);
     return set.size;
+  }
+
+  /**
+   * Changes whenever something is published to a channel that has subscribers, and when the
+   * channel is opened anew (never repeats): a value read for the channel's subscribers (e.g. the
+   * current count) at revision r is still current for a new subscriber while the revision is r,
+   * since anything published later reaches that subscriber live.
+   */
+  revision(channel: string): number | undefined {
+    return this.revisions.get(channel);
   }
 
   subscriberCount(channel?: string): number {

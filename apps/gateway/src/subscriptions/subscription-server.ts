@@ -1,5 +1,5 @@
 import type { Caller } from '@remote-help/auth';
-import { buildSchema, GraphQLError, GraphQLFieldConfig, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, parse, ParseOptions, printSchema, specifiedRules, validate, ValidationRule } from 'graphql';
+import { buildSchema, DocumentNode, GraphQLError, GraphQLFieldConfig, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, parse, ParseOptions, printSchema, specifiedRules, validate, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type * as http from 'node:http';
 import type { Logger } from 'pino';
@@ -8,6 +8,8 @@ import type { ChatStreamMessage } from '@remote-help/events';
 import { chatChannel, countChannel, sessionChannel } from './event-feed';
 import { firstError, isSubscriptionOperation, QueryResult, selectionQuery, selectionVariables } from './gateway-query';
 import { Hub } from './hub';
+import { sharedSubscribe } from './shared-execution';
+import { SharedResults } from './shared-results';
 
 export interface SubscriptionDeps {
   httpServer: http.Server;
@@ -26,6 +28,8 @@ export interface SubscriptionDeps {
   log: Logger;
 }
 
+const KEEP_ALIVE_MS = 30_000;
+
 interface WsContext {
   caller: Caller;
 }
@@ -40,33 +44,49 @@ interface WsContext {
  */
 export function startSubscriptionServer(deps: SubscriptionDeps) {
   const schema = subscriptionSchema(deps);
-  const wsServer = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 64 * 1024 });
+  // No compression: every payload is small, and a deflate context costs hundreds of KB per socket.
+  const wsServer = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 64 * 1024, perMessageDeflate: false });
+  const authenticate = coalescedAuthentication(deps.authenticate);
+  const documents = new Map<string, DocumentNode>();
   const server = useServer<Record<string, unknown> | undefined, { caller?: Caller }>(
     {
       schema,
+      // A change of a tenant's count is executed once and the result sent to all its dashboards.
+      subscribe: sharedSubscribe(new Set(['activeSessionCount'])),
       onConnect: async (ctx) => {
         try {
-          ctx.extra.caller = await deps.authenticate(ctx.connectionParams?.authorization);
+          ctx.extra.caller = await authenticate(ctx.connectionParams?.authorization);
           return true;
         } catch (e) {
           deps.log.info({ reason: (e as Error).message }, 'subscription connection refused');
           return false; // closes with 4403 Forbidden
+        } finally {
+          // Kept for the connection's life otherwise: the token, and the upgrade request with its headers.
+          if (ctx.connectionParams) delete (ctx.connectionParams as Record<string, unknown>).authorization;
+          (ctx.extra as { request?: unknown }).request = undefined;
         }
       },
       onSubscribe: async (ctx, _id, payload) => {
         // Only subscriptions travel over the WebSocket (queries and mutations go over HTTP, where
-        // the gateway plans them), under the same limits and rate budgets as HTTP requests.
-        let document;
-        try {
-          document = parse(payload.query, deps.parseOptions);
-        } catch (e) {
-          return [new GraphQLError(`the subscription does not parse: ${(e as Error).message}`, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-        }
-        if (!isSubscriptionOperation(document, payload.operationName)) {
+        // the gateway plans them), under the same limits and rate budgets as HTTP requests. A
+        // document that passed is remembered by its text (dashboards all send the same one).
+        let document = documents.get(payload.query);
+        if (!document) {
+          try {
+            document = parse(payload.query, deps.parseOptions);
+          } catch (e) {
+            return [new GraphQLError(`the subscription does not parse: ${(e as Error).message}`, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+          }
+          if (!isSubscriptionOperation(document, payload.operationName)) {
+            return [new GraphQLError('only subscriptions are served over WebSocket: send queries and mutations over HTTP', { extensions: { code: 'BAD_USER_INPUT' } })];
+          }
+          const errors = validate(schema, document, [...specifiedRules, ...deps.validationRules]);
+          if (errors.length) return errors;
+          if (documents.size >= 500) documents.clear();
+          if (payload.query.length <= 4096) documents.set(payload.query, document);
+        } else if (!isSubscriptionOperation(document, payload.operationName)) {
           return [new GraphQLError('only subscriptions are served over WebSocket: send queries and mutations over HTTP', { extensions: { code: 'BAD_USER_INPUT' } })];
         }
-        const errors = validate(schema, document, [...specifiedRules, ...deps.validationRules]);
-        if (errors.length) return errors;
         try {
           await deps.admitOperation(ctx.extra.caller!);
         } catch (e) {
@@ -77,6 +97,10 @@ export function startSubscriptionServer(deps: SubscriptionDeps) {
       context: (ctx): WsContext => ({ caller: ctx.extra.caller! }),
     },
     wsServer,
+    // Each socket is pinged at this interval and closed when it does not answer within it: 30 s
+    // finds dead peers well before the usual 60 s idle timeouts of proxies, at 2.5 times less
+    // background work than graphql-ws's 12 s (a write, a read and two timers per socket and ping).
+    KEEP_ALIVE_MS,
   );
   return {
     wsServer,
@@ -87,27 +111,68 @@ export function startSubscriptionServer(deps: SubscriptionDeps) {
   };
 }
 
+/**
+ * A storm of connections with one token (thousands of dashboards reconnecting after a restart)
+ * would otherwise all miss the directory cache at once: while one authentication of a token is in
+ * flight, the others with the same token wait for it, then authenticate themselves (from the cache,
+ * each taking its own rate budget).
+ */
+function coalescedAuthentication(authenticate: SubscriptionDeps['authenticate']) {
+  const inFlight = new Map<string, Promise<unknown>>();
+  return async (authorization: unknown): Promise<Caller> => {
+    if (typeof authorization !== 'string') return authenticate(authorization);
+    const first = inFlight.get(authorization);
+    if (first) {
+      await first.catch(() => undefined);
+      return authenticate(authorization);
+    }
+    const attempt = authenticate(authorization);
+    inFlight.set(authorization, attempt);
+    try {
+      return await attempt;
+    } finally {
+      inFlight.delete(authorization);
+    }
+  };
+}
+
+const callerKey = (c: Caller) => (c.kind === 'user' ? `u:${c.tenantId}:${c.userId}` : c.kind === 'device' ? `d:${c.tenantId}:${c.deviceId}` : `s:${c.service}:${c.tenantId ?? ''}`);
+
 function subscriptionSchema(deps: SubscriptionDeps): GraphQLSchema {
   // A copy of the API schema, so that the resolvers below never touch the one Apollo serves.
   const schema = buildSchema(printSchema(deps.apiSchema));
   const subscription = schema.getSubscriptionType();
   if (!subscription) return schema;
+  // Shared among subscriptions of the same caller: their admin permissions for 1 s (a revoked
+  // permission stops new subscriptions within that), and the current count read through the
+  // gateway, while nothing has been published to the tenant's count channel since it was read.
+  const permissions = new SharedResults<string[]>(1_000);
+  const counts = new SharedResults<number>(10_000);
   const resolvers: Record<string, Partial<GraphQLFieldConfig<unknown, WsContext>>> = {
     activeSessionCount: {
       subscribe: async (_root, _args, ctx) => {
-        const permissions = await deps.adminPermissions(ctx.caller).catch(() => {
+        const granted = await permissions.get(callerKey(ctx.caller), undefined, () => deps.adminPermissions(ctx.caller)).catch(() => {
           throw new GraphQLError('cannot verify your permissions right now', { extensions: { code: 'FORBIDDEN' } });
         });
-        if (!permissions.includes('READ_REPORTS')) throw new GraphQLError('you need the READ_REPORTS permission for this', { extensions: { code: 'FORBIDDEN' } });
+        if (!granted.includes('READ_REPORTS')) throw new GraphQLError('you need the READ_REPORTS permission for this', { extensions: { code: 'FORBIDDEN' } });
         const tenantId = ctx.caller.tenantId!;
-        const live = deps.hub.subscribe(countChannel(tenantId), { mode: 'latest' });
-        const now = await deps.runQuery('{ tenant { id activeSessionCount } }', {}, ctx.caller);
-        const err = firstError(now);
-        if (err) {
-          await live.return();
-          throw err;
-        }
-        const count = (now.data as { tenant: { activeSessionCount: number } }).tenant.activeSessionCount;
+        const channel = countChannel(tenantId);
+        const live = deps.hub.subscribe(channel, { mode: 'latest' });
+        const readCount = async () => {
+          const now = await deps.runQuery('{ tenant { id activeSessionCount } }', {}, ctx.caller);
+          const err = firstError(now);
+          if (err) throw err; // never shared: the next subscription asks again
+          return (now.data as { tenant: { activeSessionCount: number } }).tenant.activeSessionCount;
+        };
+        // A failed read is tried once more by each subscription that was waiting for it, so that
+        // one failure does not refuse every subscription that shared it.
+        const shared = () => counts.get(callerKey(ctx.caller), deps.hub.revision(channel), readCount);
+        const count = await shared()
+          .catch(shared)
+          .catch(async (e) => {
+            await live.return();
+            throw e;
+          });
         live.offerInitial({ tenantId, count, at: new Date().toISOString() });
         return live;
       },
