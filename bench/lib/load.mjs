@@ -1,4 +1,5 @@
-// Runs a load in a separate process with autocannon and returns its figures.
+// Runs a load in a separate process with autocannon and returns its figures
+// ({ rps, p50, p90, p95, p99, max, errors, ... }; p95 is computed by the worker).
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -73,6 +73,12 @@ async function deliver(events: EventEnvelope[], topic: string = TOPICS.session) 
   }
 }
 
+/** Delivers session events as the consumer does with a run of new events: all in one transaction, set-wise. */
+async function deliverBatch(events: EventEnvelope[], topic: string = TOPICS.session) {
+  if (topic !== TOPICS.session) return deliver(events, topic);
+  await ds.transaction((m) => consumers.handleSessionBatch(events.map((event, i) => ({ event, meta: { topic, partition: 0, offset: String(i) } })), m));
+}
+
 const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> => ds.query(sql, params);
 
 async function activeCount(tenantId: string) {
@@ -105,7 +111,10 @@ const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
 
 // -------------------------------------------------------------------------------- tests
 
-describe('session records from lifecycle events', () => {
+describe.each([
+  ['one event per transaction', deliver],
+  ['in batches (handleSessionBatch)', deliverBatch],
+])('session records from lifecycle events, %s', (_how, deliver) => {
   it('one record per session, however often each event is delivered', async () => {
     const tenantId = randomUUID();
     const events = lifecycle({ tenantId, requestedAt: hoursAgo(2), durationSeconds: 754, elevated: true, chatUsed: true, mode: 'FULL_CONTROL' });
@@ -175,6 +184,54 @@ describe('session records from lifecycle events', () => {
     await deliver(lifecycle({ tenantId, requestedAt: new Date(Date.now() - 31 * DAY_MS), ending: 'ACTIVE' }));
     expect(await q(`SELECT 1 FROM session_records WHERE tenant_id = $1`, [tenantId])).toEqual([]);
     expect(await activeCount(tenantId)).toBe(0);
+  });
+});
+
+describe('session events in batches', () => {
+  /** The same 40 sessions for any tenant (random ids), their events interleaved as under load, with replays. */
+  function stream(tenantId: string): EventEnvelope[] {
+    const endings: Ending[] = ['ENDED', 'ACTIVE', 'DECLINED', 'EXPIRED', 'WAITING_FOR_SHARER'];
+    const modes = ['VIEW_ONLY', 'FULL_CONTROL', 'UNATTENDED'] as const;
+    const sessions = Array.from({ length: 40 }, (_, i) =>
+      lifecycle({ tenantId, requestedAt: hoursAgo(1 + (i % 5) * 20), durationSeconds: 30 + i * 7, ending: endings[i % 5], mode: modes[i % 3], elevated: i % 4 === 0, chatUsed: i % 6 === 0 }),
+    );
+    const out: EventEnvelope[] = [];
+    for (let k = 0; k < 6; k++) for (const s of sessions) if (s[k]) out.push(s[k]);
+    // replays and an older event arriving late
+    out.push(...out.slice(10, 25));
+    out.splice(60, 0, sessions[0][0]);
+    return out;
+  }
+
+  async function state(tenantId: string) {
+    return {
+      records: await q(
+        `SELECT helper_id IS NOT NULL AS h, session_type, control_mode, state, elevation_used, chat_used, requested_at, started_at, ended_at, duration_seconds, end_reason, version
+         FROM session_records WHERE tenant_id = $1 ORDER BY requested_at, started_at, ended_at, duration_seconds, version, state, session_type, control_mode, elevation_used, chat_used, end_reason`,
+        [tenantId],
+      ),
+      daily: await q(`SELECT day::text, session_type, sessions, sessions_with_duration, total_duration_seconds::int FROM session_daily_stats WHERE tenant_id = $1 ORDER BY 1, 2`, [tenantId]),
+      active: await activeCount(tenantId),
+      published: await publishedCounts(tenantId),
+    };
+  }
+
+  it('have exactly the effect of one event at a time: records, daily totals, active count and every published count', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const eventsA = stream(a);
+    await deliver(eventsA);
+    const eventsB = stream(b);
+    // the same structure: equal requested times per position, so the records compare equal
+    eventsB.forEach((e, i) => {
+      (e.data as SessionFacts).requestedAt = (eventsA[i].data as SessionFacts).requestedAt;
+      (e.data as SessionFacts).startedAt = (eventsA[i].data as SessionFacts).startedAt;
+      (e.data as SessionFacts).endedAt = (eventsA[i].data as SessionFacts).endedAt;
+    });
+    for (let i = 0; i < eventsB.length; i += 7) await deliverBatch(eventsB.slice(i, i + 7));
+    const [sa, sb] = [await state(a), await state(b)];
+    expect(sa.records).toHaveLength(40);
+    expect(sa.active).toBeGreaterThan(0);
+    expect(sb).toEqual(sa);
   });
 });
 

@@ -26,8 +26,10 @@ import {
   topicName,
   writeToOutbox,
   type EventEnvelope,
+  type BatchItem,
   type EventHandler,
   type EventsLogger,
+  withBatchHandler,
 } from './index';
 
 const RUN = randomBytes(4).toString('hex');
@@ -499,6 +501,115 @@ describe('idempotent consumer', () => {
     const offsets = dead.messages.map((m) => Number(header(m.headers, 'offset')));
     expect(offsets).toEqual([offsets[0], offsets[0] + 1, offsets[0] + 2]);
     expect(new Set(dead.messages.map((m) => header(m.headers, 'partition'))).size).toBe(1);
+  });
+});
+
+describe('idempotent consumer: batches', () => {
+  /** Events of one key (one partition), sent in one request so that they arrive in one fetch. */
+  async function produceRun(base: string, events: EventEnvelope[]) {
+    await producer.send({ topic: topicName(PREFIX, base), acks: -1, messages: events.map((e) => ({ key: e.subject, value: JSON.stringify(e) })) });
+  }
+  const txid = async (m: Parameters<EventHandler>[1]) => (await m.query('SELECT txid_current()::text AS id'))[0].id as string;
+
+  it('(6) applies a run in one transaction with the batch handler, skipping events already applied and a duplicate in the run; a redelivered run changes nothing', async () => {
+    const events = Array.from({ length: 10 }, (_, i) => event('tenant.batch-six', 'batch-6', { i }));
+    // Two of them were applied before (the rest of a batch redelivered after a crash).
+    for (const e of events.slice(0, 2)) await dataSource.query(`INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)`, [`it-${RUN}-case6`, e.id]);
+    await produceRun(TOPICS.tenant, [...events.slice(0, 5), events[4], ...events.slice(5)]);
+
+    const single: string[] = [];
+    const batches: { ids: string[]; tx: string }[] = [];
+    const mine = (e: EventEnvelope) => e.subject === 'batch-6';
+    await startConsumer(
+      'case6',
+      [TOPICS.tenant],
+      withBatchHandler(
+        async (e, m) => {
+          if (!mine(e)) return;
+          single.push(e.id);
+          await bump(m, `case6:${e.id}`);
+        },
+        async (items: BatchItem[], m) => {
+          const ours = items.filter((it) => mine(it.event));
+          if (ours.length) batches.push({ ids: ours.map((it) => it.event.id), tx: await txid(m) });
+          for (const it of ours) await bump(m, `case6:${it.event.id}`);
+          expect(items.every((it, k) => k === 0 || BigInt(it.meta.offset) > BigInt(items[k - 1].meta.offset))).toBe(true);
+        },
+      ),
+    );
+    await waitFor('the new events', async () => (await counter(`case6:${events[9].id}`)) === 1);
+    const applied = [...batches.flatMap((b) => b.ids), ...single];
+    expect(applied.sort()).toEqual(events.slice(2).map((e) => e.id).sort());
+    expect(batches.length).toBeGreaterThan(0);
+    for (const e of events.slice(2)) expect(await counter(`case6:${e.id}`)).toBe(1);
+    for (const e of events.slice(0, 2)) expect(await counter(`case6:${e.id}`)).toBe(0);
+    for (const e of events) expect(await processedRows(`it-${RUN}-case6`, e.id)).toBe(1);
+
+    // The whole run delivered again, then a marker: only the marker is applied.
+    const marker = event('tenant.batch-six', 'batch-6', { marker: true });
+    await produceRun(TOPICS.tenant, [...events, marker]);
+    await waitFor('the marker', async () => (await counter(`case6:${marker.id}`)) === 1);
+    for (const e of events.slice(2)) expect(await counter(`case6:${e.id}`)).toBe(1);
+    expect([...batches.flatMap((b) => b.ids), ...single].filter((id) => id !== marker.id)).toHaveLength(8);
+  });
+
+  it('(7) a batch handler that fails rolls its batch back; the events are then applied one at a time, once each', async () => {
+    const events = Array.from({ length: 6 }, (_, i) => event('tenant.batch-seven', 'batch-7', { i }));
+    await produceRun(TOPICS.tenant, events);
+    const single: string[] = [];
+    let batchCalls = 0;
+    const mine = (e: EventEnvelope) => e.subject === 'batch-7';
+    const { logs } = await startConsumer(
+      'case7',
+      [TOPICS.tenant],
+      withBatchHandler(
+        async (e, m) => {
+          if (!mine(e)) return;
+          single.push(e.id);
+          await bump(m, `case7:${e.id}`);
+        },
+        async (items, m) => {
+          const ours = items.filter((it) => mine(it.event));
+          for (const it of ours) await bump(m, `case7:${it.event.id}`); // rolled back below
+          if (ours.length) {
+            batchCalls++;
+            throw new Error('not in a batch');
+          }
+        },
+      ),
+    );
+    await waitFor('every event', async () => (await counter(`case7:${events[5].id}`)) === 1);
+    await sleep(300);
+    expect(batchCalls).toBeGreaterThan(0);
+    expect(single).toEqual(events.map((e) => e.id));
+    for (const e of events) expect(await counter(`case7:${e.id}`)).toBe(1);
+    for (const e of events) expect(await processedRows(`it-${RUN}-case7`, e.id)).toBe(1);
+    expect(logs.some((l) => l.level === 'warn' && l.msg === 'batch rolled back; applying its events one at a time')).toBe(true);
+  });
+
+  it('(8) a handler failing mid-run: the events before it are committed, it is retried alone, and each event is applied once', async () => {
+    const events = Array.from({ length: 8 }, (_, i) => event('tenant.batch-eight', 'batch-8', { i }));
+    await produceRun(TOPICS.tenant, events);
+    const calls: string[] = [];
+    const txOf = new Map<string, string>();
+    let failuresLeft = 1;
+    const { logs } = await startConsumer('case8', [TOPICS.tenant], async (e, m) => {
+      if (e.subject !== 'batch-8') return;
+      calls.push(e.id);
+      await bump(m, `case8:${e.id}`);
+      txOf.set(e.id, await txid(m));
+      if (e.id === events[4].id && failuresLeft-- > 0) throw new Error('database hiccup'); // the whole transaction rolls back
+    });
+    await waitFor('every event', async () => (await counter(`case8:${events[7].id}`)) === 1);
+    await sleep(300);
+    for (const e of events) expect(await counter(`case8:${e.id}`)).toBe(1);
+    for (const e of events) expect(await processedRows(`it-${RUN}-case8`, e.id)).toBe(1);
+    // Tried twice: the failing event (and those before it in its first transaction, rolled back with it).
+    expect(calls.filter((id) => id === events[4].id)).toHaveLength(2);
+    expect(calls.filter((id) => id === events[5].id)).toHaveLength(1);
+    // Several events shared a transaction.
+    expect(new Set(events.map((e) => txOf.get(e.id))).size).toBeLessThan(events.length);
+    expect(logs.filter((l) => l.level === 'warn' && l.o.eventId === events[4].id)).toHaveLength(1);
   });
 });
 

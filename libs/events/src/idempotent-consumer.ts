@@ -2,7 +2,7 @@ import {
   KafkaJSError,
   Partitioners,
   type Consumer,
-  type EachMessagePayload,
+  type EachBatchPayload,
   type Kafka,
   type KafkaMessage,
   type Producer,
@@ -12,16 +12,52 @@ import { EnvelopeError, parseEnvelope, type EventEnvelope } from './event-envelo
 import { defaultEventsLogger, serializeError, type EventsLogger } from './logger';
 import { TOPICS, topicName } from './topics';
 
+/** Where an event was read: `topic` is the base topic name (as passed in `topics`). */
+export interface EventMeta {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** One new (never applied) event of a batch, in partition order. */
+export interface BatchItem {
+  event: EventEnvelope;
+  meta: EventMeta;
+}
+
+/**
+ * Applies several new events of one partition at once, in their order, inside the one
+ * transaction that records them all as processed: write through `manager` only. Throwing rolls
+ * the whole batch back; the consumer then applies those events one at a time with the
+ * per-event handler, so a batch handler may throw whenever it meets a case it does not handle.
+ */
+export type BatchEventHandler = (items: BatchItem[], manager: EntityManager) => Promise<void>;
+
 /**
  * Applies one event. Runs inside the transaction that records the event as processed: write
- * through `manager` only, and throw to roll back (the message is then retried).
- * `meta.topic` is the base topic name (as passed in `topics`).
+ * through `manager` only, and throw to roll back (the message is then retried). Several events
+ * of a partition may share one transaction (see {@link IdempotentConsumer}); a throw rolls back
+ * only what this consumer applied since the batch began, and those events are applied again.
+ * `meta.topic` is the base topic name (as passed in `topics`). Optionally carries a set-based
+ * form of itself, `batch` (see {@link withBatchHandler}).
  */
-export type EventHandler = (
-  event: EventEnvelope,
-  manager: EntityManager,
-  meta: { topic: string; partition: number; offset: string },
-) => Promise<void>;
+export type EventHandler = ((event: EventEnvelope, manager: EntityManager, meta: EventMeta) => Promise<void>) & {
+  batch?: BatchEventHandler;
+};
+
+/**
+ * A handler with a set-based form for batches: `batch` must have exactly the effect of
+ * `handler` applied to each item in order. The consumer uses `batch` for runs of two or more
+ * new events and `handler` for single events and after a failed batch.
+ */
+export function withBatchHandler(
+  handler: (event: EventEnvelope, manager: EntityManager, meta: EventMeta) => Promise<void>,
+  batch: BatchEventHandler,
+): EventHandler {
+  const h: EventHandler = (event, manager, meta) => handler(event, manager, meta);
+  h.batch = batch;
+  return h;
+}
 
 export interface IdempotentConsumerOptions {
   kafka: Kafka;
@@ -41,6 +77,8 @@ export interface IdempotentConsumerOptions {
   maxWaitTimeInMs?: number;
   /** How long start() waits for the group join (default 30 s). */
   joinTimeoutMs?: number;
+  /** Most events applied in one transaction (default 500; 1 = one transaction per event). */
+  maxBatchSize?: number;
 }
 
 /**
@@ -64,11 +102,36 @@ export class EventHandlerError extends KafkaJSError {
 
 const noop = () => undefined;
 
+/** A well-formed message waiting to be applied. */
+interface Pending {
+  event: EventEnvelope;
+  message: KafkaMessage;
+}
+
+/** A handler's failure on one event of a batch (so that the events before it can still be committed). */
+class FailedAt extends Error {
+  constructor(
+    readonly index: number,
+    override readonly cause: unknown,
+  ) {
+    super('handler failed in a batch');
+  }
+}
+
 /**
  * A Kafka consumer that applies each event exactly once per `consumerName`: the event id goes
  * into processed_events in the same transaction as the handler's writes, and offsets are
  * committed only after that transaction commits. Malformed messages go to the dead-letter topic
  * and never block the partition; failing handlers are retried on the same message.
+ *
+ * Messages are read a fetched batch at a time (kafkajs eachBatch) and applied in runs of up to
+ * `maxBatchSize` consecutive well-formed messages of one partition, one transaction per run:
+ * the run's event ids are inserted into processed_events at once (ON CONFLICT DO NOTHING
+ * RETURNING), only the new ones are handed to the handler (its `batch` form if it has one), and
+ * the run's offsets are resolved only once the transaction has committed. A crash mid-run
+ * therefore loses nothing and applies nothing twice: the run rolls back and is redelivered. If
+ * the handler fails on an event, the events before it are committed and that event is retried
+ * on its own, as with one transaction per event.
  */
 export class IdempotentConsumer {
   private readonly kafka: Kafka;
@@ -83,6 +146,7 @@ export class IdempotentConsumer {
   private readonly log: EventsLogger;
   private readonly maxWaitTimeInMs: number;
   private readonly joinTimeoutMs: number;
+  private readonly maxBatchSize: number;
 
   private consumer?: Consumer;
   private producer?: Producer;
@@ -102,6 +166,7 @@ export class IdempotentConsumer {
     this.log = opts.logger ?? defaultEventsLogger;
     this.maxWaitTimeInMs = opts.maxWaitTimeInMs ?? 100;
     this.joinTimeoutMs = opts.joinTimeoutMs ?? 30000;
+    this.maxBatchSize = Math.max(1, Math.floor(opts.maxBatchSize ?? 500));
     for (const t of this.topics) topicName(this.topicPrefix, t); // validate early
   }
 
@@ -136,7 +201,7 @@ export class IdempotentConsumer {
       }
       await consumer.connect();
       await consumer.subscribe({ topics: this.topics.map((t) => topicName(this.topicPrefix, t)), fromBeginning: this.fromBeginning });
-      await consumer.run({ eachMessage: (payload) => this.onMessage(payload) });
+      await consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
       await joined;
     } catch (err) {
       await this.disconnect();
@@ -164,16 +229,105 @@ export class IdempotentConsumer {
     return topic.startsWith(this.topicPrefix) ? topic.slice(this.topicPrefix.length) : topic;
   }
 
-  private async onMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
-    let event: EventEnvelope;
-    try {
-      event = parseEnvelope(message.value);
-    } catch (err) {
-      if (!(err instanceof EnvelopeError)) throw err;
-      await this.rejectMessage(topic, partition, message, err.reason);
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const live = () => isRunning() && !isStale();
+    let run: Pending[] = [];
+    const flush = async () => {
+      if (run.length === 0) return;
+      const pending = run;
+      run = [];
+      await this.applyRun(topic, partition, pending, resolveOffset);
+      await heartbeat();
+    };
+    for (const message of batch.messages) {
+      // Stopping, or the partition was moved: leave the rest unresolved (it is redelivered).
+      if (!live()) return;
+      let event: EventEnvelope;
+      try {
+        event = parseEnvelope(message.value);
+      } catch (err) {
+        if (!(err instanceof EnvelopeError)) throw err;
+        await flush();
+        await this.rejectMessage(topic, partition, message, err.reason);
+        resolveOffset(message.offset);
+        continue;
+      }
+      run.push({ event, message });
+      if (run.length >= this.maxBatchSize) await flush();
+    }
+    if (live()) await flush();
+  }
+
+  /** Applies consecutive messages of one partition in one transaction; resolves their offsets once it commits. */
+  private async applyRun(topic: string, partition: number, run: Pending[], resolveOffset: (offset: string) => void): Promise<void> {
+    if (run.length === 1) {
+      await this.applyOne(topic, partition, run[0]);
+      resolveOffset(run[0].message.offset);
       return;
     }
+    const base = this.baseTopic(topic);
+    let applied = 0;
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const inserted: { event_id: string }[] = await manager.query(
+          'INSERT INTO processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING RETURNING event_id',
+          [this.consumerName, run.map((p) => p.event.id)],
+        );
+        const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
+        // Only the first delivery of each new id (an id twice in one run is a duplicate publish).
+        const items: (BatchItem & { index: number })[] = [];
+        run.forEach((p, index) => {
+          if (fresh.delete(p.event.id.toLowerCase())) items.push({ event: p.event, meta: { topic: base, partition, offset: p.message.offset }, index });
+        });
+        if (items.length === 0) return;
+        if (this.handler.batch && items.length > 1) {
+          await this.handler.batch(items.map(({ event, meta }) => ({ event, meta })), manager);
+        } else {
+          for (const item of items) {
+            try {
+              await this.handler(item.event, manager, item.meta);
+            } catch (err) {
+              throw new FailedAt(item.index, err);
+            }
+          }
+        }
+        applied = items.length;
+      });
+    } catch (err) {
+      if (err instanceof FailedAt) {
+        // The events before the failing one are fine: commit them, then retry that one alone.
+        const failed = run[err.index];
+        this.log.warn(
+          { err: serializeError(err.cause), consumer: this.consumerName, eventId: failed.event.id, eventType: failed.event.type, topic, partition, offset: failed.message.offset },
+          'event handler failed; the transaction was rolled back and the message will be retried',
+        );
+        if (err.index > 0) await this.applyRun(topic, partition, run.slice(0, err.index), resolveOffset);
+        throw new EventHandlerError(err.cause, failed.event.id);
+      }
+      // The batch handler refused, or the transaction failed: apply the events one at a time
+      // (each in its own transaction, offsets resolved as they commit; a failing one throws).
+      this.log.warn(
+        { err: serializeError(err), consumer: this.consumerName, topic, partition, fromOffset: run[0].message.offset, events: run.length },
+        'batch rolled back; applying its events one at a time',
+      );
+      for (const p of run) {
+        await this.applyOne(topic, partition, p);
+        resolveOffset(p.message.offset);
+      }
+      return;
+    }
+    resolveOffset(run[run.length - 1].message.offset);
+    if (applied < run.length) {
+      this.log.info(
+        { consumer: this.consumerName, topic, partition, fromOffset: run[0].message.offset, toOffset: run[run.length - 1].message.offset, skipped: run.length - applied },
+        'duplicate events skipped',
+      );
+    }
+  }
 
+  /** One event in its own transaction (throws EventHandlerError if the handler fails). */
+  private async applyOne(topic: string, partition: number, { event, message }: Pending): Promise<void> {
     const meta = { topic: this.baseTopic(topic), partition, offset: message.offset };
     let applied = false;
     try {

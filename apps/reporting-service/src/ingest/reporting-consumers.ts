@@ -1,11 +1,11 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { AUDIT_EVENT_TYPE, DIRECTORY_EVENTS, type EventEnvelope, TOPICS } from '@remote-help/events';
+import { AUDIT_EVENT_TYPE, type BatchItem, DIRECTORY_EVENTS, type EventEnvelope, TOPICS, withBatchHandler } from '@remote-help/events';
 import { EventPipeline } from '@remote-help/service-kit';
 import { EntityManager } from 'typeorm';
 import { AuditLogStore } from '../audit/audit-log.store';
 import { DirectoryUserStore } from '../directory/directory-user.store';
 import { SessionRecordStore } from '../session-record/session-record.store';
-import { parseAuditRecord, parseSessionFacts, parseUserName, RejectedEventError } from './event-data';
+import { parseAuditRecord, parseSessionFacts, parseUserName, RejectedEventError, type SessionFactsData } from './event-data';
 
 /** The consumer names (consumer groups `<prefix>reporting-service.<name>`, keys in processed_events). */
 export const CONSUMERS = { sessions: 'sessions', audit: 'audit', directory: 'directory' } as const;
@@ -16,6 +16,8 @@ export const CONSUMERS = { sessions: 'sessions', audit: 'audit', directory: 'dir
  * whose data is invalid for this service are set aside in `rejected_events` with the reason, in
  * that same transaction, and consumption goes on. Events of a tenant this service has not heard
  * of are recorded under their tenant id like any other (reporting keeps no tenant list).
+ * Session events also have a set-based form (`handleSessionBatch`), which IdempotentConsumer
+ * uses for runs of several new events: the same effect, with a few statements per batch.
  */
 @Injectable()
 export class ReportingConsumers implements OnModuleInit {
@@ -29,7 +31,14 @@ export class ReportingConsumers implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    this.pipeline.register({ name: CONSUMERS.sessions, topics: [TOPICS.session], handler: (e, m, meta) => this.handleSession(e, m, meta.topic) });
+    this.pipeline.register({
+      name: CONSUMERS.sessions,
+      topics: [TOPICS.session],
+      handler: withBatchHandler(
+        (e, m, meta) => this.handleSession(e, m, meta.topic),
+        (items, m) => this.handleSessionBatch(items, m),
+      ),
+    });
     this.pipeline.register({ name: CONSUMERS.audit, topics: [TOPICS.audit], handler: (e, m, meta) => this.handleAudit(e, m, meta.topic) });
     this.pipeline.register({ name: CONSUMERS.directory, topics: [TOPICS.tenant], handler: (e, m, meta) => this.handleDirectory(e, m, meta.topic) });
   }
@@ -40,6 +49,31 @@ export class ReportingConsumers implements OnModuleInit {
       if (outcome === 'stale') this.log.log(`session event ${event.id} (${event.type}) is older than the record: ignored`);
       if (outcome === 'expired') this.log.log(`session event ${event.id} (${event.type}) is older than the retention period: ignored`);
     });
+  }
+
+  /** `handleSession` of each item in order, set-wise (SessionRecordStore.applyMany). */
+  async handleSessionBatch(items: BatchItem[], m: EntityManager): Promise<void> {
+    const valid: { item: BatchItem; facts: SessionFactsData }[] = [];
+    const rejected: { item: BatchItem; error: RejectedEventError }[] = [];
+    for (const item of items) {
+      try {
+        valid.push({ item, facts: parseSessionFacts(item.event) });
+      } catch (e) {
+        if (!(e instanceof RejectedEventError)) throw e;
+        rejected.push({ item, error: e });
+      }
+    }
+    const outcomes = valid.length ? await this.sessions.applyMany(m, valid.map((v) => v.facts)) : [];
+    let stale = 0;
+    let expired = 0;
+    outcomes.forEach((o, i) => {
+      if (o instanceof RejectedEventError) rejected.push({ item: valid[i].item, error: o });
+      else if (o === 'stale') stale++;
+      else if (o === 'expired') expired++;
+    });
+    if (stale) this.log.log(`${stale} session event(s) older than their records: ignored`);
+    if (expired) this.log.log(`${expired} session event(s) older than the retention period: ignored`);
+    for (const { item, error } of rejected) await this.reject(CONSUMERS.sessions, item.meta.topic, item.event, error, m);
   }
 
   handleAudit(event: EventEnvelope, m: EntityManager, topic: string = TOPICS.audit): Promise<void> {
@@ -60,12 +94,16 @@ export class ReportingConsumers implements OnModuleInit {
       await apply();
     } catch (e) {
       if (!(e instanceof RejectedEventError)) throw e; // anything else: rolled back and retried
-      this.log.warn(`event ${event.id} (${event.type}, tenant ${event.tenantId}) set aside: ${e.message}`);
-      await m.query(
-        `INSERT INTO rejected_events (consumer, event_id, topic, event_type, tenant_id, reason, payload) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
-         ON CONFLICT (consumer, event_id) DO NOTHING`,
-        [consumer, event.id, topic, event.type, event.tenantId, e.message, JSON.stringify(event)],
-      );
+      await this.reject(consumer, topic, event, e, m);
     }
+  }
+
+  private async reject(consumer: string, topic: string, event: EventEnvelope, e: RejectedEventError, m: EntityManager): Promise<void> {
+    this.log.warn(`event ${event.id} (${event.type}, tenant ${event.tenantId}) set aside: ${e.message}`);
+    await m.query(
+      `INSERT INTO rejected_events (consumer, event_id, topic, event_type, tenant_id, reason, payload) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+       ON CONFLICT (consumer, event_id) DO NOTHING`,
+      [consumer, event.id, topic, event.type, event.tenantId, e.message, JSON.stringify(event)],
+    );
   }
 }

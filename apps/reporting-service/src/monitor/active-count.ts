@@ -24,3 +24,27 @@ export async function changeActiveCount(m: EntityManager, tenantId: string, delt
   );
   return data;
 }
+
+/**
+ * Several changes of a tenant's count in one go (a batch of session events), in order: one
+ * update of the row by their sum, and one published count per change, exactly the counts that
+ * {@link changeActiveCount} would have published applying them one by one.
+ */
+export async function changeActiveCountSteps(m: EntityManager, tenantId: string, deltas: number[], at: Date): Promise<ActiveSessionCountData[]> {
+  if (deltas.length === 0) return [];
+  const net = deltas.reduce((a, d) => a + d, 0);
+  const rows: { active_sessions: number }[] = await m.query(
+    `INSERT INTO active_session_counts (tenant_id, active_sessions, changed_at) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant_id) DO UPDATE SET active_sessions = active_session_counts.active_sessions + EXCLUDED.active_sessions, changed_at = EXCLUDED.changed_at
+     RETURNING active_sessions`,
+    [tenantId, net, at],
+  );
+  let count = rows[0].active_sessions - net;
+  const published = deltas.map((d) => ({ tenantId, count: (count += d), at: at.toISOString() }));
+  await writeToOutbox(
+    m,
+    TOPICS.reporting,
+    published.map((data) => createEvent({ type: REPORTING_EVENTS.activeSessionCountChanged, source: SERVICE_NAME, tenantId, subject: tenantId, data })),
+  );
+  return published;
+}
