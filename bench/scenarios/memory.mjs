@@ -1,5 +1,6 @@
-// Scenario 7: resident memory of each process, idle (after start-up and a warm-up request), and
-// again at the end of the run (after the other scenarios' load).
+// Scenario 7: resident memory of each process, idle (after start-up, before any scenario) and at
+// the end of scenario 3's load (session-throughput stores that snapshot in
+// ctx.memoryAfterSessions); run.mjs adds a last snapshot at the end of the run.
 import { GATEWAY, SUBGRAPH_SERVICES } from '../../scripts/lib/services.mjs';
 import { rssMiB } from '../lib/load.mjs';
 
@@ -11,8 +12,10 @@ export function memorySnapshot(system, label) {
 
 export default {
   name: 'memory',
-  description: 'resident memory of each process, idle and at the end of the run',
+  description: 'resident memory of each process, idle and at the end of session-throughput (and of the run)',
   async run(ctx) {
-    return { rows: ctx.memoryAtStart ?? (await memorySnapshot(ctx.run.system, 'idle')), ratios: {}, targets: {} };
+    const idle = ctx.memoryAtStart ?? (await memorySnapshot(ctx.run.system, 'idle'));
+    if (!ctx.memoryAfterSessions) process.stderr.write('memory: session-throughput did not run before it, so there is no "end of session-throughput" snapshot\n');
+    return { rows: [...idle, ...(ctx.memoryAfterSessions ?? [])], ratios: {}, targets: {} };
   },
 };

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { createEvent, EnvelopeError } from './event-envelope';
 import { TOPICS } from './topics';
-import { OUTBOX_CHANNEL, writeToOutbox } from './write-to-outbox';
+import { OUTBOX_CHANNEL, writeOutboxRows, writeToOutbox } from './write-to-outbox';
 
 function fakeManager(inTransaction: boolean) {
   const calls: { sql: string; params: unknown[] }[] = [];
@@ -18,14 +18,39 @@ function fakeManager(inTransaction: boolean) {
 const event = () => createEvent({ type: 'tenant.created', source: 'tenant-service', tenantId: 't', subject: 't', data: { n: 1 } });
 
 describe('writeToOutbox (without a database)', () => {
-  it('inserts one row per event, keyed by subject, then notifies the relay', async () => {
+  it('inserts one row per event, keyed by subject, and notifies the relay in the same statement', async () => {
     const { manager, calls } = fakeManager(true);
     const [a, b] = [event(), event()];
     await writeToOutbox(manager, TOPICS.tenant, [a, b]);
-    expect(calls).toHaveLength(2);
-    expect(calls[0].sql).toMatch(/^INSERT INTO outbox \(event_id, topic, key, payload\) VALUES \(\$1::uuid, \$2, \$3, \$4::jsonb\), \(\$5::uuid/);
-    expect(calls[0].params).toEqual([a.id, TOPICS.tenant, 't', JSON.stringify(a), b.id, TOPICS.tenant, 't', JSON.stringify(b)]);
-    expect(calls[1]).toEqual({ sql: 'SELECT pg_notify($1, $2)', params: [OUTBOX_CHANNEL, ''] });
+    expect(calls).toHaveLength(1);
+    expect(calls[0].sql).toBe(
+      "WITH added AS (INSERT INTO outbox (event_id, topic, key, payload) VALUES ($2::uuid, $3, $4, $5::jsonb), ($6::uuid, $7, $8, $9::jsonb) RETURNING 1) SELECT pg_notify($1, '') FROM (SELECT count(*) FROM added) AS n",
+    );
+    expect(calls[0].params).toEqual([OUTBOX_CHANNEL, a.id, TOPICS.tenant, 't', JSON.stringify(a), b.id, TOPICS.tenant, 't', JSON.stringify(b)]);
+  });
+
+  it('writes events of several topics in their order in one statement', async () => {
+    const { manager, calls } = fakeManager(true);
+    const [a, b] = [event(), event()];
+    await writeOutboxRows(manager, [{ topic: TOPICS.session, event: a }, { topic: TOPICS.audit, event: b }]);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].params).toEqual([OUTBOX_CHANNEL, a.id, TOPICS.session, 't', JSON.stringify(a), b.id, TOPICS.audit, 't', JSON.stringify(b)]);
+  });
+
+  it('takes one statement per 500 rows, and only the last one notifies', async () => {
+    const { manager, calls } = fakeManager(true);
+    await writeToOutbox(manager, TOPICS.tenant, Array.from({ length: 1001 }, event));
+    expect(calls.map((c) => [c.sql.startsWith('WITH added'), c.params.length])).toEqual([
+      [false, 2000],
+      [false, 2000],
+      [true, 5],
+    ]);
+  });
+
+  it('writes nothing for no events', async () => {
+    const { manager, calls } = fakeManager(true);
+    await writeToOutbox(manager, TOPICS.tenant, []);
+    expect(calls).toHaveLength(0);
   });
 
   it('refuses to run outside a transaction', async () => {

@@ -11,14 +11,25 @@ const ROWS_PER_INSERT = 500;
  * Adds events to the outbox inside the caller's transaction: they are published if and only if
  * that transaction commits. `topic` is a base name from TOPICS (without prefix). Also sends
  * `pg_notify('remote_help_outbox', '')`, which PostgreSQL delivers at commit, so a relay wakes
- * right away instead of at its next poll.
+ * right away instead of at its next poll; rows and wake-up go in one statement.
  *
  * @throws if `manager` is not inside a transaction (use `dataSource.transaction(async (m) => ...)`),
  * if `topic` is not a known base topic, or if an event is not a valid envelope (EnvelopeError).
  */
 export async function writeToOutbox(manager: EntityManager, topic: string, event: EventEnvelope | EventEnvelope[]): Promise<void> {
-  if (!isKnownTopic(topic)) {
-    throw new TypeError(`writeToOutbox: unknown topic "${topic}"; pass a base name from TOPICS (e.g. TOPICS.tenant), without prefix`);
+  await writeOutboxRows(manager, (Array.isArray(event) ? event : [event]).map((e) => ({ topic, event: e })));
+}
+
+/**
+ * {@link writeToOutbox} for events of several topics at once (e.g. a change's own event and its
+ * audit event): the rows in the order given (the relay publishes in row order), in one statement
+ * with the relay's wake-up (up to 500 rows; more take one statement per 500).
+ */
+export async function writeOutboxRows(manager: EntityManager, rows: { topic: string; event: EventEnvelope }[]): Promise<void> {
+  for (const { topic } of rows) {
+    if (!isKnownTopic(topic)) {
+      throw new TypeError(`writeToOutbox: unknown topic "${topic}"; pass a base name from TOPICS (e.g. TOPICS.tenant), without prefix`);
+    }
   }
   const qr = manager.queryRunner;
   if (!qr || !qr.isTransactionActive) {
@@ -26,18 +37,18 @@ export async function writeToOutbox(manager: EntityManager, topic: string, event
       'writeToOutbox must run inside the transaction of the business change: dataSource.transaction(async (manager) => { ...; await writeToOutbox(manager, topic, event) })',
     );
   }
-  const events = (Array.isArray(event) ? event : [event]).map((e) => validateEnvelope(e));
-  if (events.length === 0) return;
-
-  for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
-    const chunk = events.slice(i, i + ROWS_PER_INSERT);
-    const params: unknown[] = [];
-    const values = chunk.map((e) => {
+  const valid = rows.map(({ topic, event }) => ({ topic, event: validateEnvelope(event) }));
+  for (let i = 0; i < valid.length; i += ROWS_PER_INSERT) {
+    const chunk = valid.slice(i, i + ROWS_PER_INSERT);
+    const last = i + ROWS_PER_INSERT >= valid.length;
+    const params: unknown[] = last ? [OUTBOX_CHANNEL] : [];
+    const values = chunk.map(({ topic, event: e }) => {
       params.push(e.id, topic, e.subject, JSON.stringify(e));
       const n = params.length;
       return `($${n - 3}::uuid, $${n - 2}, $${n - 1}, $${n}::jsonb)`;
     });
-    await manager.query(`INSERT INTO outbox (event_id, topic, key, payload) VALUES ${values.join(', ')}`, params);
+    const insert = `INSERT INTO outbox (event_id, topic, key, payload) VALUES ${values.join(', ')}`;
+    // The last statement also wakes the relay (pg_notify is delivered at commit).
+    await manager.query(last ? `WITH added AS (${insert} RETURNING 1) SELECT pg_notify($1, '') FROM (SELECT count(*) FROM added) AS n` : insert, params);
   }
-  await manager.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { auditEvent, createEvent, TOPICS, writeToOutbox } from '@remote-help/events';
+import { auditEvent, createEvent, TOPICS, writeOutboxRows, writeToOutbox } from '@remote-help/events';
 import { SERVICE_OPTIONS, type ServiceOptions } from '@remote-help/service-kit';
 import { GraphQLError } from 'graphql';
 import { DataSource, EntityManager } from 'typeorm';
@@ -47,12 +47,13 @@ export class SessionEvents {
 
   async transitioned(m: EntityManager, s: SessionRecord, eventType: string, activity: string, actor: AuditActor): Promise<void> {
     const source = this.options.name;
-    await writeToOutbox(m, TOPICS.session, createEvent({ type: eventType, source, tenantId: s.tenantId, subject: s.id, data: factsOf(s, actor.id) }));
-    await writeToOutbox(
-      m,
-      TOPICS.audit,
-      auditEvent({ source, tenantId: s.tenantId, actorId: actor.id, actorKind: actor.kind, category: AUDIT_CATEGORY, activity, targetId: s.id, result: 'Success', details: auditDetails(s) }),
-    );
+    await writeOutboxRows(m, [
+      { topic: TOPICS.session, event: createEvent({ type: eventType, source, tenantId: s.tenantId, subject: s.id, data: factsOf(s, actor.id) }) },
+      {
+        topic: TOPICS.audit,
+        event: auditEvent({ source, tenantId: s.tenantId, actorId: actor.id, actorKind: actor.kind, category: AUDIT_CATEGORY, activity, targetId: s.id, result: 'Success', details: auditDetails(s) }),
+      },
+    ]);
   }
 
   /** An audit event of its own (a refused or failed action, a denied request), in a transaction of its own. */

@@ -59,10 +59,11 @@ function denied(what: string, reasons: DenialReason[]): AppError {
 }
 
 /**
- * The life of every session (see session-state-machine.ts). Each transition: the state machine
- * judges the session as read (cheap refusals first), the access decision is asked when the
- * action needs one, then one transaction locks the row, judges it again, applies the change
- * with a version guard, and writes the lifecycle event and the audit event through the outbox.
+ * The life of every session (see session-state-machine.ts). Each transition: when the action
+ * needs an access decision, the state machine judges the session as read (cheap refusals first)
+ * and the decision is asked; then one transaction locks the row, judges it (again), applies the
+ * change with a version guard, and writes the lifecycle event and the audit event through the
+ * outbox (one statement).
  * A refused or failed action is audited as a Failure.
  */
 @Injectable()
@@ -136,7 +137,7 @@ export class SessionService {
       const code = unattended ? null : newSecurityCode();
       try {
         const session = await this.dataSource.transaction(async (m) => {
-          if (answer.tenant) await this.settings.apply(m, { tenantId: caller.tenantId, chatDisabled: answer.tenant.chatDisabled, version: answer.tenant.settingsVersion });
+          const chatEnabled = await this.settings.applyAndRead(m, caller.tenantId, answer.tenant && { tenantId: caller.tenantId, chatDisabled: answer.tenant.chatDisabled, version: answer.tenant.settingsVersion });
           const s = await this.store.insert(m, {
             id: randomUUID(),
             tenantId: caller.tenantId,
@@ -144,7 +145,7 @@ export class SessionService {
             deviceId: device.id,
             mode,
             state: unattended ? SessionState.PENDING_CONSENT : SessionState.WAITING_FOR_SHARER,
-            chatEnabled: await this.settings.chatEnabled(m, caller.tenantId),
+            chatEnabled,
             reason,
             platform: device.platform,
             deviceEnrolled: device.enrolled,
@@ -303,9 +304,9 @@ export class SessionService {
   // ---------------------------------------------------------------- the transition engine
 
   /**
-   * One user-driven transition: judge the session as read; run `check` (an access decision);
-   * then, in one transaction, lock the row, judge it again (a racing call may have moved it:
-   * CONFLICT), apply the change with a version guard and write its events.
+   * One user-driven transition: with a `check` (an access decision), judge the session as read
+   * and run the check; then, in one transaction, lock the row, judge it (again: a racing call
+   * may have moved it: CONFLICT), apply the change with a version guard and write its events.
    */
   private async act(
     caller: Caller,
@@ -318,13 +319,17 @@ export class SessionService {
     const tenantId = tenantOf(caller);
     return this.guarded(caller, activity, isUuid(sessionId) ? sessionId : null, async () => {
       const fixedActor = actorFor ? await actorFor() : undefined;
-      const found = await this.store.find(tenantId, sessionId);
-      if (!found) throw sessionNotFound();
-      const pre = transition(snapshotOf(found), action, fixedActor ?? actorOf(caller, found));
-      if (!pre.ok) throw refusal(pre);
-      if (check) await check(found);
+      if (check) {
+        // The check asks rbac-service: judge the session as read first, and hold no lock meanwhile.
+        const found = await this.store.find(tenantId, sessionId);
+        if (!found) throw sessionNotFound();
+        const pre = transition(snapshotOf(found), action, fixedActor ?? actorOf(caller, found));
+        if (!pre.ok) throw refusal(pre);
+        await check(found);
+      }
+      // Without a check, the judgment of the locked row is the only one needed (one read less).
       const updated = await this.dataSource.transaction(async (m) => {
-        const locked = await this.store.lock(m, tenantId, found.id);
+        const locked = await this.store.lock(m, tenantId, sessionId);
         if (!locked) throw sessionNotFound();
         const r = transition(snapshotOf(locked), action, fixedActor ?? actorOf(caller, locked));
         if (!r.ok) throw refusal(r);

@@ -59,6 +59,24 @@ export class TenantSettingsStore implements OnModuleInit {
     );
   }
 
+  /**
+   * `apply` (when a setting is given) and `chatEnabled` in one statement, for a new session: the
+   * setting as stored after the upsert (the upserted row, else the row as it was).
+   */
+  async applyAndRead(m: EntityManager, tenantId: string, s: ChatSetting | null): Promise<boolean> {
+    if (!s) return this.chatEnabled(m, tenantId);
+    const [row] = await m.query(
+      `WITH up AS (
+         INSERT INTO tenant_settings (tenant_id, chat_disabled, version, updated_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (tenant_id) DO UPDATE SET chat_disabled = EXCLUDED.chat_disabled, version = EXCLUDED.version, updated_at = now()
+         WHERE tenant_settings.version < EXCLUDED.version
+         RETURNING chat_disabled)
+       SELECT COALESCE((SELECT chat_disabled FROM up), (SELECT chat_disabled FROM tenant_settings WHERE tenant_id = $4)) AS chat_disabled`,
+      [s.tenantId, s.chatDisabled, s.version, tenantId],
+    );
+    return row?.chat_disabled === false;
+  }
+
   /** Whether chat is enabled in this tenant now; false while the tenant is unknown here. */
   async chatEnabled(m: EntityManager, tenantId: string): Promise<boolean> {
     const [row] = await m.query(`SELECT chat_disabled FROM tenant_settings WHERE tenant_id = $1`, [tenantId]);
