@@ -26,7 +26,21 @@ await ensurePostgres();
 if (!process.env.RH_BENCH_NO_BUILD) build();
 log(`starting the system for the benchmark${quick ? ' (quick)' : ''}...`);
 // Rate limits off (0): the load comes from a handful of callers, and would otherwise measure 429s.
-const run = await startIsolatedSystem({ label: 'bench', env: { LOG_LEVEL: 'warn' }, envFor: { gateway: { RATE_LIMIT_PER_CALLER: '0', RATE_LIMIT_PER_TENANT: '0', RATE_LIMIT_SESSION_PER_CALLER: '0', RATE_LIMIT_SESSION_PER_TENANT: '0' } } });
+const envFor = { gateway: { RATE_LIMIT_PER_CALLER: '0', RATE_LIMIT_PER_TENANT: '0', RATE_LIMIT_SESSION_PER_CALLER: '0', RATE_LIMIT_SESSION_PER_TENANT: '0' } };
+// RH_BENCH_CPU_PROF=gateway,session-service (or "all"): those processes write V8 CPU profiles
+// (--cpu-prof) to bench/results/profiles/<process>/ when they stop; open them in Chrome DevTools.
+const profiled = (process.env.RH_BENCH_CPU_PROF ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+if (profiled.length) {
+  const profileDir = path.join(ROOT, 'bench', 'results', 'profiles');
+  fs.mkdirSync(profileDir, { recursive: true });
+  const all = ['gateway', 'tenant-service', 'rbac-service', 'session-service', 'reporting-service'];
+  for (const name of profiled.includes('all') ? all : profiled) {
+    if (!all.includes(name)) fail(`RH_BENCH_CPU_PROF: unknown process ${name} (${all.join(', ')}, all)`);
+    envFor[name] = { ...envFor[name], NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(profileDir, name)}` };
+  }
+  log(`CPU profiles of ${profiled.join(', ')} go to ${path.relative(ROOT, profileDir)}/`);
+}
+const run = await startIsolatedSystem({ label: 'bench', env: { LOG_LEVEL: 'warn' }, envFor });
 let counter = 0;
 const ctx = {
   quick,
