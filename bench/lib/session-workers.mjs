@@ -2,7 +2,7 @@
 // stdin (tokens for hundreds of users do not fit in argv) and returns the JSON line it prints last.
 // Also: percentiles over raw latency samples.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpuMs } from './process-stats.mjs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,7 +10,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export function runWorker(name, input) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, '..', 'workers', name)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(here, '..', 'workers', name)], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -39,7 +39,5 @@ export const round1 = (n) => Math.round(n * 10) / 10;
 
 /** CPU time (user + system, seconds) a process has used so far (Linux /proc; clock ticks of 10 ms). */
 export function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return cpuMs(pid) / 1000;
 }

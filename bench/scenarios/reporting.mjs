@@ -10,11 +10,11 @@
 // (29 days) are loaded
 // through the gateway with the tenant admin's token: p50/p95/p99, median of the repeats.
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { median, runLoad } from '../lib/load.mjs';
+import { cpuMs } from '../lib/process-stats.mjs';
 
 const require = createRequire(import.meta.url);
 const { Kafka, logLevel } = require('kafkajs');
@@ -160,7 +160,7 @@ export default {
 
 function runWorker(input) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, '..', 'workers', 'reporting-produce.mjs'), JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(here, '..', 'workers', 'reporting-produce.mjs'), JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -228,16 +228,15 @@ async function seed(db, tenantId, n) {
 
 /** User + system CPU seconds of processes (Linux /proc; a process gone since counts 0). */
 function cpuSeconds(pids) {
-  let ticks = 0;
+  let ms = 0;
   for (const pid of pids) {
     try {
-      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
+      ms += cpuMs(pid);
     } catch {
       // exited
     }
   }
-  return ticks / 100; // USER_HZ
+  return ms / 1000;
 }
 
 function sameFigures(actual, expected) {

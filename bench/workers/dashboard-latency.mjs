@@ -13,40 +13,14 @@
 // hops as seen by a Kafka consumer of its own (see the tap below).
 import { createClient } from 'graphql-ws';
 import kafkajs from 'kafkajs';
-import * as http from 'node:http';
+import { graphqlPoster } from '../lib/graphql-post.mjs';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
 const chunks = [];
 for await (const c of process.stdin) chunks.push(c);
 const { gatewayUrl, adminToken, tenantId, kafka, pairs, sessions, wave, warmup = 0, queries } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-const url = new URL(gatewayUrl);
-const agent = new http.Agent({ keepAlive: true, maxSockets: pairs.length + 4 });
-
-function post(query, variables, token) {
-  const body = JSON.stringify({ query, variables });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } },
-      (res) => {
-        const parts = [];
-        res.on('data', (c) => parts.push(c));
-        res.on('end', () => {
-          try {
-            const json = JSON.parse(Buffer.concat(parts).toString('utf8'));
-            if (res.statusCode !== 200 || json.errors?.length || !json.data) reject(new Error(`${res.statusCode} ${JSON.stringify(json.errors ?? json).slice(0, 300)}`));
-            else resolve(json.data);
-          } catch (e) {
-            reject(e);
-          }
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = graphqlPoster(gatewayUrl, pairs.length + 4);
 
 // The dashboard: every count it receives, with the time it arrived.
 const received = [];
@@ -188,7 +162,7 @@ while (done < warmup + sessions) {
   }
 }
 await client.dispose();
-agent.destroy();
+post.close();
 if (tap) {
   await tap.consumer.disconnect();
   await tap.admin.connect();

@@ -7,39 +7,13 @@
 // JSON line on stdout: completed sessions, errors, elapsed time, the raw latencies (ms) of each
 // step and of whole sessions, and this process's CPU use (to show whether the load generator
 // itself was the bottleneck).
-import * as http from 'node:http';
+import { graphqlPoster } from '../lib/graphql-post.mjs';
 import { performance } from 'node:perf_hooks';
 
 const chunks = [];
 for await (const c of process.stdin) chunks.push(c);
 const { gatewayUrl, pairs, durationSeconds, queries } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-const url = new URL(gatewayUrl);
-const agent = new http.Agent({ keepAlive: true, maxSockets: pairs.length + 4 });
-
-function post(query, variables, token) {
-  const body = JSON.stringify({ query, variables });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          try {
-            const json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            if (res.statusCode !== 200 || json.errors?.length || !json.data) reject(new Error(`${res.statusCode} ${JSON.stringify(json.errors ?? json).slice(0, 300)}`));
-            else resolve(json.data);
-          } catch (e) {
-            reject(e);
-          }
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = graphqlPoster(gatewayUrl, pairs.length + 4);
 
 const latencies = { request: [], join: [], accept: [], end: [], session: [] };
 const errorSamples = [];
@@ -84,7 +58,7 @@ async function loop(p) {
 await Promise.all(pairs.map(loop));
 const elapsedSeconds = (performance.now() - startedAt) / 1000;
 const cpu = process.cpuUsage(cpu0);
-agent.destroy();
+post.close();
 const round = (list) => list.map((x) => Math.round(x * 100) / 100);
 process.stdout.write(
   JSON.stringify({
