@@ -183,9 +183,11 @@ describe('sign-in with an OpenID Connect provider', () => {
       { discoveryUrl: providerA.issuer, issuer: providerA.issuer, discovered: true },
       { discoveryUrl: `http://127.0.0.1:${providerBPort}/.well-known/openid-configuration`, discovered: false },
     ]);
-    providerB = await OidcProvider.start(providerBPort);
+    // The provider runs, but its discovery still fails: tokens it signs are refused.
+    providerB = await OidcProvider.start(providerBPort, { discoveryDown: true });
     const token = await providerB.tokenFor(claimsOf(t2));
     expectRefused(await gql(ME, {}, token, gateway.url), /unknown issuer/); // not discovered yet
+    await providerB.setDiscovery(true);
     const r = await poll(() => gql(ME, {}, token, gateway.url), (x) => x.status === 200, 45_000);
     expect(r.body.data?.me.id).toBe(t2.adminUserId);
   }, 60_000);

@@ -111,9 +111,10 @@ export class OidcProvider {
     readonly issuer: string,
   ) {}
 
-  /** Starts a provider on `port` (a free one if omitted). */
-  static async start(port = 0): Promise<OidcProvider> {
-    const child = new Child(spawn(process.execPath, [path.join(ROOT, 'tests/e2e/support/oidc-provider.mjs'), String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+  /** Starts a provider on `port` (a free one if omitted); with `discoveryDown`, its discovery answers 503 until {@link setDiscovery}. */
+  static async start(port = 0, opts: { discoveryDown?: boolean } = {}): Promise<OidcProvider> {
+    const args = [path.join(ROOT, 'tests/e2e/support/oidc-provider.mjs'), String(port), ...(opts.discoveryDown ? ['--discovery-down'] : [])];
+    const child = new Child(spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
     const deadline = Date.now() + 20_000;
     for (;;) {
       const m = /ready (\S+)/.exec(child.output);
@@ -159,6 +160,11 @@ export class OidcProvider {
   /** Signs with a new key from now on (the previous keys stay published). Returns its kid. */
   async rotate(): Promise<string> {
     return ((await this.control('POST', 'rotate')) as { kid: string }).kid;
+  }
+
+  /** Makes the discovery document answer (up) or answer 503 (down). */
+  async setDiscovery(up: boolean): Promise<void> {
+    await this.control('POST', 'discovery', { up });
   }
 
   async stats(): Promise<{ jwksFetches: number; discoveryFetches: number; kids: string[] }> {

@@ -1,6 +1,6 @@
 // A real OpenID Connect provider (panva's `oidc-provider`) for the sign-in tests, run as its own
 // process because the package is ESM-only (the tests are compiled to CommonJS).
-//   node tests/e2e/support/oidc-provider.mjs <port>
+//   node tests/e2e/support/oidc-provider.mjs <port> [--discovery-down]
 // prints `ready <issuer>` once it listens on 127.0.0.1:<port>. It issues access tokens the
 // ordinary way: the client credentials grant with a resource indicator, as JWTs (RS256) whose
 // audience is the resource; each client carries the directory claims of the identity it stands
@@ -9,6 +9,7 @@
 //   POST /_test/clients {client_id, client_secret, claims, ttl?}  registers a client
 //   POST /_test/rotate                                              signs with a new key from now on (the old one stays published)
 //   GET  /_test/stats                                               {jwksFetches, discoveryFetches, kids}
+//   POST /_test/discovery {up}                                      discovery answers 503 while up is false (from the start with --discovery-down)
 import Provider from 'oidc-provider';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as http from 'node:http';
@@ -17,6 +18,7 @@ const port = Number(process.argv[2] ?? 0);
 const clients = new Map();
 const keys = [];
 const stats = { jwksFetches: 0, discoveryFetches: 0 };
+let discoveryUp = !process.argv.includes('--discovery-down');
 let issuer;
 let provider;
 
@@ -88,11 +90,18 @@ const server = http.createServer(async (req, res) => {
         build();
         return send(200, { kid: keys.at(-1).kid });
       }
+      if (req.method === 'POST' && path === '/_test/discovery') {
+        discoveryUp = (await readJson(req)).up === true;
+        return send(200, { up: discoveryUp });
+      }
       if (req.method === 'GET' && path === '/_test/stats') return send(200, { ...stats, kids: keys.map((k) => k.kid) });
       return send(404, { error: 'no such control' });
     }
     if (path === '/jwks') stats.jwksFetches += 1;
-    if (path === '/.well-known/openid-configuration') stats.discoveryFetches += 1;
+    if (path === '/.well-known/openid-configuration') {
+      stats.discoveryFetches += 1;
+      if (!discoveryUp) return res.writeHead(503, { 'content-type': 'text/plain' }).end('discovery is down (test control)');
+    }
     provider.callback()(req, res);
   } catch (e) {
     res.writeHead(500).end(String(e?.message ?? e));
