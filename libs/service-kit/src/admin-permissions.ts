@@ -3,6 +3,7 @@ import type { Caller } from '@remote-help/auth';
 import { AdminPermission } from '@remote-help/domain';
 import { forbidden } from './errors';
 import { ServiceClient } from './service-client';
+import { SharedResults } from './shared-results';
 import type { ServiceOptions } from './service-options';
 import { ADMIN_PERMISSION_SOURCE, SERVICE_OPTIONS } from './tokens';
 
@@ -19,29 +20,19 @@ export interface AdminPermissionSource {
  */
 @Injectable()
 export class RemoteAdminPermissionSource implements AdminPermissionSource {
-  private readonly cache = new Map<string, { at: number; permissions: Promise<AdminPermission[]> }>();
-  private readonly ttlMs: number;
+  private readonly shared: SharedResults<AdminPermission[]>;
 
   constructor(
     private readonly client: ServiceClient,
     @Inject(SERVICE_OPTIONS) options: ServiceOptions,
   ) {
-    this.ttlMs = options.config.ADMIN_PERMISSION_CACHE_MS;
+    this.shared = new SharedResults(options.config.ADMIN_PERMISSION_CACHE_MS);
   }
 
   permissionsOf(tenantId: string, userId: string): Promise<AdminPermission[]> {
-    const key = `${tenantId}/${userId}`;
-    const now = Date.now();
-    const hit = this.cache.get(key);
-    if (hit && now - hit.at < this.ttlMs) return hit.permissions;
-    const permissions = this.client.post<{ permissions: AdminPermission[] }>('rbac-service', '/internal/admin-permissions', { tenantId, userId }, tenantId).then((r) => r.permissions);
-    if (this.ttlMs > 0) {
-      if (this.cache.size >= 10_000) this.cache.clear();
-      this.cache.set(key, { at: now, permissions });
-      // A failed call is not remembered: the next check asks again.
-      permissions.catch(() => this.cache.get(key)?.permissions === permissions && this.cache.delete(key));
-    }
-    return permissions;
+    return this.shared.get(`${tenantId}/${userId}`, undefined, () =>
+      this.client.post<{ permissions: AdminPermission[] }>('rbac-service', '/internal/admin-permissions', { tenantId, userId }, tenantId).then((r) => r.permissions),
+    );
   }
 }
 

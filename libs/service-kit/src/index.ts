@@ -12,6 +12,7 @@ export * from './internal-auth.middleware';
 export * from './service-config';
 export * from './service-kit.module';
 export * from './service-options';
+export * from './shared-results';
 export * from './subgraph-graphql.module';
 export * from './tokens';
 export * from './service-client';

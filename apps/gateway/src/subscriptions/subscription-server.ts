@@ -5,11 +5,11 @@ import type * as http from 'node:http';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { ChatStreamMessage } from '@remote-help/events';
+import { SharedResults } from '@remote-help/service-kit';
 import { chatChannel, countChannel, sessionChannel } from './event-feed';
 import { firstError, isSubscriptionOperation, QueryResult, selectionQuery, selectionVariables } from './gateway-query';
 import { Hub } from './hub';
 import { sharedSubscribe } from './shared-execution';
-import { SharedResults } from './shared-results';
 
 export interface SubscriptionDeps {
   httpServer: http.Server;
