@@ -54,6 +54,13 @@ describe('IdentityService', () => {
     expect(resolver.resolve).toHaveBeenCalledTimes(1);
   });
 
+  it('asks the directory once for a burst of requests with the same identity', async () => {
+    const { service, resolver } = setup({ upn: 'alice@contoso.com' });
+    const callers = await Promise.all([service.authenticate('Bearer a'), service.authenticate('Bearer b'), service.authenticate('Bearer c')]);
+    expect(callers).toEqual([alice, alice, alice]);
+    expect(resolver.resolve).toHaveBeenCalledTimes(1);
+  });
+
   it('answers UNAUTHENTICATED when the directory cannot be asked', async () => {
     const verifier = { verify: async () => ({ issuer: 'i', tenantId: 't1', upn: 'a@b', expiresAt: new Date() }) };
     const service = new IdentityService(verifier, { resolve: async () => { throw new Error('ECONNREFUSED 10.0.0.7:4001'); } });

@@ -26,6 +26,8 @@ interface CacheEntry {
  */
 export class IdentityService {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Directory lookups in flight: a burst of requests or connections with one identity asks once. */
+  private readonly inFlight = new Map<string, Promise<{ principal: Caller | null; reason?: string }>>();
 
   constructor(
     private readonly verifier: Pick<TokenVerifier, 'verify'>,
@@ -53,7 +55,7 @@ export class IdentityService {
     if (!entry || now - entry.at > (entry.principal ? this.ttlMs : this.negativeTtlMs)) {
       let result: { principal: Caller | null; reason?: string };
       try {
-        result = await this.principals.resolve(query);
+        result = await this.resolveShared(key, query);
       } catch {
         throw unauthenticated('cannot verify the caller right now: the directory is unavailable');
       }
@@ -63,5 +65,16 @@ export class IdentityService {
     }
     if (!entry.principal) throw unauthenticated(`invalid token: ${entry.reason ?? 'unknown caller'}`);
     return entry.principal;
+  }
+
+  private resolveShared(key: string, query: PrincipalQuery): Promise<{ principal: Caller | null; reason?: string }> {
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.principals.resolve(query);
+      this.inFlight.set(key, pending);
+      const done = () => this.inFlight.delete(key);
+      pending.then(done, done);
+    }
+    return pending;
   }
 }

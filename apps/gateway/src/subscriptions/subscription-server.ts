@@ -1,4 +1,4 @@
-import type { Caller } from '@remote-help/auth';
+import { callerSubject, type Caller } from '@remote-help/auth';
 import { buildSchema, DocumentNode, GraphQLError, GraphQLFieldConfig, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, parse, ParseOptions, printSchema, specifiedRules, validate, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type * as http from 'node:http';
@@ -46,7 +46,6 @@ export function startSubscriptionServer(deps: SubscriptionDeps) {
   const schema = subscriptionSchema(deps);
   // No compression: every payload is small, and a deflate context costs hundreds of KB per socket.
   const wsServer = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 64 * 1024, perMessageDeflate: false });
-  const authenticate = coalescedAuthentication(deps.authenticate);
   const documents = new Map<string, DocumentNode>();
   const server = useServer<Record<string, unknown> | undefined, { caller?: Caller }>(
     {
@@ -55,7 +54,7 @@ export function startSubscriptionServer(deps: SubscriptionDeps) {
       subscribe: sharedSubscribe(new Set(['activeSessionCount'])),
       onConnect: async (ctx) => {
         try {
-          ctx.extra.caller = await authenticate(ctx.connectionParams?.authorization);
+          ctx.extra.caller = await deps.authenticate(ctx.connectionParams?.authorization);
           return true;
         } catch (e) {
           deps.log.info({ reason: (e as Error).message }, 'subscription connection refused');
@@ -111,32 +110,7 @@ export function startSubscriptionServer(deps: SubscriptionDeps) {
   };
 }
 
-/**
- * A storm of connections with one token (thousands of dashboards reconnecting after a restart)
- * would otherwise all miss the directory cache at once: while one authentication of a token is in
- * flight, the others with the same token wait for it, then authenticate themselves (from the cache,
- * each taking its own rate budget).
- */
-function coalescedAuthentication(authenticate: SubscriptionDeps['authenticate']) {
-  const inFlight = new Map<string, Promise<unknown>>();
-  return async (authorization: unknown): Promise<Caller> => {
-    if (typeof authorization !== 'string') return authenticate(authorization);
-    const first = inFlight.get(authorization);
-    if (first) {
-      await first.catch(() => undefined);
-      return authenticate(authorization);
-    }
-    const attempt = authenticate(authorization);
-    inFlight.set(authorization, attempt);
-    try {
-      return await attempt;
-    } finally {
-      inFlight.delete(authorization);
-    }
-  };
-}
-
-const callerKey = (c: Caller) => (c.kind === 'user' ? `u:${c.tenantId}:${c.userId}` : c.kind === 'device' ? `d:${c.tenantId}:${c.deviceId}` : `s:${c.service}:${c.tenantId ?? ''}`);
+const callerKey = (c: Caller) => `${c.tenantId ?? ''}/${callerSubject(c)}`;
 
 function subscriptionSchema(deps: SubscriptionDeps): GraphQLSchema {
   // A copy of the API schema, so that the resolvers below never touch the one Apollo serves.
