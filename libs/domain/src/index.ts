@@ -9,3 +9,4 @@ export * from './platform-support';
 export * from './scope';
 export * from './sessions';
 export * from './access-decision-request';
+export * from './ids';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { AccessDecisionRequest, AdminPermission, Decision, decideRemoteHelpAccess, SessionMode } from '@remote-help/domain';
+import { AccessDecisionRequest, AdminPermission, decideRemoteHelpAccess, Decision, isUuid, SessionMode } from '@remote-help/domain';
 import { forbidden, notFound, tenantOf } from '@remote-help/service-kit';
-import { isUuid } from '../role/role.rules';
 import { AccessDataService } from './access-data.service';
 import { mayCheckAccess } from './access-rules';
 import { DecisionFacts, toDecisionInput } from './decision-facts';

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { AdminPermission } from '@remote-help/domain';
+import { AdminPermission, isUuid } from '@remote-help/domain';
 import { RBAC_EVENTS, TOPICS, writeToOutbox } from '@remote-help/events';
 import { AdminAuthorizer, AuditedAction, AuditTrail, badInput, forbidden, notFound, tenantOf } from '@remote-help/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { assignmentEvent } from '../role/rbac-events';
 import { RoleEntity } from '../role/role.entity';
-import { descriptionOf, displayNameOf, groupIdsOf, isUuid } from '../role/role.rules';
+import { descriptionOf, displayNameOf, groupIdsOf } from '../role/role.rules';
 import { CreateRoleAssignmentInput, RoleAssignment } from './role-assignment.model';
 import { RoleAssignmentEntity } from './role-assignment.entity';
 

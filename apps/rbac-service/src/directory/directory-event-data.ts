@@ -1,3 +1,4 @@
+import { isUuid } from '@remote-help/domain';
 import type {
   DeviceSnapshot,
   GroupCreatedData,
@@ -16,16 +17,12 @@ import type {
  */
 export class DirectoryDataError extends Error {}
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CLOUDS = ['COMMERCIAL', 'GCC', 'GCC_HIGH', 'DOD'] as const;
 const PLATFORMS = ['WINDOWS', 'WINDOWS_ARM64', 'WINDOWS_365', 'ANDROID_DEDICATED', 'MACOS', 'OTHER'] as const;
 const COMPLIANCE = ['COMPLIANT', 'NONCOMPLIANT', 'UNKNOWN'] as const;
 const LICENSE_KINDS = ['REMOTE_HELP_ADDON', 'INTUNE_SUITE'] as const;
 const MEMBER_KINDS = ['USERS', 'DEVICES', 'MIXED'] as const;
 
-export function isUuid(v: unknown): v is string {
-  return typeof v === 'string' && UUID.test(v);
-}
 
 type Obj = Record<string, unknown>;
 

@@ -1,5 +1,4 @@
-import { SessionMode } from '@remote-help/domain';
-import { isUuid } from '../role/role.rules';
+import { isUuid, SessionMode, type AccessDecisionRequest } from '@remote-help/domain';
 
 /** Parsing of the /internal request bodies (pure): the parsed request, or the reason it is bad. */
 
@@ -7,14 +6,6 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export interface AdminPermissionsRequest { tenantId: string; userId: string }
 
-export interface AccessDecisionRequest {
-  tenantId: string;
-  helperId: string;
-  deviceId: string;
-  mode: SessionMode;
-  targetUserId: string | null;
-  complianceAcknowledged?: boolean;
-}
 
 function object(body: unknown): Record<string, unknown> | null {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;

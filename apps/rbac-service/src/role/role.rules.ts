@@ -1,4 +1,4 @@
-import { ALL_ADMIN_PERMISSIONS, ALL_REMOTE_HELP_PERMISSIONS, AdminPermission, RemoteHelpPermission } from '@remote-help/domain';
+import { AdminPermission, ALL_ADMIN_PERMISSIONS, ALL_REMOTE_HELP_PERMISSIONS, isUuid, RemoteHelpPermission } from '@remote-help/domain';
 import { badInput } from '@remote-help/service-kit';
 
 /** Pure checks of role and assignment input (BAD_USER_INPUT with a clear message). */
@@ -36,11 +36,7 @@ export function adminPermissionsOf(values: readonly unknown[] | null | undefined
   return ALL_ADMIN_PERMISSIONS.filter((p) => given.has(p));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function isUuid(v: unknown): v is string {
-  return typeof v === 'string' && UUID.test(v);
-}
 
 export const MAX_GROUPS_PER_LIST = 500;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { AdminPermission, effectivePermissions } from '@remote-help/domain';
+import { AdminPermission, effectivePermissions, isUuid } from '@remote-help/domain';
 import { RBAC_EVENTS, TOPICS, writeToOutbox } from '@remote-help/events';
 import { AdminAuthorizer, AuditTrail, conflict, forbidden, notFound, tenantOf } from '@remote-help/service-kit';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import { roleEvent } from './rbac-events';
 import { CreateRoleInput, UpdateRoleInput } from './role.input';
 import { RoleEntity } from './role.entity';
 import { Role } from './role.model';
-import { adminPermissionsOf, descriptionOf, displayNameOf, isUuid, remoteHelpPermissionsOf } from './role.rules';
+import { adminPermissionsOf, descriptionOf, displayNameOf, remoteHelpPermissionsOf } from './role.rules';
 
 const AUDIT_CATEGORY = 'Role';
 

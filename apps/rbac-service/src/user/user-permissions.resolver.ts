@@ -1,9 +1,8 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Caller } from '@remote-help/auth';
-import { RemoteHelpPermission } from '@remote-help/domain';
+import { isUuid, RemoteHelpPermission } from '@remote-help/domain';
 import { CurrentCaller } from '@remote-help/service-kit';
 import { AccessDataService } from '../access/access-data.service';
-import { isUuid } from '../role/role.rules';
 import { User } from './user.model';
 
 @Resolver(() => User)

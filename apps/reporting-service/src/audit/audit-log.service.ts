@@ -1,7 +1,7 @@
+import { isUuid } from '@remote-help/domain';
 import { Injectable } from '@nestjs/common';
 import { badInput } from '@remote-help/service-kit';
 import { DataSource } from 'typeorm';
-import { isUuid } from '../common/ids';
 import { cutPage, decodeCursor, encodeCursor, pageSize } from '../common/page';
 import type { AuditEvent, AuditEventConnection } from './audit-event.model';
 

@@ -1,6 +1,5 @@
-import { SessionMode, SessionState, EndReason } from '@remote-help/domain';
+import { EndReason, isUuid, SessionMode, SessionState } from '@remote-help/domain';
 import type { EventEnvelope } from '@remote-help/events';
-import { isUuid } from '../common/ids';
 
 /**
  * Checks the `data` of the events reporting-service consumes, before they touch its tables.

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ComplianceState, Platform, SessionMode, SessionState } from '@remote-help/domain';
+import { ComplianceState, isUuid, Platform, SessionMode, SessionState } from '@remote-help/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { SESSION_TIMINGS, SessionTimings } from '../config';
 import { fromRow, SessionRecord } from './session-record';
 import { SessionChange, TimerChange } from './session-state-machine';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 
 const LIVE = `('WAITING_FOR_SHARER', 'PENDING_CONSENT', 'ACTIVE')`;
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { AdminPermission, ComplianceState, DenialReason, RemoteHelpPermission, SessionMode, SessionState } from '@remote-help/domain';
+import { AdminPermission, DenialReason, isUuid, RemoteHelpPermission, SessionMode, SessionState } from '@remote-help/domain';
 import { AdminAuthorizer, AppError, badInput, conflict, forbidden, notFound, tenantOf } from '@remote-help/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -13,9 +13,9 @@ import { hashSecurityCode, newSecurityCode, normalizeSecurityCode } from './secu
 import { auditActorOf, SessionEvents } from './session-events';
 import { toModel } from './session.mapper';
 import { ChatMessage, RemoteHelpSession, RequestSessionInput, RequestSessionPayload } from './session.model';
-import { actorOf, isPartyCaller, NONCOMPLIANT_MESSAGE, SessionRecord, snapshotOf, UNENROLLED_WARNING } from './session-record';
+import { actorOf, complianceWarningOf, isPartyCaller, SessionRecord, snapshotOf, UNENROLLED_WARNING } from './session-record';
 import { Actor, SessionAction, transition, TransitionResult } from './session-state-machine';
-import { isUuid, SessionStore } from './session-store';
+import { SessionStore } from './session-store';
 
 export const MAX_REASON_LENGTH = 500;
 export const MAX_CHAT_LENGTH = 4000;
@@ -118,7 +118,7 @@ export class SessionService {
       });
       const device = answer.device;
       if (!device) throw notFound('device');
-      const complianceWarning = device.compliance === ComplianceState.NONCOMPLIANT ? { deviceId: device.id, compliance: device.compliance, message: NONCOMPLIANT_MESSAGE } : null;
+      const complianceWarning = complianceWarningOf({ deviceId: device.id, deviceCompliance: device.compliance });
       const warnings = !device.enrolled && !answer.decision.reasons.includes(DenialReason.DEVICE_NOT_ENROLLED) ? [UNENROLLED_WARNING] : [];
       if (!answer.decision.allowed) {
         await this.events.audit(tenantId, auditActorOf(caller), activity, device.id, 'Failure', `denied: ${answer.decision.reasons.join(', ')}`);

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { AdminPermission, ComplianceState, Platform } from '@remote-help/domain';
+import { AdminPermission, ComplianceState, isUuid, Platform } from '@remote-help/domain';
 import { DIRECTORY_EVENTS, TOPICS, writeToOutbox } from '@remote-help/events';
 import { AdminAuthorizer, AuditTrail, badInput, notFound, tenantOf } from '@remote-help/service-kit';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { describeChanges, isUuid, optionalText, requiredText } from '../directory/directory.rules';
+import { describeChanges, optionalText, requiredText } from '../directory/directory.rules';
 import { deviceSnapshot, directoryEvent } from '../directory/directory-events';
 import { UserEntity } from '../user/user.entity';
 import { DeviceEntity } from './device.entity';

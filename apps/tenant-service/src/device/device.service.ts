@@ -1,6 +1,7 @@
+import { isUuid } from '@remote-help/domain';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { containsPattern, isUuid } from '../directory/directory.rules';
+import { containsPattern } from '../directory/directory.rules';
 import { DeviceEntity } from './device.entity';
 
 /** Reads of the devices of a tenant (every query filters by the tenant). */

@@ -1,4 +1,4 @@
-import { isValidUpn, upnDomain } from '@remote-help/domain';
+import { isUuid, isValidUpn, upnDomain } from '@remote-help/domain';
 import { badInput } from '@remote-help/service-kit';
 
 /**
@@ -16,14 +16,10 @@ export const MAX_PAGE = 500;
 /** Most ids in one addGroupMembers / removeGroupMembers call (per list). */
 export const MAX_IDS = 500;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // C0/C1 control characters (PostgreSQL refuses NUL in text; the others have no place in a name).
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-export function isUuid(id: unknown): id is string {
-  return typeof id === 'string' && UUID.test(id);
-}
 
 /** A required single-line text: trimmed, 1 to `max` characters, no control characters. */
 export function requiredText(value: unknown, field: string, max = MAX_TEXT): string {

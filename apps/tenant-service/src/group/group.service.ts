@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { AdminPermission } from '@remote-help/domain';
+import { AdminPermission, isUuid } from '@remote-help/domain';
 import { DIRECTORY_EVENTS, TOPICS, writeToOutbox, type GroupCreatedData, type GroupMembersChangedData } from '@remote-help/events';
 import { AdminAuthorizer, AuditTrail, badInput, conflict, notFound, tenantOf } from '@remote-help/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { checkMemberKind, idListOf, isUuid, missingIds, requiredText } from '../directory/directory.rules';
+import { checkMemberKind, idListOf, missingIds, requiredText } from '../directory/directory.rules';
 import { directoryEvent } from '../directory/directory-events';
 import { DeviceEntity } from '../device/device.entity';
 import { UserEntity } from '../user/user.entity';

@@ -1,9 +1,10 @@
+import { isUuid } from '@remote-help/domain';
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
 import { DataSource } from 'typeorm';
 import { DeviceService } from '../device/device.service';
 import { TenantEntity } from '../tenant/tenant.entity';
-import { isUuid, UserService } from '../user/user.service';
+import { UserService } from '../user/user.service';
 
 export interface ResolvePrincipalRequest {
   tenantId: string;

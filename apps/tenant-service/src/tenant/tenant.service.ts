@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CloudEnvironment, isValidUpn, upnDomain } from '@remote-help/domain';
+import { CloudEnvironment, isUuid, isValidUpn, upnDomain } from '@remote-help/domain';
 import { auditEvent, DIRECTORY_EVENTS, TOPICS, writeToOutbox, type GroupCreatedData, type GroupMembersChangedData, type SettingsSnapshot, type TenantCreatedData, type UserSnapshot } from '@remote-help/events';
 import { badInput, conflict, notFound } from '@remote-help/service-kit';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +20,6 @@ export interface CreateTenantInput {
   id?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The users group whose members hold the built-in "Remote Help Administrator" role (rbac-service's built-in assignment). */
 export const ADMIN_GROUP_NAME = 'Remote Help Administrators';
@@ -65,7 +64,7 @@ export class TenantService {
     if (!adminUpn || !isValidUpn(adminUpn)) throw badInput(`"${input.adminUpn}" is not a user principal name (name@domain)`);
     if (upnDomain(adminUpn) !== domain) throw badInput(`the administrator ${adminUpn} must be in the tenant's domain ${domain}`);
 
-    if (input.id !== undefined && !UUID.test(input.id)) throw badInput(`"${input.id}" is not a tenant id: give a UUID such as the Microsoft Entra tenant id`);
+    if (input.id !== undefined && !isUuid(input.id)) throw badInput(`"${input.id}" is not a tenant id: give a UUID such as the Microsoft Entra tenant id`);
     const tenantId = input.id?.toLowerCase() ?? randomUUID();
     const adminUserId = randomUUID();
     const adminGroupId = randomUUID();

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { AdminPermission, LicenseKind } from '@remote-help/domain';
+import { AdminPermission, isUuid, LicenseKind } from '@remote-help/domain';
 import { DIRECTORY_EVENTS, TOPICS, writeToOutbox } from '@remote-help/events';
 import { AdminAuthorizer, AuditTrail, badInput, conflict, notFound, tenantOf } from '@remote-help/service-kit';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { describeChanges, isUuid, licenseDatesOf, optionalText, pictureUrlOf, requiredText, userPrincipalNameOf } from '../directory/directory.rules';
+import { describeChanges, licenseDatesOf, optionalText, pictureUrlOf, requiredText, userPrincipalNameOf } from '../directory/directory.rules';
 import { directoryEvent, userSnapshot } from '../directory/directory-events';
 import { TenantEntity } from '../tenant/tenant.entity';
 import { LicenseEntity } from './license.entity';

@@ -1,11 +1,11 @@
+import { isUuid } from '@remote-help/domain';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { containsPattern, isUuid, verifiedDomainOf } from '../directory/directory.rules';
+import { containsPattern, verifiedDomainOf } from '../directory/directory.rules';
 import { LicenseEntity } from './license.entity';
 import { UserEntity } from './user.entity';
 import { UserProfile } from './user.model';
 
-export { isUuid };
 
 /** Reads of the users of a tenant (every query filters by the tenant). */
 @Injectable()
