@@ -13,6 +13,7 @@ import { ROOT } from '../../scripts/lib/bootstrap.mjs';
 import { runAccessLoad } from '../lib/access-load.mjs';
 import { deviceId, directorySize, groupId, HELPER_EVERY, insertAssignments, seedDirectory, userId } from '../lib/directory-seed.mjs';
 import { median } from '../lib/load.mjs';
+import { mapLimit } from '../lib/session-setup.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
@@ -76,18 +77,6 @@ function checkBodies(tenantId, size, count) {
     const mode = m < 0.55 ? 'FULL_CONTROL' : m < 0.95 ? 'VIEW_ONLY' : 'UNATTENDED';
     return JSON.stringify({ query: CHECK, variables: { h: userId(tenantId, h), d: deviceId(tenantId, 1 + Math.floor(rnd() * size.devices)), m: mode } });
   });
-}
-
-async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let i = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (i < items.length) {
-      const k = i++;
-      out[k] = await fn(items[k], k);
-    }
-  }));
-  return out;
 }
 
 async function gqlOk(ctx, query, variables, token) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AdminPermission, DecisionAssignment, effectiveAdminPermissions, RemoteHelpPermission, userRemoteHelpPermissions } from '@remote-help/domain';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AssignmentRow, decisionAssignment, DecisionFacts } from './decision-facts';
 
 const USER_COLUMNS = `u.id, u.tenant_id, u.user_principal_name, u.display_name, u.licenses,
@@ -83,10 +83,8 @@ export class AccessDataService {
     return (await pool.query({ name, text, values })).rows;
   }
 
-  async decisionFacts(q: { tenantId: string; helperId: string; deviceId: string; targetUserId?: string | null }, manager: EntityManager = this.dataSource.manager): Promise<DecisionFacts> {
-    const params = [q.tenantId, q.helperId, q.deviceId, q.targetUserId ?? null];
-    // In the caller's transaction when given one; else a prepared statement on the pool.
-    const [row] = manager === this.dataSource.manager ? await this.prepared('rbac_decision_facts', DECISION_FACTS_SQL, params) : await manager.query(DECISION_FACTS_SQL, params);
+  async decisionFacts(q: { tenantId: string; helperId: string; deviceId: string; targetUserId?: string | null }): Promise<DecisionFacts> {
+    const [row] = await this.prepared('rbac_decision_facts', DECISION_FACTS_SQL, [q.tenantId, q.helperId, q.deviceId, q.targetUserId ?? null]);
     return {
       tenant: row.tenant ?? null,
       helper: row.helper ?? null,

@@ -37,10 +37,9 @@ export class AccessService {
       ({ facts, callerAdminPermissions: adminPermissions } = await this.data.decisionFactsAndCallerPermissions(factsQuery(q), isUuid(caller.userId) ? caller.userId : ZERO));
     }
     if (!mayCheckAccess(caller, helperId, adminPermissions)) throw forbidden(REFUSED);
-    const decision = decisionOn(q, facts, new Date());
     if (!facts.helper || facts.helper.tenant_id !== tenantId) throw notFound(`helper ${helperId}`);
     if (!facts.device || facts.device.tenant_id !== tenantId) throw notFound(`device ${deviceId}`);
-    return decision;
+    return decisionOn(q, facts, new Date());
   }
 }
 

@@ -38,11 +38,6 @@ export class RoleAssignmentService {
     return rows.map(toRoleAssignment).sort((a, b) => Number(b.builtIn) - Number(a.builtIn));
   }
 
-  async listForRole(tenantId: string, roleId: string): Promise<RoleAssignment[]> {
-    const rows = await this.dataSource.getRepository(RoleAssignmentEntity).find({ where: { tenantId, roleId }, order: { createdAt: 'ASC', id: 'ASC' } });
-    return rows.map(toRoleAssignment);
-  }
-
   async createRoleAssignment(caller: Caller, input: CreateRoleAssignmentInput, waitMs = GROUP_WAIT_MS): Promise<RoleAssignment> {
     const tenantId = tenantOf(caller);
     const action: AuditedAction<RoleAssignment> = {

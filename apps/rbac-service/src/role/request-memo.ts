@@ -19,7 +19,7 @@ export function memoAssignmentsByRole(ctx: MemoContext, load: () => Promise<Role
   const memo = (ctx.rbacMemo ??= {});
   return (memo.assignmentsByRole ??= load().then((list) => {
     const byRole = new Map<string, RoleAssignment[]>();
-    for (const a of list) byRole.set(a.roleId, [...(byRole.get(a.roleId) ?? []), a]);
+    for (const a of list) byRole.get(a.roleId)?.push(a) ?? byRole.set(a.roleId, [a]);
     return byRole;
   }));
 }

@@ -34,12 +34,6 @@ export class RoleService {
     return row ? toRole(row) : null;
   }
 
-  /** Roles by id, for RoleAssignment.role (one query per batch of ids). */
-  async findManyInTenant(tenantId: string, ids: string[]): Promise<Map<string, Role>> {
-    const rows = ids.length ? await this.dataSource.getRepository(RoleEntity).createQueryBuilder('r').where('r.tenant_id = :tenantId AND r.id = ANY(:ids)', { tenantId, ids }).getMany() : [];
-    return new Map(rows.map((r) => [r.id, toRole(r)]));
-  }
-
   async createRole(caller: Caller, input: CreateRoleInput): Promise<Role> {
     const tenantId = tenantOf(caller);
     return this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Create role', targetId: (r: Role) => r.id, details: (r: Role) => describeRole(r) }, async (m) => {

@@ -157,7 +157,7 @@ export class GroupService {
     );
     for (const r of rows) {
       const g: GroupEntity = { id: r.id, tenantId: r.tenant_id, displayName: r.display_name, memberKind: r.member_kind, createdAt: r.created_at };
-      byMember.set(r.member_id, [...(byMember.get(r.member_id) ?? []), g]);
+      byMember.get(r.member_id)?.push(g) ?? byMember.set(r.member_id, [g]);
     }
     return byMember;
   }
@@ -167,7 +167,7 @@ function groupRows<T>(rows: { group_id: string; id: string }[], byId: Map<string
   const out = new Map<string, T[]>();
   for (const r of rows) {
     const item = byId.get(r.id);
-    if (item) out.set(r.group_id, [...(out.get(r.group_id) ?? []), item]);
+    if (item) out.get(r.group_id)?.push(item) ?? out.set(r.group_id, [item]);
   }
   return out;
 }

@@ -50,7 +50,7 @@ export class UserAdminService {
         if (!id) {
           await assertUpnFree(m, tenantId, values.userPrincipalName, null);
           const newId = randomUUID();
-          await writeUser(m, values.userPrincipalName, () =>
+          await writeUser(values.userPrincipalName, () =>
             m.insert(UserEntity, { id: newId, tenantId, version: 1, ...values, givenName: values.givenName ?? null, surname: values.surname ?? null, jobTitle: values.jobTitle ?? null, companyName: values.companyName ?? null, profilePictureUrl: values.profilePictureUrl ?? null }),
           );
           user = await m.findOneByOrFail(UserEntity, { id: newId });
@@ -64,7 +64,7 @@ export class UserAdminService {
           if (next.userPrincipalName && next.userPrincipalName.toLowerCase() !== current.userPrincipalName.toLowerCase()) {
             await assertUpnFree(m, tenantId, next.userPrincipalName, current.id);
           }
-          await writeUser(m, values.userPrincipalName, () => m.update(UserEntity, { id: current.id, tenantId }, { ...next, version: current.version + 1 }));
+          await writeUser(values.userPrincipalName, () => m.update(UserEntity, { id: current.id, tenantId }, { ...next, version: current.version + 1 }));
           user = await m.findOneByOrFail(UserEntity, { id: current.id });
         }
         const licenses = await m.find(LicenseEntity, { where: { userId: user.id, tenantId } });
@@ -119,7 +119,7 @@ async function assertUpnFree(m: EntityManager, tenantId: string, upn: string, ex
 }
 
 /** Runs an insert or update of a user; a unique violation (a concurrent user with the same UPN) is a CONFLICT. */
-async function writeUser(_m: EntityManager, upn: string, write: () => Promise<unknown>) {
+async function writeUser(upn: string, write: () => Promise<unknown>) {
   try {
     await write();
   } catch (e) {

@@ -52,7 +52,7 @@ export class UserService {
       .where('l.tenant_id = :tenantId AND l.user_id = ANY(:ids)', { tenantId, ids: valid })
       .orderBy('l.kind', 'ASC')
       .getMany();
-    for (const l of rows) byUser.set(l.userId, [...(byUser.get(l.userId) ?? []), l]);
+    for (const l of rows) byUser.get(l.userId)?.push(l) ?? byUser.set(l.userId, [l]);
     return byUser;
   }
 

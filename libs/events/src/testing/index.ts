@@ -26,7 +26,7 @@ export async function kafkaForTests(): Promise<{ brokers: string[]; stop: () => 
   };
 }
 
-export function reachable(host: string, port: number): Promise<boolean> {
+function reachable(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host, port });
     s.setTimeout(1000);
