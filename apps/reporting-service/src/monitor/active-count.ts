@@ -10,19 +10,7 @@ import { SERVICE_NAME } from '../config';
  * `at` is when this service applied the change (the dashboards' clock of the count).
  */
 export async function changeActiveCount(m: EntityManager, tenantId: string, delta: number, at: Date): Promise<ActiveSessionCountData> {
-  const rows: { active_sessions: number }[] = await m.query(
-    `INSERT INTO active_session_counts (tenant_id, active_sessions, changed_at) VALUES ($1, $2, $3)
-     ON CONFLICT (tenant_id) DO UPDATE SET active_sessions = active_session_counts.active_sessions + EXCLUDED.active_sessions, changed_at = EXCLUDED.changed_at
-     RETURNING active_sessions`,
-    [tenantId, delta, at],
-  );
-  const data: ActiveSessionCountData = { tenantId, count: rows[0].active_sessions, at: at.toISOString() };
-  await writeToOutbox(
-    m,
-    TOPICS.reporting,
-    createEvent({ type: REPORTING_EVENTS.activeSessionCountChanged, source: SERVICE_NAME, tenantId, subject: tenantId, data }),
-  );
-  return data;
+  return (await changeActiveCountSteps(m, tenantId, [delta], at))[0];
 }
 
 /**

@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { durationSeconds, retentionCutoff, utcDay } from '../common/time';
 import { REPORTING_SETTINGS, type ReportingSettings } from '../config';
 import { RejectedEventError, type SessionFactsData } from '../ingest/event-data';
-import { changeActiveCount, changeActiveCountSteps } from '../monitor/active-count';
+import { changeActiveCountSteps } from '../monitor/active-count';
 
 /** What a session record adds to the daily totals (`session_daily_stats`). */
 interface Contribution {
@@ -33,7 +33,7 @@ export class ConcurrentRecordError extends Error {
   override readonly name = 'ConcurrentRecordError';
 }
 
-/** The changes of a batch, gathered in memory and written set-wise. */
+/** What one event or a batch of events changes beyond the records, gathered in memory and written set-wise (writeChanges). */
 class BatchChanges {
   readonly activeSteps = new Map<string, number[]>();
   readonly dailyStats = new Map<string, { tenantId: string; day: string; sessionType: string; sessions: number; withDur: number; seconds: number }>();
@@ -162,23 +162,7 @@ export class SessionRecordStore {
         [JSON.stringify(updated.map(row)), updated.map((f) => f.sessionId)],
       );
     }
-    // Same order of writes as `apply`: the count, then the daily totals (in key order).
-    for (const [tenantId, steps] of [...changes.activeSteps].sort(([a], [b]) => a.localeCompare(b))) await changeActiveCountSteps(m, tenantId, steps, now);
-    const stats = [...changes.dailyStats.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([, v]) => v)
-      .filter((v) => v.sessions !== 0 || v.withDur !== 0 || v.seconds !== 0);
-    if (stats.length) {
-      await m.query(
-        `INSERT INTO session_daily_stats (tenant_id, day, session_type, sessions, sessions_with_duration, total_duration_seconds)
-         SELECT "tenantId", day, "sessionType", sessions, "withDur", seconds FROM jsonb_to_recordset($1::jsonb) AS x("tenantId" uuid, day date, "sessionType" text, sessions int, "withDur" int, seconds bigint)
-         ON CONFLICT (tenant_id, day, session_type) DO UPDATE SET
-           sessions = session_daily_stats.sessions + EXCLUDED.sessions,
-           sessions_with_duration = session_daily_stats.sessions_with_duration + EXCLUDED.sessions_with_duration,
-           total_duration_seconds = session_daily_stats.total_duration_seconds + EXCLUDED.total_duration_seconds`,
-        [JSON.stringify(stats)],
-      );
-    }
+    await writeChanges(m, changes, now);
     return outcomes;
   }
 
@@ -191,34 +175,30 @@ export class SessionRecordStore {
   }
 
   private async afterChange(m: EntityManager, before: StoredRecord | null, f: SessionFactsData, now: Date) {
-    const wasActive = before?.state === SessionState.ACTIVE;
-    const isActive = f.state === SessionState.ACTIVE;
-    if (wasActive !== isActive) await changeActiveCount(m, f.tenantId, isActive ? 1 : -1, now);
-
-    const old: Contribution | null = before
-      ? { day: utcDay(new Date(before.requested_at)), sessionType: before.session_type, durationSeconds: before.duration_seconds }
-      : null;
-    const next: Contribution = { day: utcDay(f.requestedAt), sessionType: f.requestedMode, durationSeconds: durationSeconds(f.startedAt, f.endedAt) };
-    if (old && old.day === next.day && old.sessionType === next.sessionType) {
-      await addToDailyStats(m, f.tenantId, next, 0, withDuration(next) - withDuration(old), (next.durationSeconds ?? 0) - (old.durationSeconds ?? 0));
-    } else {
-      if (old) await addToDailyStats(m, f.tenantId, old, -1, -withDuration(old), -(old.durationSeconds ?? 0));
-      await addToDailyStats(m, f.tenantId, next, 1, withDuration(next), next.durationSeconds ?? 0);
-    }
+    const changes = new BatchChanges();
+    changes.change(before, f);
+    await writeChanges(m, changes, now);
   }
 }
 
 const withDuration = (c: Contribution) => (c.durationSeconds === null ? 0 : 1);
 
-async function addToDailyStats(m: EntityManager, tenantId: string, c: Contribution, sessions: number, withDur: number, seconds: number) {
-  if (sessions === 0 && withDur === 0 && seconds === 0) return;
+/** Writes what a change or a batch did: the active counts (one published count per change), then the daily totals, in key order. */
+async function writeChanges(m: EntityManager, changes: BatchChanges, now: Date) {
+  for (const [tenantId, steps] of [...changes.activeSteps].sort(([a], [b]) => a.localeCompare(b))) await changeActiveCountSteps(m, tenantId, steps, now);
+  const stats = [...changes.dailyStats.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, v]) => v)
+    .filter((v) => v.sessions !== 0 || v.withDur !== 0 || v.seconds !== 0);
+  if (stats.length === 0) return;
   await m.query(
-    `INSERT INTO session_daily_stats (tenant_id, day, session_type, sessions, sessions_with_duration, total_duration_seconds) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO session_daily_stats (tenant_id, day, session_type, sessions, sessions_with_duration, total_duration_seconds)
+     SELECT "tenantId", day, "sessionType", sessions, "withDur", seconds FROM jsonb_to_recordset($1::jsonb) AS x("tenantId" uuid, day date, "sessionType" text, sessions int, "withDur" int, seconds bigint)
      ON CONFLICT (tenant_id, day, session_type) DO UPDATE SET
        sessions = session_daily_stats.sessions + EXCLUDED.sessions,
        sessions_with_duration = session_daily_stats.sessions_with_duration + EXCLUDED.sessions_with_duration,
        total_duration_seconds = session_daily_stats.total_duration_seconds + EXCLUDED.total_duration_seconds`,
-    [tenantId, c.day, c.sessionType, sessions, withDur, seconds],
+    [JSON.stringify(stats)],
   );
 }
 
