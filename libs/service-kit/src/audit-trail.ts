@@ -43,9 +43,8 @@ export class AuditTrail {
     } catch (error) {
       if (tenantId) {
         const target = typeof action.targetId === 'function' ? null : (action.targetId ?? null);
-        const reason = error instanceof GraphQLError ? `${error.extensions?.code ?? 'ERROR'}: ${error.message}` : 'INTERNAL_SERVER_ERROR';
         await this.dataSource
-          .transaction((m) => writeToOutbox(m, TOPICS.audit, this.event(caller, tenantId, action, 'Failure', target, reason)))
+          .transaction((m) => writeToOutbox(m, TOPICS.audit, this.event(caller, tenantId, action, 'Failure', target, failureDetails(error))))
           .catch((e) => this.log.error(`could not record a failed "${action.activity}": ${(e as Error).message}`));
       }
       throw error;
@@ -65,6 +64,11 @@ export class AuditTrail {
       details,
     });
   }
+}
+
+/** The details of a Failure audit event: the public code and message, never an internal error's text. */
+export function failureDetails(error: unknown): string {
+  return error instanceof GraphQLError ? `${error.extensions?.code ?? 'ERROR'}: ${error.message}` : 'INTERNAL_SERVER_ERROR';
 }
 
 function pick<T, V>(v: V | ((r: T) => V) | undefined, result: T): V | undefined {

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
 import { auditEvent, createEvent, TOPICS, writeOutboxRows, writeToOutbox } from '@remote-help/events';
-import { SERVICE_OPTIONS, type ServiceOptions } from '@remote-help/service-kit';
-import { GraphQLError } from 'graphql';
+import { failureDetails, SERVICE_OPTIONS, type ServiceOptions } from '@remote-help/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
 import { factsOf, SessionRecord } from './session-record';
 
@@ -73,7 +72,6 @@ export class SessionEvents {
 
   async failure(caller: Caller, activity: string, targetId: string | null, error: unknown): Promise<void> {
     if (!caller.tenantId) return;
-    const details = error instanceof GraphQLError ? `${error.extensions?.code ?? 'ERROR'}: ${error.message}` : 'INTERNAL_SERVER_ERROR';
-    await this.audit(caller.tenantId, auditActorOf(caller), activity, targetId, 'Failure', details);
+    await this.audit(caller.tenantId, auditActorOf(caller), activity, targetId, 'Failure', failureDetails(error));
   }
 }

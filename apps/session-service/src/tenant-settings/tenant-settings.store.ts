@@ -27,6 +27,11 @@ export function chatSettingOf(event: Pick<EventEnvelope, 'type' | 'tenantId' | '
  * carries the setting with its version; a newer one from there is applied too, so that a
  * session requested right after a settings change sees it even if this consumer lags.
  */
+/** Stores a setting if it is newer than the one kept ($1 tenant, $2 chat disabled, $3 version). */
+const UPSERT_SETTING = `INSERT INTO tenant_settings (tenant_id, chat_disabled, version, updated_at) VALUES ($1, $2, $3, now())
+  ON CONFLICT (tenant_id) DO UPDATE SET chat_disabled = EXCLUDED.chat_disabled, version = EXCLUDED.version, updated_at = now()
+  WHERE tenant_settings.version < EXCLUDED.version`;
+
 @Injectable()
 export class TenantSettingsStore implements OnModuleInit {
   private readonly log = new Logger('TenantSettings');
@@ -51,12 +56,7 @@ export class TenantSettingsStore implements OnModuleInit {
 
   /** Stores the setting if it is newer than the one kept (a replayed or older snapshot changes nothing). */
   async apply(m: EntityManager, s: ChatSetting): Promise<void> {
-    await m.query(
-      `INSERT INTO tenant_settings (tenant_id, chat_disabled, version, updated_at) VALUES ($1, $2, $3, now())
-       ON CONFLICT (tenant_id) DO UPDATE SET chat_disabled = EXCLUDED.chat_disabled, version = EXCLUDED.version, updated_at = now()
-       WHERE tenant_settings.version < EXCLUDED.version`,
-      [s.tenantId, s.chatDisabled, s.version],
-    );
+    await m.query(UPSERT_SETTING, [s.tenantId, s.chatDisabled, s.version]);
   }
 
   /**
@@ -66,11 +66,7 @@ export class TenantSettingsStore implements OnModuleInit {
   async applyAndRead(m: EntityManager, tenantId: string, s: ChatSetting | null): Promise<boolean> {
     if (!s) return this.chatEnabled(m, tenantId);
     const [row] = await m.query(
-      `WITH up AS (
-         INSERT INTO tenant_settings (tenant_id, chat_disabled, version, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (tenant_id) DO UPDATE SET chat_disabled = EXCLUDED.chat_disabled, version = EXCLUDED.version, updated_at = now()
-         WHERE tenant_settings.version < EXCLUDED.version
-         RETURNING chat_disabled)
+      `WITH up AS (${UPSERT_SETTING} RETURNING chat_disabled)
        SELECT COALESCE((SELECT chat_disabled FROM up), (SELECT chat_disabled FROM tenant_settings WHERE tenant_id = $4)) AS chat_disabled`,
       [s.tenantId, s.chatDisabled, s.version, tenantId],
     );
