@@ -144,13 +144,15 @@ export default {
   description: 'checkRemoteHelpAccess over 0.1x/1x/10x a 10k-user directory, at rbac-service and through the gateway: p50/p99 at 1,000/s and max rate',
   async run(ctx) {
     const { quick } = ctx;
-    const sizes = quick ? [['quick', 0.01]] : [['0.1x', 0.1], ['1x', 1], ['10x', 10]];
+    // RH_BENCH_ACCESS_SIZES=1x (or 0.1x,10x): some sizes only, when working on one.
+    const only = (process.env.RH_BENCH_ACCESS_SIZES ?? '').split(',').filter(Boolean);
+    const sizes = quick ? [['quick', 0.01]] : [['0.1x', 0.1], ['1x', 1], ['10x', 10]].filter(([l]) => !only.length || only.includes(l));
     const rate = quick ? 200 : 1000;
     const rateSeconds = quick ? 1 : 8;
     const maxSeconds = quick ? 1 : 6;
     const warmupSeconds = quick ? 0 : 1;
     const connections = quick ? 4 : 16;
-    const repeats = quick ? 1 : 3;
+    const repeats = quick ? 1 : Number(process.env.RH_BENCH_REPEATS ?? 3);
     const auth = require(path.join(ROOT, 'libs/auth/dist/index.js'));
     const signer = auth.createInternalTokenSigner(fs.readFileSync(path.join(ctx.run.dataDir, 'keys', 'internal.private.pem'), 'utf8'));
     const serviceUrl = `${ctx.run.system.urlOf('rbac-service')}/graphql`;

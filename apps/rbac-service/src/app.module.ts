@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ServiceKitModule, ServiceStartKeys, subgraphGraphQLModule, SubgraphConfig } from '@remote-help/service-kit';
+import { ServiceKitModule, ServiceStartKeys, subgraphGraphQLModule } from '@remote-help/service-kit';
 import { AccessDataService } from './access/access-data.service';
 import { AccessService } from './access/access.service';
 import { LocalAdminPermissionSource } from './access/local-admin-permission-source';
 import { RoleAssignmentService } from './assignment/role-assignment.service';
-import { SERVICE_NAME } from './config';
+import { type RbacConfig, SERVICE_NAME } from './config';
+import { FactsCache } from './access/access-facts.cache';
+import { AccessFactsListener } from './access/access-facts.listener';
 import { ENTITIES, MIGRATIONS } from './data-source';
 import { DirectoryEventsConsumer } from './directory/directory-events.consumer';
 import { DirectoryStore } from './directory/directory-store';
@@ -14,7 +16,7 @@ import { ORPHANED_TYPES, RESOLVERS } from './schema';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: SubgraphConfig, keys: ServiceStartKeys): DynamicModule {
+  static forRoot(config: RbacConfig, keys: ServiceStartKeys): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -23,7 +25,10 @@ export class AppModule {
         subgraphGraphQLModule({ production: config.NODE_ENV === 'production', orphanedTypes: ORPHANED_TYPES }),
       ],
       controllers: [InternalController],
-      providers: [...RESOLVERS, RoleService, RoleAssignmentService, AccessDataService, AccessService, DirectoryStore, DirectoryEventsConsumer],
+      providers: [
+        { provide: FactsCache, useValue: new FactsCache(config.ACCESS_FACTS_CACHE_ENTRIES) },
+        AccessFactsListener,
+        ...RESOLVERS, RoleService, RoleAssignmentService, AccessDataService, AccessService, DirectoryStore, DirectoryEventsConsumer],
     };
   }
 }

@@ -1,4 +1,15 @@
-import { subgraphConfigSpec } from '@remote-help/service-kit';
+import { ConfigOf, parsers, subgraphConfigSpec, type VarSpec } from '@remote-help/service-kit';
 
 export const SERVICE_NAME = 'rbac-service';
-export const configSpec = subgraphConfigSpec({ port: 4002, database: 'remote_help_rbac' });
+
+/** rbac-service's own variables, beside those every subgraph reads. */
+export const RBAC_CONFIG = {
+  ACCESS_FACTS_CACHE_ENTRIES: {
+    description: 'users and devices (each) whose decision facts are kept in memory, forgotten as soon as their tenant changes (0: read the database on every decision)',
+    default: '100000',
+    parse: parsers.int(0, 10_000_000),
+  },
+} satisfies Record<string, VarSpec<unknown>>;
+
+export const configSpec = { ...subgraphConfigSpec({ port: 4002, database: 'remote_help_rbac' }), ...RBAC_CONFIG };
+export type RbacConfig = ConfigOf<typeof configSpec>;

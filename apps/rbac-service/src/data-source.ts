@@ -3,8 +3,9 @@ import { RoleAssignmentEntity } from './assignment/role-assignment.entity';
 import { DIRECTORY_ENTITIES } from './directory/directory.entity';
 import { InitialRoles1764000000000 } from './migrations/1764000000000-initial-roles';
 import { DirectoryCopyAndAssignments1764100000000 } from './migrations/1764100000000-directory-copy-and-assignments';
+import { AccessFactsNotify1764300000000 } from './migrations/1764300000000-access-facts-notify';
 import { RoleEntity } from './role/role.entity';
 
 /** Entities and migrations, imported explicitly (no globs). */
 export const ENTITIES = [...EVENTS_ENTITIES, RoleEntity, RoleAssignmentEntity, ...DIRECTORY_ENTITIES];
-export const MIGRATIONS = [EventsInfrastructure1700000000000, InitialRoles1764000000000, DirectoryCopyAndAssignments1764100000000];
+export const MIGRATIONS = [EventsInfrastructure1700000000000, InitialRoles1764000000000, DirectoryCopyAndAssignments1764100000000, AccessFactsNotify1764300000000];

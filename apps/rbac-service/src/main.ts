@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { serviceMain } from '@remote-help/service-kit';
 import { AppModule } from './app.module';
-import { configSpec, SERVICE_NAME } from './config';
+import { configSpec, type RbacConfig, SERVICE_NAME } from './config';
 
-serviceMain({ name: SERVICE_NAME, configSpec, appModule: (config, keys) => AppModule.forRoot(config, keys) });
+// serviceMain validates every variable of configSpec (the subgraph's and rbac's own).
+serviceMain({ name: SERVICE_NAME, configSpec, appModule: (config, keys) => AppModule.forRoot(config as RbacConfig, keys) });

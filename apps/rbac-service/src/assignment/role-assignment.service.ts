@@ -5,6 +5,7 @@ import { RBAC_EVENTS, TOPICS, writeToOutbox } from '@remote-help/events';
 import { AdminAuthorizer, AuditedAction, AuditTrail, badInput, forbidden, notFound, tenantOf } from '@remote-help/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { FactsCache } from '../access/access-facts.cache';
 import { assignmentEvent } from '../role/rbac-events';
 import { RoleEntity } from '../role/role.entity';
 import { descriptionOf, displayNameOf, groupIdsOf } from '../role/role.rules';
@@ -30,6 +31,7 @@ export class RoleAssignmentService {
     private readonly dataSource: DataSource,
     private readonly authorizer: AdminAuthorizer,
     private readonly audit: AuditTrail,
+    private readonly facts: FactsCache,
   ) {}
 
   /** The tenant's assignments, the built-in one first, then by creation. */
@@ -54,7 +56,7 @@ export class RoleAssignmentService {
       await this.audit.run(caller, action, () => Promise.reject(e)).catch(() => undefined);
       throw e;
     }
-    return this.audit.run(caller, action, async (m) => {
+    return this.facts.changedBy(tenantId, this.audit.run(caller, action, async (m) => {
       // The role may have been deleted meanwhile: lock it (FOR SHARE) while the assignment is written.
       const role = await m.findOne(RoleEntity, { where: { tenantId, id: checked.role.id }, lock: { mode: 'pessimistic_read' } });
       if (!role) throw notFound(`role ${input.roleId}`);
@@ -62,7 +64,7 @@ export class RoleAssignmentService {
       const saved = await m.findOneByOrFail(RoleAssignmentEntity, { id: checked.row.id });
       await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentCreated, saved));
       return toRoleAssignment(saved);
-    });
+    }));
   }
 
   private async prepare(caller: Caller, tenantId: string, input: CreateRoleAssignmentInput, waitMs: number) {
@@ -109,14 +111,14 @@ export class RoleAssignmentService {
 
   async deleteRoleAssignment(caller: Caller, id: string): Promise<boolean> {
     const tenantId = tenantOf(caller);
-    return this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Delete role assignment', targetId: isUuid(id) ? id : null }, async (m) => {
+    return this.facts.changedBy(tenantId, this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Delete role assignment', targetId: isUuid(id) ? id : null }, async (m) => {
       await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
       const row = await lockAssignment(m, tenantId, id);
       if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is the built-in assignment of the tenant's first administrators and cannot be deleted`);
       await m.delete(RoleAssignmentEntity, { id: row.id, tenantId });
       await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentDeleted, row));
       return true;
-    });
+    }));
   }
 }
 

@@ -5,6 +5,7 @@ import { RBAC_EVENTS, TOPICS, writeToOutbox } from '@remote-help/events';
 import { AdminAuthorizer, AuditTrail, conflict, forbidden, notFound, tenantOf } from '@remote-help/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { FactsCache } from '../access/access-facts.cache';
 import { RoleAssignmentEntity } from '../assignment/role-assignment.entity';
 import { roleEvent } from './rbac-events';
 import { CreateRoleInput, UpdateRoleInput } from './role.input';
@@ -20,6 +21,7 @@ export class RoleService {
     private readonly dataSource: DataSource,
     private readonly authorizer: AdminAuthorizer,
     private readonly audit: AuditTrail,
+    private readonly facts: FactsCache,
   ) {}
 
   /** The tenant's roles, built-in first, then by creation. */
@@ -36,7 +38,7 @@ export class RoleService {
 
   async createRole(caller: Caller, input: CreateRoleInput): Promise<Role> {
     const tenantId = tenantOf(caller);
-    return this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Create role', targetId: (r: Role) => r.id, details: (r: Role) => describeRole(r) }, async (m) => {
+    return this.facts.changedBy(tenantId, this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Create role', targetId: (r: Role) => r.id, details: (r: Role) => describeRole(r) }, async (m) => {
       await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
       const row = m.create(RoleEntity, {
         id: randomUUID(),
@@ -52,12 +54,12 @@ export class RoleService {
       const saved = await m.findOneByOrFail(RoleEntity, { id: row.id });
       await writeToOutbox(m, TOPICS.rbac, roleEvent(RBAC_EVENTS.roleCreated, saved));
       return toRole(saved);
-    });
+    }));
   }
 
   async updateRole(caller: Caller, id: string, input: UpdateRoleInput): Promise<Role> {
     const tenantId = tenantOf(caller);
-    return this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Update role', targetId: isUuid(id) ? id : null, details: (r: Role) => describeRole(r) }, async (m) => {
+    return this.facts.changedBy(tenantId, this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Update role', targetId: isUuid(id) ? id : null, details: (r: Role) => describeRole(r) }, async (m) => {
       await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
       const row = await lockRole(m, tenantId, id);
       if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is a built-in role and cannot be edited; create a custom role instead`);
@@ -72,12 +74,12 @@ export class RoleService {
       const saved = await m.findOneByOrFail(RoleEntity, { id: row.id });
       await writeToOutbox(m, TOPICS.rbac, roleEvent(RBAC_EVENTS.roleUpdated, saved));
       return toRole(saved);
-    });
+    }));
   }
 
   async deleteRole(caller: Caller, id: string): Promise<boolean> {
     const tenantId = tenantOf(caller);
-    return this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Delete role', targetId: isUuid(id) ? id : null }, async (m) => {
+    return this.facts.changedBy(tenantId, this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Delete role', targetId: isUuid(id) ? id : null }, async (m) => {
       await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
       const row = await lockRole(m, tenantId, id);
       if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is a built-in role and cannot be deleted`);
@@ -94,7 +96,7 @@ export class RoleService {
       }
       await writeToOutbox(m, TOPICS.rbac, roleEvent(RBAC_EVENTS.roleDeleted, row));
       return true;
-    });
+    }));
   }
 }
 
