@@ -5,8 +5,10 @@
 // over the repeats, which start once earlier load has drained, after a short warm-up that is not
 // counted. When the load ends, it takes the memory snapshot that scenario 7 reports as "end of
 // session-throughput". It also reports the CPU time each process (and this system's PostgreSQL
-// backends) used per completed session over the measured repeats: where a session's cost goes.
+// backends, and the Kafka broker when the project's script started it) used per completed session
+// over the measured repeats: where a session's cost goes.
 import { createRequire } from 'node:module';
+import { kafkaStatus } from '../../scripts/kafka.mjs';
 import { GATEWAY, SUBGRAPH_SERVICES } from '../../scripts/lib/services.mjs';
 import { median } from '../lib/load.mjs';
 import { SESSION_QUERIES, setUpHelpDesk, waitUntilDrained } from '../lib/session-setup.mjs';
@@ -43,6 +45,9 @@ async function window(ctx, pairs, workers, durationSeconds) {
 async function cpuByProcess(ctx) {
   const out = {};
   for (const name of [GATEWAY.name, ...SUBGRAPH_SERVICES.map((s) => s.name)]) out[name] = cpuSeconds(ctx.run.system.pidOf(name));
+  // The broker, when this project's script started it (all of its CPU: other systems on it count too).
+  const kafka = await kafkaStatus();
+  if (kafka.pid) out['kafka broker'] = cpuSeconds(kafka.pid);
   const { Client } = require('pg');
   const pg = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await pg.connect();

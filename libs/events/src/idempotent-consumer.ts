@@ -73,7 +73,11 @@ export interface IdempotentConsumerOptions {
   /** Publish malformed messages to the dead-letter topic (default true); otherwise log and skip them. */
   deadLetter?: boolean;
   logger?: EventsLogger;
-  /** kafkajs fetch wait (default 100 ms). */
+  /**
+   * kafkajs fetch wait (default 500 ms): how long the broker holds a fetch when there is nothing
+   * new. New events end the wait at once, so it costs no latency; it sets how often an idle
+   * consumer asks (each ask costs the broker and this process CPU).
+   */
   maxWaitTimeInMs?: number;
   /** How long start() waits for the group join (default 30 s). */
   joinTimeoutMs?: number;
@@ -164,7 +168,7 @@ export class IdempotentConsumer {
     this.fromBeginning = opts.fromBeginning ?? false;
     this.deadLetter = opts.deadLetter ?? true;
     this.log = opts.logger ?? defaultEventsLogger;
-    this.maxWaitTimeInMs = opts.maxWaitTimeInMs ?? 100;
+    this.maxWaitTimeInMs = opts.maxWaitTimeInMs ?? 500;
     this.joinTimeoutMs = opts.joinTimeoutMs ?? 30000;
     this.maxBatchSize = Math.max(1, Math.floor(opts.maxBatchSize ?? 500));
     for (const t of this.topics) topicName(this.topicPrefix, t); // validate early

@@ -57,7 +57,7 @@ describe('FactsCache', () => {
     c.putUser(user('u2', T2), c.ticket());
     c.putDevice(device('d1', T1), c.ticket());
     c.putTenant(tenant(T1), [], c.ticket());
-    c.changed(T1.toUpperCase());
+    c.notice(`t:${T1.toUpperCase()}`);
     expect(c.user('u1')).toBeUndefined();
     expect(c.device('d1')).toBeUndefined();
     expect(c.tenant(T1)).toBeUndefined();
@@ -70,7 +70,7 @@ describe('FactsCache', () => {
   it('keeps nothing read by a load that a change of its tenant overtook', () => {
     const c = liveCache();
     const before = c.ticket();
-    c.changed(T1);
+    c.tenantChanged(T1);
     c.putUser(user('u1', T1), before); // read before the change was heard: may be stale
     c.putUser(user('u2', T2), before); // another tenant's: fine
     expect(c.user('u1')).toBeUndefined();
@@ -78,6 +78,58 @@ describe('FactsCache', () => {
     const after = c.ticket();
     c.putUser(user('u1', T1), after);
     expect(c.user('u1')).toBeDefined();
+  });
+
+  it('forgets just the user or device a notice names', () => {
+    const c = liveCache();
+    c.putUser(user('u1'), c.ticket());
+    c.putUser(user('u2'), c.ticket());
+    c.putDevice(device('d1'), c.ticket());
+    c.putDevice(device('u1'), c.ticket()); // a device with the same id as a user: not the user
+    c.putTenant(tenant(), [], c.ticket());
+    c.notice('u:U1');
+    expect(c.user('u1')).toBeUndefined();
+    expect(c.device('u1')).toBeDefined();
+    expect(c.user('u2')).toBeDefined();
+    expect(c.tenant(T1)).toBeDefined();
+    c.notice('d:d1');
+    expect(c.device('d1')).toBeUndefined();
+    expect(c.user('u2')).toBeDefined();
+  });
+
+  it('keeps no user or device read by a load that a change of it overtook', () => {
+    const c = liveCache();
+    const before = c.ticket();
+    c.notice('u:u1');
+    c.notice('d:d1');
+    c.putUser(user('u1'), before);
+    c.putDevice(device('d1'), before);
+    c.putUser(user('u2'), before); // not changed: kept
+    expect(c.user('u1')).toBeUndefined();
+    expect(c.device('d1')).toBeUndefined();
+    expect(c.user('u2')).toBeDefined();
+    c.putUser(user('u1'), c.ticket());
+    expect(c.user('u1')).toBeDefined();
+  });
+
+  it('bounds what it remembers of changes: past the bound, no load that started before is kept', () => {
+    const c = liveCache(10); // remembers 1,000 changed entities
+    const before = c.ticket();
+    for (let i = 0; i <= 1000; i++) c.notice(`u:x${i}`);
+    c.putUser(user('u1'), before);
+    expect(c.user('u1')).toBeUndefined();
+    c.putUser(user('u1'), c.ticket());
+    expect(c.user('u1')).toBeDefined();
+  });
+
+  it('forgets everything on a notice it does not understand', () => {
+    const c = liveCache();
+    c.putUser(user('u1'), c.ticket());
+    const before = c.ticket();
+    c.notice('something else');
+    expect(c.user('u1')).toBeUndefined();
+    c.putUser(user('u1'), before);
+    expect(c.user('u1')).toBeUndefined();
   });
 
   it('keeps nothing read by a load that a reset overtook', () => {

@@ -30,21 +30,25 @@ export interface TenantEntry extends TenantAssignments {
 /**
  * rbac-service's in-memory copy of the decision facts it reads most: users and devices (with their
  * groups, at most `maxEntries` of each, least recently used dropped first) and each tenant's
- * settings and role assignments. It only ever answers what the database said, and forgets a
- * tenant's entries as soon as anything of that tenant changes: `changed(tenantId)` is called for
- * every committed change of the tables the facts come from (a trigger's NOTIFY, heard by
- * AccessFactsListener, and this process's own writes right after they commit).
+ * settings and role assignments. It only ever answers what the database said, and forgets an
+ * entry as soon as what it was read from changes: every committed change of the tables the facts
+ * come from sends a notice (the triggers' NOTIFY, heard by AccessFactsListener: a user, a device,
+ * or a whole tenant), and this process's own writes mark their tenant right after they end.
  *
  * Loads race with changes: a load takes a ticket before it reads, and what it read is kept only if
- * its tenant has not changed since the ticket (else it is used for that one request and read
- * again next time). While the change feed is down (`live` false) nothing is answered or kept.
+ * neither it nor its tenant changed since the ticket (else it is used for that one request and
+ * read again next time). While the change feed is down (`live` false) nothing is answered or kept.
  * Pure: no database here.
  */
 export class FactsCache {
   private seq = 0;
   private epoch = 0;
+  /** Loads that started before this are never kept (set when `entityChangedAt` is pruned). */
+  private floor = 0;
   private isLive = false;
   private readonly changedAt = new Map<string, number>();
+  /** When a user ('u:<id>') or device ('d:<id>') last changed: what loads in flight are checked against. */
+  private readonly entityChangedAt = new Map<string, number>();
   private readonly users = new Map<string, Entry<UserRow>>();
   private readonly devices = new Map<string, Entry<DeviceRow>>();
   private readonly tenants = new Map<string, Entry<TenantEntry>>();
@@ -71,13 +75,38 @@ export class FactsCache {
     this.devices.clear();
     this.tenants.clear();
     this.changedAt.clear();
+    this.entityChangedAt.clear();
     this.ids.clear();
   }
 
+  /**
+   * A change notice of the triggers: 'u:<user id>' (the user's row or memberships), 'd:<device id>'
+   * (the device's), 't:<tenant id>' (anything of the tenant). Anything else forgets everything.
+   */
+  notice(payload: string): void {
+    const kind = payload.slice(0, 2);
+    const id = payload.slice(2);
+    if (kind === 't:' && id) this.tenantChanged(id);
+    else if ((kind === 'u:' || kind === 'd:') && id) this.entityChanged(kind, id);
+    else this.clear();
+  }
+
   /** Something of the tenant changed (committed): its entries, and loads in flight for it, are stale. */
-  changed(tenantId: string): void {
+  tenantChanged(tenantId: string): void {
     this.seq += 1;
     this.changedAt.set(tenantId.toLowerCase(), this.seq);
+  }
+
+  private entityChanged(kind: 'u:' | 'd:', id: string): void {
+    const key = id.toLowerCase();
+    (kind === 'u:' ? this.users : this.devices).delete(key);
+    this.seq += 1;
+    if (this.entityChangedAt.size >= Math.max(1000, this.maxEntries)) {
+      // Bounded: forget which entities changed, and keep no load that started before.
+      this.entityChangedAt.clear();
+      this.floor = this.seq;
+    }
+    this.entityChangedAt.set(kind + key, this.seq);
   }
 
   /**
@@ -89,7 +118,7 @@ export class FactsCache {
     try {
       return await write;
     } finally {
-      this.changed(tenantId);
+      this.tenantChanged(tenantId);
     }
   }
 
@@ -111,10 +140,12 @@ export class FactsCache {
   }
 
   putUser(row: UserRow, t: CacheTicket): void {
+    if (!this.fresh('u:', row.id, t)) return;
     this.put(this.users, row.id, row.tenant_id, { ...row, tenant_id: this.intern(row.tenant_id), group_ids: row.group_ids.map((g) => this.intern(g)) }, t);
   }
 
   putDevice(row: DeviceRow, t: CacheTicket): void {
+    if (!this.fresh('d:', row.id, t)) return;
     this.put(this.devices, row.id, row.tenant_id, { ...row, tenant_id: this.intern(row.tenant_id), group_ids: row.group_ids.map((g) => this.intern(g)) }, t);
   }
 
@@ -126,6 +157,11 @@ export class FactsCache {
   /** Entries held (users + devices + tenants), for tests and figures. */
   get size(): number {
     return this.users.size + this.devices.size + this.tenants.size;
+  }
+
+  /** Whether a load of this user or device under ticket `t` was not overtaken by a change of it. */
+  private fresh(kind: 'u:' | 'd:', id: string, t: CacheTicket): boolean {
+    return t.seq >= this.floor && (this.entityChangedAt.get(kind + id.toLowerCase()) ?? 0) <= t.seq;
   }
 
   private valid<T>(map: Map<string, Entry<T>>, id: string): T | undefined {
@@ -144,7 +180,7 @@ export class FactsCache {
   }
 
   private put<T>(map: Map<string, Entry<T>>, id: string, tenantId: string, value: T, t: CacheTicket, bounded = true): void {
-    if (!this.live || t.epoch !== this.epoch) return;
+    if (!this.live || t.epoch !== this.epoch || t.seq < this.floor) return;
     const tenant = tenantId.toLowerCase();
     if ((this.changedAt.get(tenant) ?? 0) > t.seq) return; // changed while it was read
     const key = id.toLowerCase();

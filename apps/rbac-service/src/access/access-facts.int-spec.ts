@@ -175,7 +175,23 @@ describe('cached decision facts', () => {
       const ms = await convergence(q, t.adminUserId);
       expect({ what, withinOneSecond: ms <= 1000 }).toEqual({ what, withinOneSecond: true });
       expect(JSON.stringify(await cached.decisionFactsAndCallerPermissions(q, t.adminUserId))).not.toBe(before);
+      if (what === 'helper leaves a group') {
+        // A user's change forgets that user only: the device and the tenant stay in memory.
+        expect(cache.device(t.devices[0])).toBeDefined();
+        expect(cache.tenant(t.tenantId)).toBeDefined();
+      }
     }
+    await expectSameAnswers(t);
+  });
+
+  it('forget the whole tenant after a bulk change of more than 100 members', async () => {
+    const t = await seedTenant();
+    await expectSameAnswers(t);
+    expect(cache.device(t.devices[1])).toBeDefined();
+    const ids = Array.from({ length: 150 }, () => randomUUID());
+    await other.query(`INSERT INTO directory_group_users (group_id, user_id, tenant_id) SELECT $1, u, $2 FROM unnest($3::uuid[]) AS u`, [t.groups[0], t.tenantId, ids]);
+    await waitFor('the tenant to be forgotten', () => cache.device(t.devices[1]) === undefined);
+    expect(cache.tenant(t.tenantId)).toBeUndefined();
     await expectSameAnswers(t);
   });
 

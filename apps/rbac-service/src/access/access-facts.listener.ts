@@ -4,15 +4,15 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { FactsCache } from './access-facts.cache';
 
-/** The channel the access-facts triggers notify (migration 1764300000000), payload: a tenant id. */
+/** The channel the access-facts triggers notify (migration 1764300000000): 'u:<id>', 'd:<id>' or 't:<tenant id>'. */
 export const ACCESS_FACTS_CHANNEL = 'rbac_access_facts';
 
 const MAX_BACKOFF_MS = 5000;
 
 /**
  * Keeps FactsCache honest: LISTENs on ACCESS_FACTS_CHANNEL, where a trigger on every table the
- * decision facts come from (directory copy, roles, role assignments) names each tenant whose rows a
- * committed statement changed, whoever wrote it (this instance, another one, the CLI, an operator's
+ * decision facts come from (directory copy, roles, role assignments) names each user, device or
+ * tenant whose rows a committed statement changed, whoever wrote it (this instance, another one, the CLI, an operator's
  * SQL). The cache answers only while this connection is up: when it drops, the cache forgets
  * everything and every decision reads the database until the connection is back.
  */
@@ -58,7 +58,7 @@ export class AccessFactsListener implements OnModuleInit, OnApplicationShutdown 
       this.schedule();
     };
     client.on('notification', (n) => {
-      if (n.payload) this.cache.changed(n.payload);
+      this.cache.notice(n.payload ?? '');
     });
     client.on('error', (err) => drop(err));
     client.on('end', () => {
