@@ -2,6 +2,7 @@
 // fan-out scenario: opens N subscribed clients spread over several processes, then, per change,
 // arms every process with the count to expect, lets the caller make the change, and gathers every
 // client's wall-clock receive time.
+import { percentile } from './stats.mjs';
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,7 +85,5 @@ export async function openClientPool({ url, token, query, clients, perWorker = 2
 
 /** The q-quantile (0..1) of a list of numbers, nearest rank. */
 export function quantile(values, q) {
-  const s = [...values].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+  return percentile(values, q * 100);
 }

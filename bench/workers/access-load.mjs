@@ -11,6 +11,7 @@
 // latency. In 'rate' mode, requests still unanswered 2 s after the end are cut off and counted as
 // `late` (their latency, counted as the time until then, is a lower bound). Output: one JSON line
 // with the figures on stdout.
+import { percentile } from '../lib/stats.mjs';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -115,9 +116,9 @@ if (opts.warmupSeconds > 0) await run(opts.warmupSeconds, false);
 const r = await run(opts.durationSeconds, true);
 agent.destroy();
 const sorted = Float64Array.from(r.latencies).sort();
-const lags = Float64Array.from(r.lags).sort();
-const pctOf = (list, p) => (list.length ? round(list[Math.min(list.length - 1, Math.ceil((p / 100) * list.length) - 1)]) : NaN);
+const pctOf = (list, p) => round(percentile(list, p));
 const pct = (p) => pctOf(sorted, p);
+const lags = r.lags;
 process.stdout.write(
   JSON.stringify({
     requests: r.requests,

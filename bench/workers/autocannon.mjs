@@ -3,6 +3,7 @@
 // figures on stdout. autocannon's percentiles have no p95, so the worker also keeps the response
 // time of every 2xx response and computes p95 from them (nearest rank; raw times, without the
 // coordinated-omission correction autocannon applies to its own percentiles at a fixed rate).
+import { percentile as nearestRank } from '../lib/stats.mjs';
 import autocannon from 'autocannon';
 
 const opts = JSON.parse(process.argv[2]);
@@ -30,8 +31,5 @@ process.stdout.write(
 
 /** Nearest-rank percentile of response times (ms, rounded to 0.01); NaN without responses. */
 function percentile(values, p) {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  const v = sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-  return Math.round(v * 100) / 100;
+  return Math.round(nearestRank(values, p) * 100) / 100;
 }

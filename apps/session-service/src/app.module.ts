@@ -6,6 +6,7 @@ import { ChatStreamController } from './chat/chat-stream.controller';
 import { SERVICE_NAME, SESSION_TIMINGS, SessionServiceConfig, timingsOf } from './config';
 import { ENTITIES, MIGRATIONS } from './data-source';
 import { ORPHANED_TYPES, RESOLVERS } from './schema';
+import { RecentSessions } from './session/recent-sessions';
 import { SessionEvents } from './session/session-events';
 import { SessionStore } from './session/session-store';
 import { SessionTimers } from './session/session-timers';
@@ -27,6 +28,7 @@ export class AppModule {
         ...RESOLVERS,
         SessionService,
         SessionStore,
+        RecentSessions,
         SessionEvents,
         SessionTimers,
         AccessDecisions,

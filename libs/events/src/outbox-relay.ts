@@ -1,6 +1,6 @@
 import { Client, type ClientConfig } from 'pg';
 import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from './event-envelope';
 import { defaultEventsLogger, serializeError, type EventsLogger } from './logger';
 import { pgClientConfigFrom } from './pg-client-config';
@@ -16,6 +16,12 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** Rows per batch (default 200). */
   batchSize?: number;
+  /**
+   * While events keep coming (more were committed while a batch was being published), how long
+   * the relay waits before the next batch, so that batches grow instead of multiplying (default
+   * 10 ms; 0: at once). An event after a quiet time is published at once.
+   */
+  lingerMs?: number;
   logger?: EventsLogger;
 }
 
@@ -48,6 +54,8 @@ function errorText(err: unknown): string {
  * producer (acks = all), then marks them sent in the transaction that selected them FOR UPDATE.
  *
  * - Wakes on `NOTIFY remote_help_outbox` (a dedicated pg connection) and polls as a fallback.
+ * - Publishes on a second connection of its own, so that a busy service's pool never delays the
+ *   events (two round trips per batch: lock and rows, then mark sent and commit).
  * - One relay at a time per database (`pg_try_advisory_xact_lock`): with several instances of a
  *   service, the others skip their turn, so per-aggregate order holds.
  * - While Kafka is unreachable the rows stay, `attempts` and `last_error` are updated, and the
@@ -61,6 +69,7 @@ export class OutboxRelay {
   private readonly topicPrefix: string;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
+  private readonly lingerMs: number;
   private readonly log: EventsLogger;
   private readonly listenConfig: ClientConfig;
 
@@ -74,6 +83,9 @@ export class OutboxRelay {
   private producer?: Producer;
   private producerReady?: Promise<Producer>;
 
+  private publisher?: Client;
+  private publisherReady?: Promise<Client>;
+
   private listener?: Client;
   private listenerFailures = 0;
   private listenerTimer?: NodeJS.Timeout;
@@ -84,9 +96,11 @@ export class OutboxRelay {
     this.topicPrefix = opts.topicPrefix;
     this.pollIntervalMs = opts.pollIntervalMs ?? 500;
     this.batchSize = opts.batchSize ?? 200;
+    this.lingerMs = opts.lingerMs ?? 10;
     this.log = opts.logger ?? defaultEventsLogger;
-    if (!(this.batchSize >= 1)) throw new TypeError('OutboxRelay: batchSize must be >= 1');
+    if (!(Number.isInteger(this.batchSize) && this.batchSize >= 1)) throw new TypeError('OutboxRelay: batchSize must be an integer >= 1');
     if (!(this.pollIntervalMs >= 10)) throw new TypeError('OutboxRelay: pollIntervalMs must be >= 10');
+    if (!(this.lingerMs >= 0)) throw new TypeError('OutboxRelay: lingerMs must be >= 0');
     topicName(this.topicPrefix, 'x'); // validates the prefix
     this.listenConfig = pgClientConfigFrom(this.dataSource, 'remote-help-outbox-relay');
   }
@@ -111,6 +125,7 @@ export class OutboxRelay {
     const listener = this.listener;
     this.listener = undefined;
     if (listener) await listener.end().catch(noop);
+    if (this.publisher) this.dropPublishClient(this.publisher);
     await this.resetProducer();
   }
 
@@ -147,7 +162,14 @@ export class OutboxRelay {
         continue;
       }
       if (!this.running) break;
-      if (published >= this.batchSize || this.notified) continue;
+      if (published >= this.batchSize) continue;
+      if (this.notified) {
+        // More was committed while this batch went out (a steady stream): let the next batch
+        // gather a little more, rather than publishing many small ones. An event after a quiet
+        // time goes out at once (the relay sleeps, and the notification wakes it).
+        if (published > 0 && this.lingerMs > 0) await this.sleep(this.lingerMs, false);
+        continue;
+      }
       await this.sleep(this.pollIntervalMs, true);
     }
   }
@@ -170,45 +192,82 @@ export class OutboxRelay {
     if (this.sleeper?.wakeable) this.sleeper.wake();
   }
 
+  /**
+   * One batch on the relay's own connection (never queued behind the service's pool), in two
+   * round trips when there is something to publish: `BEGIN` with the lock and the rows (FOR
+   * UPDATE, only once the lock is held), then the rows marked sent with the `COMMIT`. Both are
+   * simple-protocol multi-statement queries (their values are constants and the rows' own ids).
+   */
   private async publishBatch(): Promise<number> {
-    const qr: QueryRunner = this.dataSource.createQueryRunner();
-    await qr.connect();
+    const client = await this.publishClient();
+    let open = false;
     try {
-      await qr.startTransaction();
-      const [{ locked }] = await qr.query('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [RELAY_LOCK_KEY]);
-      if (!locked) {
-        await qr.commitTransaction();
-        return 0;
-      }
-      const rows: OutboxRow[] = await qr.query(
-        'SELECT id, event_id, topic, key, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE',
-        [this.batchSize],
-      );
+      open = true;
+      const [, selected] = (await client.query(`BEGIN; ${this.selectSql}`)) as unknown as [unknown, { rows: OutboxRow[] }];
+      const rows = selected.rows;
       if (rows.length === 0) {
-        await qr.commitTransaction();
+        // Nothing to publish, or another relay holds the lock.
+        await client.query('COMMIT');
+        open = false;
         return 0;
       }
-      const ids = rows.map((r) => r.id);
+      const ids = rows.map((r) => {
+        if (!/^[0-9]+$/.test(String(r.id))) throw new Error(`outbox relay: unexpected row id ${JSON.stringify(r.id)}`);
+        return String(r.id);
+      });
       try {
         const producer = await this.getProducer();
         await producer.sendBatch({ acks: -1, topicMessages: this.toTopicMessages(rows) });
       } catch (err) {
-        await qr.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [ids, errorText(err)]);
-        await qr.commitTransaction();
+        await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [ids, errorText(err)]);
+        await client.query('COMMIT');
+        open = false;
         // A fresh producer (new producer id, sequence numbers from 0) for the next attempt.
         await this.resetProducer();
         throw err;
       }
-      await qr.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])', [ids]);
-      await qr.commitTransaction();
+      await client.query(`UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY('{${ids.join(',')}}'::bigint[]); COMMIT`);
+      open = false;
       this.log.info({ published: rows.length, firstId: ids[0], lastId: ids[ids.length - 1] }, 'outbox relay: published');
       return rows.length;
     } catch (err) {
-      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(noop);
+      if (open) await client.query('ROLLBACK').catch(() => this.dropPublishClient(client));
       throw err;
-    } finally {
-      await qr.release().catch(noop);
     }
+  }
+
+  /**
+   * BEGIN's companion: the unsent rows in id order, locked, if this relay gets the lock (the
+   * uncorrelated sub-select runs once, before any row is read; without the lock no row is read,
+   * so none is locked and nothing waits for another relay's rows).
+   */
+  private get selectSql(): string {
+    return `SELECT id, event_id, topic, key, payload FROM outbox WHERE (SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}::bigint)) AND sent_at IS NULL ORDER BY id LIMIT ${this.batchSize} FOR UPDATE`;
+  }
+
+  /** The relay's own connection for publishing (connected on first use, again after a failure). */
+  private publishClient(): Promise<Client> {
+    if (!this.publisherReady) {
+      const client = new Client({ ...this.listenConfig, application_name: 'remote-help-outbox-publisher' });
+      client.on('error', (err) => {
+        this.log.warn({ err: serializeError(err) }, 'outbox relay: publishing connection lost, reconnecting');
+        this.dropPublishClient(client);
+      });
+      client.on('end', () => this.dropPublishClient(client));
+      const ready = client.connect().then(() => client);
+      this.publisher = client;
+      this.publisherReady = ready;
+      ready.catch(() => this.dropPublishClient(client));
+    }
+    return this.publisherReady;
+  }
+
+  private dropPublishClient(client: Client): void {
+    if (this.publisher !== client) return;
+    this.publisher = undefined;
+    this.publisherReady = undefined;
+    client.removeAllListeners('end');
+    client.end().catch(noop);
   }
 
   /** Rows grouped by topic, each group in id order (kafkajs keeps that order per partition). */

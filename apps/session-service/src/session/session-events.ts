@@ -44,6 +44,28 @@ export class SessionEvents {
     private readonly dataSource: DataSource,
   ) {}
 
+  /**
+   * The outbox parameters of a transition for the one-statement writes of session-sql.ts: the
+   * lifecycle event and the audit event as they will be written, except what the row gives
+   * (the lifecycle event's data, the audit event's details), which the statement completes.
+   */
+  outboxParams(tenantId: string, sessionId: string, eventType: string, activity: string, actor: AuditActor): unknown[] {
+    const source = this.options.name;
+    const lifecycle = createEvent({ type: eventType, source, tenantId, subject: sessionId, data: null });
+    const audit = auditEvent({ source, tenantId, actorId: actor.id, actorKind: actor.kind, category: AUDIT_CATEGORY, activity, targetId: sessionId, result: 'Success', details: '' });
+    return [
+      lifecycle.id,
+      TOPICS.session,
+      lifecycle.subject,
+      JSON.stringify(lifecycle),
+      audit.id,
+      TOPICS.audit,
+      audit.subject,
+      JSON.stringify(audit),
+      actor.id,
+    ];
+  }
+
   async transitioned(m: EntityManager, s: SessionRecord, eventType: string, activity: string, actor: AuditActor): Promise<void> {
     const source = this.options.name;
     await writeOutboxRows(m, [

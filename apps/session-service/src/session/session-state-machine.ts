@@ -4,7 +4,7 @@ import { SESSION_EVENTS } from '@remote-help/events';
 /**
  * The life of a Remote Help session as a pure function: (session, action, actor) -> the change
  * to make, or the refusal with its error code. No clock, no database: the service applies the
- * change in one transaction against the row it locked (so racing calls cannot both win), and the
+ * change only if the row still has the version judged (so racing calls cannot both win), and the
  * timers call it as the actor SYSTEM. Permissions over the target (Take full control, Elevation)
  * and the tenant's settings are the access decision's business, checked by the service before.
  *

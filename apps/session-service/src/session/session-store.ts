@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ComplianceState, isUuid, Platform, SessionMode, SessionState } from '@remote-help/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { SESSION_TIMINGS, SessionTimings } from '../config';
+import { preparedQuery } from './prepared-query';
 import { fromRow, SessionRecord } from './session-record';
+import { APPLY_SQL, FIND_FOR_JOIN_SQL, FIND_SQL, INSERT_SESSION_SQL, JOIN_LOOKUP_SQL, OUTBOX_PARAMS } from './session-sql';
 import { SessionChange, TimerChange } from './session-state-machine';
 
 
@@ -14,6 +16,16 @@ export function rowsOf(result: unknown): Record<string, unknown>[] {
   return result as Record<string, unknown>[];
 }
 
+/** The tenant's chat setting as rbac-service's answer carried it. */
+export interface ChatSettingParam {
+  chatDisabled: boolean;
+  version: number;
+}
+
+function checkOutbox(outbox: unknown[]): void {
+  if (outbox.length !== OUTBOX_PARAMS) throw new TypeError(`the outbox parameters of a transition are ${OUTBOX_PARAMS} values (SessionEvents.outboxParams)`);
+}
+
 export interface NewSession {
   id: string;
   tenantId: string;
@@ -21,7 +33,6 @@ export interface NewSession {
   deviceId: string;
   mode: SessionMode;
   state: SessionState;
-  chatEnabled: boolean;
   reason: string | null;
   platform: Platform;
   deviceEnrolled: boolean;
@@ -33,9 +44,11 @@ export interface NewSession {
 }
 
 /**
- * The sessions table. Every write is guarded: a transition updates the row it locked only if
- * its version is still the one the state machine judged (`WHERE id = $1 AND version = $2`);
- * times come from the database clock (`now()`), so that instances agree on deadlines.
+ * The sessions table. Every write is guarded: a transition updates the row only if its version
+ * is still the one the state machine judged (`WHERE id = $1 AND version = $2`); times come from
+ * the database clock (`now()`), so that instances agree on deadlines. The user-driven paths
+ * write the row and its events in one statement (session-sql.ts); the timers and the first
+ * chat message lock rows in a transaction (`lock`, `lockDue`) and `apply` there.
  */
 @Injectable()
 export class SessionStore {
@@ -44,23 +57,67 @@ export class SessionStore {
     @Inject(SESSION_TIMINGS) private readonly timings: SessionTimings,
   ) {}
 
-  async insert(m: EntityManager, s: NewSession): Promise<SessionRecord> {
-    const [row] = await m.query(
-      `INSERT INTO sessions (id, tenant_id, helper_id, sharer_id, device_id, mode, requested_mode, state, elevated, chat_enabled, chat_used,
-                             reason, platform, device_enrolled, device_compliance, code_hash, code_expires_at, due_at, requested_at, version)
-       VALUES ($1, $2, $3, NULL, $4, $5, $5, $6, false, $7, false, $8, $9, $10, $11, $12::text,
-               CASE WHEN $12::text IS NULL THEN NULL ELSE now() + ($13::bigint * interval '1 millisecond') END,
-               now() + ($13::bigint * interval '1 millisecond'), now(), 1)
-       RETURNING *`,
-      [s.id, s.tenantId, s.helperId, s.deviceId, s.mode, s.state, s.chatEnabled, s.reason, s.platform, s.deviceEnrolled, s.deviceCompliance, s.codeHash, s.dueInMs],
-    );
+  /**
+   * A new session and its events (`outbox`: SessionEvents.outboxParams) in one statement,
+   * with the tenant's chat setting (if given and newer than the one kept) applied first and
+   * `chatEnabled` read from the setting as stored then (see INSERT_SESSION_SQL).
+   */
+  async insertWithEvents(s: NewSession, setting: ChatSettingParam | null, outbox: unknown[]): Promise<SessionRecord> {
+    checkOutbox(outbox);
+    const [row] = await preparedQuery(this.dataSource, 'session_insert', INSERT_SESSION_SQL, [
+      s.id,
+      s.tenantId,
+      s.helperId,
+      s.deviceId,
+      s.mode,
+      s.state,
+      s.reason,
+      s.platform,
+      s.deviceEnrolled,
+      s.deviceCompliance,
+      s.codeHash,
+      s.dueInMs,
+      setting ? setting.chatDisabled : null,
+      setting ? setting.version : null,
+      ...outbox,
+    ]);
     return fromRow(row);
   }
 
+  /**
+   * `apply` and the transition's events in one statement (a transaction of its own), guarded by
+   * the version judged. Null when the row changed meanwhile (or, with `codeHash`, a join whose
+   * code is no longer valid): nothing is written then.
+   */
+  async applyWithEvents(before: SessionRecord, change: SessionChange, outbox: unknown[], opts: { sharerId?: string; codeHash?: string } = {}): Promise<SessionRecord | null> {
+    checkOutbox(outbox);
+    const [row] = await preparedQuery(this.dataSource, 'session_apply', APPLY_SQL, [...this.applyParams(before, change, opts.sharerId), opts.codeHash ?? null, ...outbox]);
+    return row ? fromRow(row) : null;
+  }
+
   /** The session of this tenant with this id, or null (also for a malformed id). */
-  async find(tenantId: string, id: string, m: EntityManager = this.dataSource.manager): Promise<SessionRecord | null> {
+  async find(tenantId: string, id: string, m?: EntityManager): Promise<SessionRecord | null> {
     if (!isUuid(id)) return null;
-    const [row] = await m.query(`SELECT * FROM sessions WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+    const [row] = m ? await m.query(FIND_SQL, [id, tenantId]) : await preparedQuery(this.dataSource, 'session_find', FIND_SQL, [id, tenantId]);
+    return row ? fromRow(row) : null;
+  }
+
+  /**
+   * For joinSession, in one round trip: the caller's wrong codes within the window (how many,
+   * and when the oldest leaves it) and the session waiting for the sharer with this code, if
+   * the code is still valid (none without a hash).
+   */
+  async joinLookup(userId: string, windowMs: number, codeHash: string | null): Promise<{ failures: { count: number; retryAfterMs: number }; found: SessionRecord | null }> {
+    const [row] = await preparedQuery(this.dataSource, 'session_join_lookup', JOIN_LOOKUP_SQL, [userId, windowMs, codeHash]);
+    return {
+      failures: { count: Number(row.failures), retryAfterMs: Math.max(0, Number(row.retry_ms)) },
+      found: row.id ? fromRow(row) : null,
+    };
+  }
+
+  /** The session if it still waits for the sharer with this code, unexpired (no lock: the write that follows is guarded by the version). */
+  async findForJoin(id: string, codeHash: string): Promise<SessionRecord | null> {
+    const [row] = await preparedQuery(this.dataSource, 'session_find_for_join', FIND_FOR_JOIN_SQL, [id, codeHash]);
     return row ? fromRow(row) : null;
   }
 
@@ -71,30 +128,11 @@ export class SessionStore {
     return row ? fromRow(row) : null;
   }
 
-  /** The session waiting for the sharer with this code (any tenant), if the code is still valid. */
-  async findByCode(codeHash: string): Promise<SessionRecord | null> {
-    const [row] = await this.dataSource.query(
-      `SELECT * FROM sessions WHERE code_hash = $1 AND state = 'WAITING_FOR_SHARER' AND code_expires_at > now()`,
-      [codeHash],
-    );
-    return row ? fromRow(row) : null;
-  }
-
-  /** Locks the session for a join, only if it still waits with this code and the code is valid. */
-  async lockForJoin(m: EntityManager, id: string, codeHash: string): Promise<SessionRecord | null> {
-    const [row] = await m.query(
-      `SELECT * FROM sessions WHERE id = $1 AND code_hash = $2 AND state = 'WAITING_FOR_SHARER' AND code_expires_at > now() FOR UPDATE`,
-      [id, codeHash],
-    );
-    return row ? fromRow(row) : null;
-  }
-
   /**
    * Applies a change the state machine allowed on `before` (the locked row). Null when the row
    * changed meanwhile (its version moved on), which the caller reports as a CONFLICT.
    */
   async apply(m: EntityManager, before: SessionRecord, change: SessionChange, opts: { sharerId?: string } = {}): Promise<SessionRecord | null> {
-    const ended = change.ended !== undefined;
     const result = await m.query(
       `UPDATE sessions SET
          state = $3::text,
@@ -113,25 +151,30 @@ export class SessionStore {
          version = version + 1
        WHERE id = $1 AND version = $2
        RETURNING *`,
-      [
-        before.id,
-        before.version,
-        change.state,
-        change.mode ?? null,
-        change.pendingControlRequest !== undefined,
-        change.pendingControlRequest ?? null,
-        change.elevated === true,
-        change.chatUsed === true,
-        opts.sharerId ?? null,
-        change.started === true,
-        ended,
-        change.ended?.reason ?? null,
-        change.timer,
-        this.timerMs(change.timer),
-      ],
+      this.applyParams(before, change, opts.sharerId),
     );
     const [row] = rowsOf(result);
     return row ? fromRow(row) : null;
+  }
+
+  /** The parameters $1 to $14 of `apply` (and APPLY_SQL). */
+  private applyParams(before: SessionRecord, change: SessionChange, sharerId: string | undefined): unknown[] {
+    return [
+      before.id,
+      before.version,
+      change.state,
+      change.mode ?? null,
+      change.pendingControlRequest !== undefined,
+      change.pendingControlRequest ?? null,
+      change.elevated === true,
+      change.chatUsed === true,
+      sharerId ?? null,
+      change.started === true,
+      change.ended !== undefined,
+      change.ended?.reason ?? null,
+      change.timer,
+      this.timerMs(change.timer),
+    ];
   }
 
   timerMs(timer: TimerChange): number {
@@ -208,17 +251,6 @@ export class SessionStore {
   }
 
   // ---------------------------------------------------------------- wrong security codes
-
-  /** The caller's wrong codes within the window, and when the oldest of them leaves it. */
-  async recentJoinFailures(userId: string, windowMs: number): Promise<{ count: number; retryAfterMs: number }> {
-    const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS n,
-              COALESCE(EXTRACT(EPOCH FROM (min(failed_at) + ($2::bigint * interval '1 millisecond') - now())) * 1000, 0)::bigint AS retry_ms
-       FROM join_failures WHERE user_id = $1 AND failed_at > now() - ($2::bigint * interval '1 millisecond')`,
-      [userId, windowMs],
-    );
-    return { count: Number(row.n), retryAfterMs: Math.max(0, Number(row.retry_ms)) };
-  }
 
   async recordJoinFailure(tenantId: string, userId: string): Promise<void> {
     await this.dataSource.query(`INSERT INTO join_failures (tenant_id, user_id) VALUES ($1, $2)`, [tenantId, userId]);

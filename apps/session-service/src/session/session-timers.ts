@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { SessionState } from '@remote-help/domain';
 import { DataSource } from 'typeorm';
 import { SESSION_TIMINGS, SessionTimings } from '../config';
+import { RecentSessions } from './recent-sessions';
 import { SessionEvents, SYSTEM_ACTOR } from './session-events';
 import { isUnattended, SessionRecord, snapshotOf } from './session-record';
 import { Actor, SessionAction, transition } from './session-state-machine';
@@ -44,6 +45,7 @@ export class SessionTimers implements OnApplicationBootstrap, BeforeApplicationS
     private readonly dataSource: DataSource,
     private readonly store: SessionStore,
     private readonly events: SessionEvents,
+    private readonly recent: RecentSessions,
     @Inject(SESSION_TIMINGS) private readonly timings: SessionTimings,
   ) {}
 
@@ -85,6 +87,7 @@ export class SessionTimers implements OnApplicationBootstrap, BeforeApplicationS
           await this.store.clearTimer(m, s.id);
           continue;
         }
+        this.recent.forget(s.id);
         const next = await this.store.apply(m, s, r.change);
         if (next) await this.events.transitioned(m, next, r.event, r.activity!, SYSTEM_ACTOR);
       }

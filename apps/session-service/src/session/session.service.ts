@@ -4,17 +4,18 @@ import { AdminPermission, DenialReason, isUuid, RemoteHelpPermission, SessionMod
 import { AdminAuthorizer, AppError, badInput, conflict, forbidden, notFound, tenantOf } from '@remote-help/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { SESSION_EVENTS } from '@remote-help/events';
 import { AccessAnswer, AccessQuery } from '../access/access-answer';
 import { AccessDecisions } from '../access/access-decisions';
 import { ChatHub } from '../chat/chat-hub';
 import { SESSION_TIMINGS, SessionTimings } from '../config';
-import { TenantSettingsStore } from '../tenant-settings/tenant-settings.store';
 import { hashSecurityCode, newSecurityCode, normalizeSecurityCode } from './security-code';
 import { auditActorOf, SessionEvents } from './session-events';
 import { toModel } from './session.mapper';
 import { ChatMessage, RemoteHelpSession, RequestSessionInput, RequestSessionPayload } from './session.model';
 import { actorOf, complianceWarningOf, isPartyCaller, SessionRecord, snapshotOf, UNENROLLED_WARNING } from './session-record';
 import { Actor, SessionAction, transition, TransitionResult } from './session-state-machine';
+import { RecentSessions } from './recent-sessions';
 import { SessionStore } from './session-store';
 
 export const MAX_REASON_LENGTH = 500;
@@ -24,6 +25,9 @@ export const MAX_CHAT_LENGTH = 4000;
 export const INVALID_CODE_MESSAGE = 'this security code is not valid: check it with the helper, who can get a new one';
 
 const sessionNotFound = () => notFound('session');
+
+/** How many times a transition is judged again when racing calls keep moving its session. */
+const MAX_WRITE_ATTEMPTS = 10;
 
 export function refusal(r: Extract<TransitionResult, { ok: false }>): AppError {
   switch (r.code) {
@@ -59,11 +63,12 @@ function denied(what: string, reasons: DenialReason[]): AppError {
 }
 
 /**
- * The life of every session (see session-state-machine.ts). Each transition: when the action
- * needs an access decision, the state machine judges the session as read (cheap refusals first)
- * and the decision is asked; then one transaction locks the row, judges it (again), applies the
- * change with a version guard, and writes the lifecycle event and the audit event through the
- * outbox (one statement).
+ * The life of every session (see session-state-machine.ts). Each transition: the state machine
+ * judges the session as read (when the action needs an access decision, cheap refusals come
+ * first, then the decision is asked); then one statement (a transaction of its own) applies the
+ * change, guarded by the version judged, and writes the lifecycle event and the audit event to
+ * the outbox with the relay's wake-up. When the guard fails (a racing call moved the session),
+ * nothing is written and the session is read and judged again, so racing calls never both win.
  * A refused or failed action is audited as a Failure.
  */
 @Injectable()
@@ -72,9 +77,9 @@ export class SessionService {
     private readonly dataSource: DataSource,
     private readonly store: SessionStore,
     private readonly access: AccessDecisions,
-    private readonly settings: TenantSettingsStore,
     private readonly events: SessionEvents,
     private readonly hub: ChatHub,
+    private readonly recent: RecentSessions,
     private readonly admins: AdminAuthorizer,
     @Inject(SESSION_TIMINGS) private readonly timings: SessionTimings,
   ) {}
@@ -129,33 +134,37 @@ export class SessionService {
     });
   }
 
-  /** Inserts the new session with a fresh code (unique among live codes: a collision draws again). */
+  /**
+   * Inserts the new session with a fresh code (unique among live codes: a collision draws
+   * again), its events, and the tenant's chat setting from the answer if newer: one statement.
+   */
   private async create(caller: Extract<Caller, { kind: 'user' }>, mode: SessionMode, reason: string | null, answer: AccessAnswer) {
     const device = answer.device!;
     const unattended = mode === SessionMode.UNATTENDED;
+    const setting = answer.tenant && { chatDisabled: answer.tenant.chatDisabled, version: answer.tenant.settingsVersion };
+    const id = randomUUID();
     for (let attempt = 1; ; attempt++) {
       const code = unattended ? null : newSecurityCode();
       try {
-        const session = await this.dataSource.transaction(async (m) => {
-          const chatEnabled = await this.settings.applyAndRead(m, caller.tenantId, answer.tenant && { tenantId: caller.tenantId, chatDisabled: answer.tenant.chatDisabled, version: answer.tenant.settingsVersion });
-          const s = await this.store.insert(m, {
-            id: randomUUID(),
+        const session = await this.store.insertWithEvents(
+          {
+            id,
             tenantId: caller.tenantId,
             helperId: caller.userId,
             deviceId: device.id,
             mode,
             state: unattended ? SessionState.PENDING_CONSENT : SessionState.WAITING_FOR_SHARER,
-            chatEnabled,
             reason,
             platform: device.platform,
             deviceEnrolled: device.enrolled,
             deviceCompliance: device.compliance,
             codeHash: code ? hashSecurityCode(code) : null,
             dueInMs: unattended ? this.timings.unattendedStartMs : this.timings.joinTimeoutMs,
-          });
-          await this.events.transitioned(m, s, 'session.requested', 'Request remote help session', auditActorOf(caller));
-          return s;
-        });
+          },
+          setting,
+          this.events.outboxParams(caller.tenantId, id, SESSION_EVENTS.requested, 'Request remote help session', auditActorOf(caller)),
+        );
+        this.recent.remember(session);
         return { session, code };
       } catch (e) {
         const duplicateCode = (e as { code?: string; constraint?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'sessions_live_code';
@@ -200,14 +209,14 @@ export class SessionService {
     return this.guarded(caller, activity, null, async () => {
       if (caller.kind !== 'user') throw forbidden('a device cannot join a session: the sharer signs in as a user');
       const tenantId = tenantOf(caller);
-      const recent = await this.store.recentJoinFailures(caller.userId, this.timings.joinFailureWindowMs);
+      const code = normalizeSecurityCode(securityCode);
+      const hash = code ? hashSecurityCode(code) : null;
+      // The wrong-code count and the session with this code, in one read.
+      const { failures: recent, found } = await this.store.joinLookup(caller.userId, this.timings.joinFailureWindowMs, hash);
       if (recent.count >= this.timings.joinMaxFailures) {
         const seconds = Math.max(1, Math.ceil(recent.retryAfterMs / 1000));
         throw badInput(`too many wrong security codes: try again in ${seconds} seconds`);
       }
-      const code = normalizeSecurityCode(securityCode);
-      const hash = code ? hashSecurityCode(code) : null;
-      const found = hash ? await this.store.findByCode(hash) : null;
       if (!found || !hash || found.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
         await this.store.recordJoinFailure(tenantId, caller.userId);
         throw badInput(INVALID_CODE_MESSAGE);
@@ -217,16 +226,25 @@ export class SessionService {
       if (!pre.ok) throw refusal(pre);
       const answer = await this.access.decide({ tenantId, helperId: found.helperId, deviceId: found.deviceId, mode: found.requestedMode, targetUserId: caller.userId });
       if (!answer.decision.allowed) throw denied('you cannot join this session', answer.decision.reasons);
-      return this.dataSource.transaction(async (m) => {
-        const locked = await this.store.lockForJoin(m, found.id, hash);
-        if (!locked) throw badInput(INVALID_CODE_MESSAGE); // used or expired meanwhile
-        const r = transition(snapshotOf(locked), { type: 'JOIN' }, actor);
+      // The join is written only if the session is still the one judged (same version) and still
+      // waits with this code, unexpired; else it is read again (used or expired meanwhile: the
+      // invalid-code answer) and judged again.
+      let current = found;
+      for (let attempt = 1; ; attempt++) {
+        const r = transition(snapshotOf(current), { type: 'JOIN' }, actor);
         if (!r.ok) throw refusal(r);
-        const updated = await this.store.apply(m, locked, r.change, { sharerId: caller.userId });
-        if (!updated) throw badInput(INVALID_CODE_MESSAGE);
-        await this.events.transitioned(m, updated, r.event!, r.activity!, auditActorOf(caller));
-        return toModel(updated);
-      });
+        const updated = await this.store.applyWithEvents(current, r.change, this.events.outboxParams(current.tenantId, current.id, r.event!, r.activity!, auditActorOf(caller)), {
+          sharerId: caller.userId,
+          codeHash: hash,
+        });
+        if (updated) {
+          this.recent.remember(updated);
+          return toModel(updated);
+        }
+        const again = attempt < MAX_WRITE_ATTEMPTS ? await this.store.findForJoin(found.id, hash) : null;
+        if (!again) throw badInput(INVALID_CODE_MESSAGE);
+        current = again;
+      }
     });
   }
 
@@ -272,6 +290,7 @@ export class SessionService {
         const again = transition(snapshotOf(locked), { type: 'CHAT' }, actorOf(caller, locked));
         if (!again.ok) throw refusal(again);
         if (!again.event) return;
+        this.recent.forget(locked.id);
         const updated = await this.store.apply(m, locked, again.change);
         if (!updated) throw conflict('the session changed meanwhile; try again');
         await this.events.transitioned(m, updated, again.event, again.activity!, auditActorOf(caller));
@@ -304,9 +323,11 @@ export class SessionService {
   // ---------------------------------------------------------------- the transition engine
 
   /**
-   * One user-driven transition: with a `check` (an access decision), judge the session as read
-   * and run the check; then, in one transaction, lock the row, judge it (again: a racing call
-   * may have moved it: CONFLICT), apply the change with a version guard and write its events.
+   * One user-driven transition: judge the session as read (with a `check`, an access decision,
+   * run it then, holding nothing meanwhile), then apply the change and write its events in one
+   * statement guarded by the version judged. When a racing call moved the session meanwhile
+   * (the guard fails, nothing is written), the session is read and judged again: so racing
+   * calls cannot both win, and each is judged against the state the other left (CONFLICT...).
    */
   private async act(
     caller: Caller,
@@ -319,27 +340,38 @@ export class SessionService {
     const tenantId = tenantOf(caller);
     return this.guarded(caller, activity, isUuid(sessionId) ? sessionId : null, async () => {
       const fixedActor = actorFor ? await actorFor() : undefined;
+      // Without a check, the row as this instance last wrote it is a first guess (no read):
+      // only a write guarded by its version can follow from it; anything else reads the row.
+      let current = check ? undefined : this.recent.get(tenantId, sessionId);
+      let guessed = current !== undefined;
+      current ??= (await this.store.find(tenantId, sessionId)) ?? undefined;
+      if (!current) throw sessionNotFound();
       if (check) {
-        // The check asks rbac-service: judge the session as read first, and hold no lock meanwhile.
-        const found = await this.store.find(tenantId, sessionId);
-        if (!found) throw sessionNotFound();
-        const pre = transition(snapshotOf(found), action, fixedActor ?? actorOf(caller, found));
+        // The check asks rbac-service: judge the session as read first.
+        const pre = transition(snapshotOf(current), action, fixedActor ?? actorOf(caller, current));
         if (!pre.ok) throw refusal(pre);
-        await check(found);
+        await check(current);
       }
-      // Without a check, the judgment of the locked row is the only one needed (one read less).
-      const updated = await this.dataSource.transaction(async (m) => {
-        const locked = await this.store.lock(m, tenantId, sessionId);
-        if (!locked) throw sessionNotFound();
-        const r = transition(snapshotOf(locked), action, fixedActor ?? actorOf(caller, locked));
-        if (!r.ok) throw refusal(r);
-        if (!r.event) return locked;
-        const next = await this.store.apply(m, locked, r.change);
-        if (!next) throw conflict('the session changed meanwhile; read it again');
-        await this.events.transitioned(m, next, r.event, r.activity!, auditActorOf(caller));
-        return next;
-      });
-      return toModel(updated);
+      for (let attempt = 1; ; attempt++) {
+        const r = transition(snapshotOf(current), action, fixedActor ?? actorOf(caller, current));
+        if (r.ok && r.event) {
+          const next = await this.store.applyWithEvents(current, r.change, this.events.outboxParams(current.tenantId, current.id, r.event, r.activity!, auditActorOf(caller)));
+          if (next) {
+            this.recent.remember(next);
+            return toModel(next);
+          }
+          this.recent.forget(current.id);
+          if (attempt >= MAX_WRITE_ATTEMPTS) throw conflict('the session changed meanwhile; read it again');
+        } else if (!guessed) {
+          if (!r.ok) throw refusal(r);
+          return toModel(current);
+        }
+        // The guess was refused, or the session moved on since it was judged: read it, judge again.
+        guessed = false;
+        const again = await this.store.find(tenantId, sessionId);
+        if (!again) throw sessionNotFound();
+        current = again;
+      }
     });
   }
 

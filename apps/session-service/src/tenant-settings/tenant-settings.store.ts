@@ -25,7 +25,9 @@ export function chatSettingOf(event: Pick<EventEnvelope, 'type' | 'tenantId' | '
  * tenant.settings.updated snapshots (applied only when newer). A tenant this copy does not know
  * yet counts as chat disabled (fail closed). rbac-service's answer to an access decision also
  * carries the setting with its version; a newer one from there is applied too, so that a
- * session requested right after a settings change sees it even if this consumer lags.
+ * session requested right after a settings change sees it even if this consumer lags (in the
+ * statement that inserts the session: INSERT_SESSION_SQL in session/session-sql.ts, which
+ * repeats UPSERT_SETTING's rule).
  */
 /** Stores a setting if it is newer than the one kept ($1 tenant, $2 chat disabled, $3 version). */
 const UPSERT_SETTING = `INSERT INTO tenant_settings (tenant_id, chat_disabled, version, updated_at) VALUES ($1, $2, $3, now())
@@ -57,25 +59,5 @@ export class TenantSettingsStore implements OnModuleInit {
   /** Stores the setting if it is newer than the one kept (a replayed or older snapshot changes nothing). */
   async apply(m: EntityManager, s: ChatSetting): Promise<void> {
     await m.query(UPSERT_SETTING, [s.tenantId, s.chatDisabled, s.version]);
-  }
-
-  /**
-   * `apply` (when a setting is given) and `chatEnabled` in one statement, for a new session: the
-   * setting as stored after the upsert (the upserted row, else the row as it was).
-   */
-  async applyAndRead(m: EntityManager, tenantId: string, s: ChatSetting | null): Promise<boolean> {
-    if (!s) return this.chatEnabled(m, tenantId);
-    const [row] = await m.query(
-      `WITH up AS (${UPSERT_SETTING} RETURNING chat_disabled)
-       SELECT COALESCE((SELECT chat_disabled FROM up), (SELECT chat_disabled FROM tenant_settings WHERE tenant_id = $4)) AS chat_disabled`,
-      [s.tenantId, s.chatDisabled, s.version, tenantId],
-    );
-    return row?.chat_disabled === false;
-  }
-
-  /** Whether chat is enabled in this tenant now; false while the tenant is unknown here. */
-  async chatEnabled(m: EntityManager, tenantId: string): Promise<boolean> {
-    const [row] = await m.query(`SELECT chat_disabled FROM tenant_settings WHERE tenant_id = $1`, [tenantId]);
-    return row ? !row.chat_disabled : false;
   }
 }

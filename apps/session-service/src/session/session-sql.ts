@@ -1,0 +1,132 @@
+import { OUTBOX_CHANNEL } from '@remote-help/events';
+
+/**
+ * The statements of the hot paths (request, join, respond, end, ...), each a single statement:
+ * PostgreSQL runs a single statement outside a transaction block as a transaction of its own,
+ * so the session row, its two outbox rows (lifecycle + audit) and the relay's wake-up are
+ * written together or not at all, in one round trip and without BEGIN/COMMIT round trips. They
+ * run as named prepared statements (parsed and planned once per connection).
+ *
+ * The outbox payloads are built in JavaScript (ids, types, times, actors: everything the row
+ * does not hold) and completed in SQL from the row just written: the lifecycle event's `data`
+ * (SessionFacts, as `factsOf` makes them) and the audit event's `details` (as `auditDetails`
+ * makes them). The unit and integration tests hold the SQL and the JavaScript forms equal.
+ */
+
+/** A timestamptz as `Date#toISOString()` writes it (UTC, milliseconds truncated, as node-postgres reads them). */
+const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** `factsOf(row, actorId)` in SQL, for the row `s` and the actor id in parameter `actor`. */
+export const factsSql = (actor: string) => `jsonb_build_object(
+  'sessionId', s.id, 'tenantId', s.tenant_id, 'helperId', s.helper_id, 'sharerId', s.sharer_id, 'deviceId', s.device_id,
+  'platform', s.platform, 'deviceEnrolled', s.device_enrolled, 'requestedMode', s.requested_mode, 'mode', s.mode, 'state', s.state,
+  'elevated', s.elevated, 'chatEnabled', s.chat_enabled, 'chatUsed', s.chat_used, 'reason', s.reason,
+  'requestedAt', ${iso('s.requested_at')}, 'startedAt', ${iso('s.started_at')}, 'endedAt', ${iso('s.ended_at')},
+  'endReason', s.end_reason, 'actorId', ${actor}::text, 'version', s.version)`;
+
+/** `auditDetails(row)` in SQL (concat_ws skips the NULL parts). */
+export const AUDIT_DETAILS_SQL = `concat_ws(' ', 'state=' || s.state, 'mode=' || s.mode, 'device=' || s.device_id, 'sharer=' || s.sharer_id,
+  'endReason=' || s.end_reason, CASE WHEN s.elevated THEN 'elevated' END)`;
+
+/**
+ * The outbox rows of a transition of the row `s` (a CTE), in this order: the lifecycle event
+ * (its `data` completed), then the audit event (its `details` completed). Parameters from `p`:
+ * lifecycle id, topic, key, payload; audit id, topic, key, payload; actor id.
+ */
+function outboxCte(p: number): string {
+  const $ = (i: number) => `$${p + i}`;
+  return `ob AS (
+  INSERT INTO outbox (event_id, topic, key, payload)
+  SELECT v.event_id, v.topic, v.key, v.payload FROM s CROSS JOIN LATERAL (VALUES
+    (${$(0)}::uuid, ${$(1)}::text, ${$(2)}::text, jsonb_set(${$(3)}::jsonb, '{data}', ${factsSql(`${$(8)}`)})),
+    (${$(4)}::uuid, ${$(5)}::text, ${$(6)}::text, jsonb_set(${$(7)}::jsonb, '{data,details}', to_jsonb(${AUDIT_DETAILS_SQL})))
+  ) AS v(event_id, topic, key, payload)
+  RETURNING 1
+)`;
+}
+
+/** The relay's wake-up (delivered at commit), once, when the row was written. */
+const NOTIFY = `pg_notify('${OUTBOX_CHANNEL}', '') AS notified`;
+
+/** How many parameters `outboxCte` takes. */
+export const OUTBOX_PARAMS = 9;
+
+/**
+ * A new session with its events, and (when rbac-service's answer carried it) the tenant's chat
+ * setting if newer than the one kept; `chat_enabled` is the setting as stored after that
+ * (chat disabled while the tenant is unknown here: fail closed).
+ *  $1 id, $2 tenant, $3 helper, $4 device, $5 mode, $6 state, $7 reason, $8 platform,
+ *  $9 enrolled, $10 compliance, $11 code hash, $12 first deadline in ms,
+ *  $13 setting: chat disabled, $14 setting: version (NULL: no setting), then the outbox's.
+ */
+export const INSERT_SESSION_SQL = `
+WITH up AS (
+  INSERT INTO tenant_settings (tenant_id, chat_disabled, version, updated_at)
+  SELECT $2::uuid, $13::boolean, $14::int, now() WHERE $14::int IS NOT NULL
+  ON CONFLICT (tenant_id) DO UPDATE SET chat_disabled = EXCLUDED.chat_disabled, version = EXCLUDED.version, updated_at = now()
+  WHERE tenant_settings.version < EXCLUDED.version
+  RETURNING chat_disabled
+),
+s AS (
+  INSERT INTO sessions (id, tenant_id, helper_id, sharer_id, device_id, mode, requested_mode, state, elevated, chat_enabled, chat_used,
+                        reason, platform, device_enrolled, device_compliance, code_hash, code_expires_at, due_at, requested_at, version)
+  VALUES ($1::uuid, $2::uuid, $3::uuid, NULL, $4::uuid, $5::text, $5::text, $6::text, false,
+          COALESCE(NOT COALESCE((SELECT chat_disabled FROM up), (SELECT chat_disabled FROM tenant_settings WHERE tenant_id = $2::uuid)), false),
+          false, $7::text, $8::text, $9::boolean, $10::text, $11::text,
+          CASE WHEN $11::text IS NULL THEN NULL ELSE now() + ($12::bigint * interval '1 millisecond') END,
+          now() + ($12::bigint * interval '1 millisecond'), now(), 1)
+  RETURNING *
+),
+${outboxCte(15)}
+SELECT s.*, ${NOTIFY} FROM s`;
+
+/**
+ * A transition applied to the row as judged (`WHERE id = $1 AND version = $2`: no row when it
+ * changed meanwhile), with its events. For a join, $15 (the code's hash) also requires that
+ * the session still waits with that code and that the code has not expired.
+ *  $1 id, $2 version judged, $3 state, $4 mode, $5 pending request given, $6 pending request,
+ *  $7 elevated, $8 chat used, $9 sharer, $10 started, $11 ended, $12 end reason, $13 timer,
+ *  $14 timer ms, $15 code hash (join only), then the outbox's.
+ */
+export const APPLY_SQL = `
+WITH s AS (
+  UPDATE sessions SET
+    state = $3::text,
+    mode = COALESCE($4::text, mode),
+    pending_control_request = CASE WHEN $5::boolean THEN $6::text ELSE pending_control_request END,
+    elevated = elevated OR $7::boolean,
+    chat_used = chat_used OR $8::boolean,
+    sharer_id = COALESCE($9::uuid, sharer_id),
+    started_at = CASE WHEN $10::boolean THEN now() ELSE started_at END,
+    helper_seen_at = CASE WHEN $10::boolean THEN now() ELSE helper_seen_at END,
+    sharer_seen_at = CASE WHEN $10::boolean THEN now() ELSE sharer_seen_at END,
+    ended_at = CASE WHEN $11::boolean THEN now() ELSE ended_at END,
+    end_reason = CASE WHEN $11::boolean THEN $12::text ELSE end_reason END,
+    code_hash = CASE WHEN $3::text = 'WAITING_FOR_SHARER' THEN code_hash ELSE NULL END,
+    due_at = CASE $13::text WHEN 'KEEP' THEN due_at WHEN 'NONE' THEN NULL ELSE now() + ($14::bigint * interval '1 millisecond') END,
+    version = version + 1
+  WHERE id = $1::uuid AND version = $2::int
+    AND ($15::text IS NULL OR (code_hash = $15::text AND state = 'WAITING_FOR_SHARER' AND code_expires_at > now()))
+  RETURNING *
+),
+${outboxCte(16)}
+SELECT s.*, ${NOTIFY} FROM s`;
+
+/** The session of this tenant with this id ($1 id, $2 tenant). */
+export const FIND_SQL = `SELECT * FROM sessions WHERE id = $1::uuid AND tenant_id = $2::uuid`;
+
+/**
+ * For joinSession, in one round trip: the caller's wrong codes within the window (count, and
+ * when the oldest leaves it) and the session waiting for a sharer with this code, if the code is
+ * still valid (the session's columns are NULL when there is none).
+ *  $1 user, $2 window in ms, $3 code hash (NULL: none).
+ */
+export const JOIN_LOOKUP_SQL = `
+SELECT f.failures, f.retry_ms, s.*
+FROM (SELECT count(*)::int AS failures,
+             COALESCE(EXTRACT(EPOCH FROM (min(failed_at) + ($2::bigint * interval '1 millisecond') - now())) * 1000, 0)::bigint AS retry_ms
+      FROM join_failures WHERE user_id = $1::uuid AND failed_at > now() - ($2::bigint * interval '1 millisecond')) f
+LEFT JOIN sessions s ON s.code_hash = $3::text AND s.state = 'WAITING_FOR_SHARER' AND s.code_expires_at > now()`;
+
+/** The session, if it still waits for the sharer with this code and the code is valid ($1 id, $2 code hash). */
+export const FIND_FOR_JOIN_SQL = `SELECT * FROM sessions WHERE id = $1::uuid AND code_hash = $2::text AND state = 'WAITING_FOR_SHARER' AND code_expires_at > now()`;
