@@ -19,8 +19,12 @@ import {
   EventsInfrastructure1700000000000,
   IdempotentConsumer,
   OutboxEventEntity,
+  hasLocalOutboxRelay,
+  OUTBOX_CHANNEL,
   OutboxRelay,
   purgeProcessedEvents,
+  RELAY_LOCK_KEY,
+  wakeLocalOutboxRelays,
   purgeSentOutbox,
   TOPICS,
   topicName,
@@ -318,6 +322,57 @@ describe('outbox and relay', () => {
     await waitFor('the event, long before the 30 s poll', () => topic.messages.length >= 1, 5_000);
     expect(eventIds(topic.messages)).toEqual([e.id]);
     await relay.stop();
+  });
+
+  it('is woken by a writer of this process that did not notify; finding the lock held by another instance, it notifies once', async () => {
+    const audit = await collect(TOPICS.audit, 'local-wake');
+    const topic = { get messages() { return audit.messages.filter((m) => m.key?.toString().startsWith('local-')); } }; // this test's only
+    const { logger } = memoryLogger();
+    const relay = new OutboxRelay({ dataSource, kafka, topicPrefix: PREFIX, pollIntervalMs: 30_000, logger });
+    cleanups.push(() => relay.stop());
+    expect(hasLocalOutboxRelay(dataSource)).toBe(false);
+    expect(wakeLocalOutboxRelays(dataSource)).toBe(false);
+    await relay.start();
+    expect(hasLocalOutboxRelay(dataSource)).toBe(true);
+    await sleep(500); // its catch-up batch at start is over
+    // Rows written without pg_notify (as session-service writes them when its relay runs here).
+    const addSilently = (e: EventEnvelope) =>
+      dataSource.query(`INSERT INTO outbox (event_id, topic, key, payload) VALUES ($1, $2, $3, $4::jsonb)`, [e.id, TOPICS.audit, e.subject, JSON.stringify(e)]);
+    const e1 = event('audit.recorded', 'local-1');
+    await addSilently(e1);
+    await sleep(500);
+    expect(topic.messages).toHaveLength(0); // nobody notified, and the next poll is 30 s away
+    expect(wakeLocalOutboxRelays(dataSource)).toBe(true);
+    await waitFor('e1 on Kafka', () => topic.messages.length >= 1, 5_000);
+
+    // Another instance's relay holds the lock (mid-batch): the relay woken here cannot publish,
+    // so it notifies (once: its own wake-up by that notification sends none).
+    const holder = new Client({ ...PG, database: DB });
+    const listener = new Client({ ...PG, database: DB });
+    await holder.connect();
+    await listener.connect();
+    try {
+      const heard: string[] = [];
+      listener.on('notification', (n) => heard.push(n.channel));
+      await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      await holder.query(`BEGIN; SELECT pg_advisory_xact_lock(${RELAY_LOCK_KEY}::bigint)`);
+      const e2 = event('audit.recorded', 'local-2');
+      await addSilently(e2);
+      wakeLocalOutboxRelays(dataSource);
+      await waitFor('a notification for the lock holder', () => heard.length >= 1, 5_000);
+      await sleep(500);
+      expect(heard).toEqual([OUTBOX_CHANNEL]);
+      expect(topic.messages).toHaveLength(1);
+      await holder.query('COMMIT');
+      wakeLocalOutboxRelays(dataSource);
+      await waitFor('e2 on Kafka once the lock is free', () => topic.messages.length >= 2, 5_000);
+      expect(eventIds(topic.messages)).toEqual([e1.id, e2.id]);
+    } finally {
+      await holder.end();
+      await listener.end();
+    }
+    await relay.stop();
+    expect(hasLocalOutboxRelay(dataSource)).toBe(false);
   });
 
   it('(2) keeps an event while Kafka is unreachable, counts the attempts, and publishes it once Kafka is back', async () => {

@@ -26,7 +26,8 @@ export interface OutboxRelayOptions {
 }
 
 /** Same key in every service database: one relay at a time per database. */
-const RELAY_LOCK_KEY = '7311586470221004931';
+/** The advisory lock that lets one relay at a time publish a database's outbox. */
+export const RELAY_LOCK_KEY = '7311586470221004931';
 const MAX_BACKOFF_MS = 5000;
 const MAX_ERROR_TEXT = 2000;
 
@@ -63,6 +64,28 @@ function errorText(err: unknown): string {
  *   that marks a batch sent fails after Kafka acknowledged it, the batch is published again;
  *   IdempotentConsumer absorbs such duplicates.
  */
+/** The relays running in this process, by the DataSource whose outbox they publish. */
+const LOCAL_RELAYS = new WeakMap<DataSource, Set<OutboxRelay>>();
+
+/** Whether a relay of this DataSource's outbox runs in this process (so a writer may wake it directly). */
+export function hasLocalOutboxRelay(dataSource: DataSource): boolean {
+  return (LOCAL_RELAYS.get(dataSource)?.size ?? 0) > 0;
+}
+
+/**
+ * Wakes this process's relays of the DataSource's outbox, after a commit that added rows, in
+ * place of `pg_notify` (which PostgreSQL serialises across all the commits that send one, for
+ * the whole cluster). Returns false when none runs here: then the writer must notify.
+ * A woken relay that finds the relay lock held elsewhere (another instance) notifies once, so
+ * that the holder runs again.
+ */
+export function wakeLocalOutboxRelays(dataSource: DataSource): boolean {
+  const relays = LOCAL_RELAYS.get(dataSource);
+  if (!relays?.size) return false;
+  for (const relay of relays) relay.wakeLocally();
+  return true;
+}
+
 export class OutboxRelay {
   private readonly dataSource: DataSource;
   private readonly kafka: Kafka;
@@ -78,6 +101,8 @@ export class OutboxRelay {
   private chain: Promise<unknown> = Promise.resolve();
   private failures = 0;
   private notified = false;
+  /** Woken by a writer of this process (which sent no notification) since the last batch began. */
+  private wokenLocally = false;
   private sleeper?: { wake: () => void; wakeable: boolean };
 
   private producer?: Producer;
@@ -109,6 +134,9 @@ export class OutboxRelay {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    let relays = LOCAL_RELAYS.get(this.dataSource);
+    if (!relays) LOCAL_RELAYS.set(this.dataSource, (relays = new Set()));
+    relays.add(this);
     await this.connectListener();
     this.loopDone = this.loop();
   }
@@ -116,6 +144,7 @@ export class OutboxRelay {
   /** Stops the loop, waits for a batch in flight, disconnects the producer and the pg listener. */
   async stop(): Promise<void> {
     this.running = false;
+    LOCAL_RELAYS.get(this.dataSource)?.delete(this);
     this.sleeper?.wake();
     if (this.listenerTimer) clearTimeout(this.listenerTimer);
     this.listenerTimer = undefined;
@@ -192,6 +221,12 @@ export class OutboxRelay {
     if (this.sleeper?.wakeable) this.sleeper.wake();
   }
 
+  /** See wakeLocalOutboxRelays. */
+  wakeLocally(): void {
+    this.wokenLocally = true;
+    this.wake();
+  }
+
   /**
    * One batch on the relay's own connection (never queued behind the service's pool), in two
    * round trips when there is something to publish: `BEGIN` with the lock and the rows (FOR
@@ -200,14 +235,21 @@ export class OutboxRelay {
    */
   private async publishBatch(): Promise<number> {
     const client = await this.publishClient();
+    const wokenLocally = this.wokenLocally;
+    this.wokenLocally = false;
     let open = false;
     try {
       open = true;
-      const [, selected] = (await client.query(`BEGIN; ${this.selectSql}`)) as unknown as [unknown, { rows: OutboxRow[] }];
+      const [, lock, selected] = (await client.query(`BEGIN; SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}::bigint) AS got; ${this.selectSql}`)) as unknown as [
+        unknown,
+        { rows: { got: boolean }[] },
+        { rows: OutboxRow[] },
+      ];
       const rows = selected.rows;
       if (rows.length === 0) {
-        // Nothing to publish, or another relay holds the lock.
-        await client.query('COMMIT');
+        // Nothing to publish, or another relay (instance) holds the lock: when a writer here woke
+        // this relay without notifying, notify now, so that the holder runs again.
+        await client.query(!lock.rows[0]?.got && wokenLocally ? `SELECT pg_notify('${OUTBOX_CHANNEL}', ''); COMMIT` : 'COMMIT');
         open = false;
         return 0;
       }
@@ -237,9 +279,10 @@ export class OutboxRelay {
   }
 
   /**
-   * BEGIN's companion: the unsent rows in id order, locked, if this relay gets the lock (the
-   * uncorrelated sub-select runs once, before any row is read; without the lock no row is read,
-   * so none is locked and nothing waits for another relay's rows).
+   * BEGIN's companion, after the lock was tried (the answer tells whether another relay holds
+   * it): the unsent rows in id order, locked, if this relay holds the lock (tried again: it is
+   * re-entrant; the uncorrelated sub-select runs once, before any row is read; without the lock
+   * no row is read, so none is locked and nothing waits for another relay's rows).
    */
   private get selectSql(): string {
     return `SELECT id, event_id, topic, key, payload FROM outbox WHERE (SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}::bigint)) AND sent_at IS NULL ORDER BY id LIMIT ${this.batchSize} FOR UPDATE`;

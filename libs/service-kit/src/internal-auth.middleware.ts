@@ -1,5 +1,5 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
-import type { Caller } from '@remote-help/auth';
+import { type Caller, SERVICE_ISSUER } from '@remote-help/auth';
 import type { NextFunction, Request, Response } from 'express';
 import { INTERNAL_TOKEN_VERIFIER, SERVICE_TOKEN_VERIFIER } from './tokens';
 
@@ -30,17 +30,30 @@ export class InternalAuthMiddleware implements NestMiddleware {
     next();
   }
 
+  /**
+   * The token's claimed issuer picks the one verifier that can accept it (which checks the issuer
+   * again, with the signature): a service token is never tried, and refused, as a gateway token
+   * first (a failed verification is not cached, so that would cost a signature check per call).
+   */
   private async callerOf(token: string, internalRoute: boolean): Promise<Caller | undefined> {
     try {
-      return (await this.gatewayTokens.verify(token)).caller;
-    } catch {
-      if (!internalRoute) return undefined;
-    }
-    try {
+      if (!internalRoute || claimedIssuer(token) !== SERVICE_ISSUER) return (await this.gatewayTokens.verify(token)).caller;
       const { caller } = await this.serviceTokens.verify(token);
       return caller.kind === 'service' ? caller : undefined;
     } catch {
       return undefined;
     }
+  }
+}
+
+/** The `iss` claim of a JWT, unverified (only to choose a verifier); undefined when unreadable. */
+export function claimedIssuer(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const iss = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown }).iss;
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -45,8 +45,12 @@ function outboxCte(p: number): string {
 )`;
 }
 
-/** The relay's wake-up (delivered at commit), once, when the row was written. */
-const NOTIFY = `pg_notify('${OUTBOX_CHANNEL}', '') AS notified`;
+/**
+ * The relay's wake-up (delivered at commit), once, when the row was written, if parameter `p`
+ * is true: false when a relay runs in this process, which is woken directly after the commit
+ * (PostgreSQL serialises the commits that notify, cluster-wide).
+ */
+const notify = (p: number) => `CASE WHEN $${p}::boolean THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS notified`;
 
 /** How many parameters `outboxCte` takes. */
 export const OUTBOX_PARAMS = 9;
@@ -57,7 +61,8 @@ export const OUTBOX_PARAMS = 9;
  * (chat disabled while the tenant is unknown here: fail closed).
  *  $1 id, $2 tenant, $3 helper, $4 device, $5 mode, $6 state, $7 reason, $8 platform,
  *  $9 enrolled, $10 compliance, $11 code hash, $12 first deadline in ms,
- *  $13 setting: chat disabled, $14 setting: version (NULL: no setting), then the outbox's.
+ *  $13 setting: chat disabled, $14 setting: version (NULL: no setting), then the outbox's
+ *  ($15 to $23), $24 notify the relay.
  */
 export const INSERT_SESSION_SQL = `
 WITH up AS (
@@ -78,7 +83,7 @@ s AS (
   RETURNING *
 ),
 ${outboxCte(15)}
-SELECT s.*, ${NOTIFY} FROM s`;
+SELECT s.*, ${notify(24)} FROM s`;
 
 /**
  * A transition applied to the row as judged (`WHERE id = $1 AND version = $2`: no row when it
@@ -86,7 +91,7 @@ SELECT s.*, ${NOTIFY} FROM s`;
  * the session still waits with that code and that the code has not expired.
  *  $1 id, $2 version judged, $3 state, $4 mode, $5 pending request given, $6 pending request,
  *  $7 elevated, $8 chat used, $9 sharer, $10 started, $11 ended, $12 end reason, $13 timer,
- *  $14 timer ms, $15 code hash (join only), then the outbox's.
+ *  $14 timer ms, $15 code hash (join only), then the outbox's ($16 to $24), $25 notify the relay.
  */
 export const APPLY_SQL = `
 WITH s AS (
@@ -110,7 +115,7 @@ WITH s AS (
   RETURNING *
 ),
 ${outboxCte(16)}
-SELECT s.*, ${NOTIFY} FROM s`;
+SELECT s.*, ${notify(25)} FROM s`;
 
 /** The session of this tenant with this id ($1 id, $2 tenant). */
 export const FIND_SQL = `SELECT * FROM sessions WHERE id = $1::uuid AND tenant_id = $2::uuid`;

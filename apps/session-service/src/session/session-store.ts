@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ComplianceState, isUuid, Platform, SessionMode, SessionState } from '@remote-help/domain';
+import { hasLocalOutboxRelay, OUTBOX_CHANNEL, wakeLocalOutboxRelays } from '@remote-help/events';
 import { DataSource, EntityManager } from 'typeorm';
 import { SESSION_TIMINGS, SessionTimings } from '../config';
 import { preparedQuery } from './prepared-query';
@@ -64,6 +65,7 @@ export class SessionStore {
    */
   async insertWithEvents(s: NewSession, setting: ChatSettingParam | null, outbox: unknown[]): Promise<SessionRecord> {
     checkOutbox(outbox);
+    const notify = !hasLocalOutboxRelay(this.dataSource);
     const [row] = await preparedQuery(this.dataSource, 'session_insert', INSERT_SESSION_SQL, [
       s.id,
       s.tenantId,
@@ -80,7 +82,9 @@ export class SessionStore {
       setting ? setting.chatDisabled : null,
       setting ? setting.version : null,
       ...outbox,
+      notify,
     ]);
+    await this.wakeRelay(notify);
     return fromRow(row);
   }
 
@@ -91,8 +95,19 @@ export class SessionStore {
    */
   async applyWithEvents(before: SessionRecord, change: SessionChange, outbox: unknown[], opts: { sharerId?: string; codeHash?: string } = {}): Promise<SessionRecord | null> {
     checkOutbox(outbox);
-    const [row] = await preparedQuery(this.dataSource, 'session_apply', APPLY_SQL, [...this.applyParams(before, change, opts.sharerId), opts.codeHash ?? null, ...outbox]);
+    const notify = !hasLocalOutboxRelay(this.dataSource);
+    const [row] = await preparedQuery(this.dataSource, 'session_apply', APPLY_SQL, [...this.applyParams(before, change, opts.sharerId), opts.codeHash ?? null, ...outbox, notify]);
+    if (row) await this.wakeRelay(notify);
     return row ? fromRow(row) : null;
+  }
+
+  /**
+   * After a statement that wrote outbox rows without notifying: wakes this process's relay (or,
+   * if it stopped meanwhile, notifies after all).
+   */
+  private async wakeRelay(notified: boolean): Promise<void> {
+    if (notified || wakeLocalOutboxRelays(this.dataSource)) return;
+    await this.dataSource.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
   }
 
   /** The session of this tenant with this id, or null (also for a malformed id). */
