@@ -52,10 +52,10 @@ async function cpuByProcess(ctx) {
   const pg = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await pg.connect();
   try {
-    const dbs = Object.values(ctx.run.databases).map((u) => new URL(u).pathname.slice(1));
-    for (const { pid } of (await pg.query('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)', [dbs])).rows) {
+    const serviceOf = Object.fromEntries(Object.entries(ctx.run.databases).map(([service, u]) => [new URL(u).pathname.slice(1), service]));
+    for (const { pid, datname } of (await pg.query('SELECT pid, datname FROM pg_stat_activity WHERE datname = ANY($1)', [Object.keys(serviceOf)])).rows) {
       try {
-        out[`postgres backend ${pid}`] = cpuSeconds(pid);
+        out[`postgres backend ${pid} ${serviceOf[datname]}`] = cpuSeconds(pid);
       } catch {
         // gone meanwhile
       }
@@ -70,9 +70,12 @@ async function cpuByProcess(ctx) {
 function cpuPerSession(before, after, sessions) {
   const used = {};
   for (const [k, v] of Object.entries(after)) {
-    const name = k.startsWith('postgres backend') ? 'postgres (this system\'s backends)' : k;
+    // PostgreSQL: by the service whose database the backend serves.
+    const name = k.startsWith('postgres backend') ? `postgres: ${k.split(' ')[3]}'s database` : k;
     used[name] = (used[name] ?? 0) + Math.max(0, v - (before[k] ?? 0)); // a backend born meanwhile: all of its time
   }
+  used['postgres (all of this system\'s databases)'] = Object.entries(used).filter(([k]) => k.startsWith('postgres: ')).reduce((a, [, v]) => a + v, 0);
+  used['all of the above'] = Object.entries(used).filter(([k]) => !k.startsWith('postgres: ')).reduce((a, [, v]) => a + v, 0);
   return Object.entries(used).map(([process, seconds]) => ({ scenario: 'session-throughput', step: `CPU: ${process}`, cpuMsPerSession: round1((seconds * 1000) / sessions) }));
 }
 

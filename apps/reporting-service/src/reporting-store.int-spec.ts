@@ -73,10 +73,11 @@ async function deliver(events: EventEnvelope[], topic: string = TOPICS.session) 
   }
 }
 
-/** Delivers session events as the consumer does with a run of new events: all in one transaction, set-wise. */
+/** Delivers session or audit events as the consumer does with a run of new events: all in one transaction, set-wise. */
 async function deliverBatch(events: EventEnvelope[], topic: string = TOPICS.session) {
-  if (topic !== TOPICS.session) return deliver(events, topic);
-  await ds.transaction((m) => consumers.handleSessionBatch(events.map((event, i) => ({ event, meta: { topic, partition: 0, offset: String(i) } })), m));
+  if (topic !== TOPICS.session && topic !== TOPICS.audit) return deliver(events, topic);
+  const items = events.map((event, i) => ({ event, meta: { topic, partition: 0, offset: String(i) } }));
+  await ds.transaction((m) => (topic === TOPICS.session ? consumers.handleSessionBatch(items, m) : consumers.handleAuditBatch(items, m)));
 }
 
 const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> => ds.query(sql, params);
@@ -376,7 +377,10 @@ describe('the "Remote Help sessions" report', () => {
   });
 });
 
-describe('the audit log', () => {
+describe.each([
+  ['one event per transaction', deliver],
+  ['in batches (handleAuditBatch)', deliverBatch],
+])('the audit log, %s', (_how, deliver) => {
   it('records each audit event once and pages it newest first, by category, with actors', async () => {
     const tenantId = randomUUID();
     const admin = randomUUID();

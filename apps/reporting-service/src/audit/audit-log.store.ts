@@ -22,4 +22,30 @@ export class AuditLogStore {
     );
     return rows.length ? 'recorded' : 'duplicate';
   }
+
+  /** `record` of each, in one statement (those older than the retention period are skipped); how many were new. */
+  async recordMany(m: EntityManager, list: readonly AuditData[]): Promise<number> {
+    const cutoff = retentionCutoff(this.clock.now(), this.settings.retentionDays).getTime();
+    const kept = list.filter((a) => a.occurredAt.getTime() >= cutoff);
+    if (kept.length === 0) return 0;
+    const rows: unknown[] = await m.query(
+      `INSERT INTO audit_events (id, tenant_id, occurred_at, source, category, activity, actor_id, actor_kind, target_id, result, details)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        kept.map((a) => a.id),
+        kept.map((a) => a.tenantId),
+        kept.map((a) => a.occurredAt),
+        kept.map((a) => a.source),
+        kept.map((a) => a.category),
+        kept.map((a) => a.activity),
+        kept.map((a) => a.actorId),
+        kept.map((a) => a.actorKind),
+        kept.map((a) => a.targetId),
+        kept.map((a) => a.result),
+        kept.map((a) => a.details),
+      ],
+    );
+    return rows.length;
+  }
 }

@@ -5,7 +5,7 @@ import { EntityManager } from 'typeorm';
 import { AuditLogStore } from '../audit/audit-log.store';
 import { DirectoryUserStore } from '../directory/directory-user.store';
 import { SessionRecordStore } from '../session-record/session-record.store';
-import { parseAuditRecord, parseSessionFacts, parseUserName, RejectedEventError, type SessionFactsData } from './event-data';
+import { type AuditData, parseAuditRecord, parseSessionFacts, parseUserName, RejectedEventError, type SessionFactsData } from './event-data';
 
 /** The consumer names (consumer groups `<prefix>reporting-service.<name>`, keys in processed_events). */
 export const CONSUMERS = { sessions: 'sessions', audit: 'audit', directory: 'directory' } as const;
@@ -39,7 +39,14 @@ export class ReportingConsumers implements OnModuleInit {
         (items, m) => this.handleSessionBatch(items, m),
       ),
     });
-    this.pipeline.register({ name: CONSUMERS.audit, topics: [TOPICS.audit], handler: (e, m, meta) => this.handleAudit(e, m, meta.topic) });
+    this.pipeline.register({
+      name: CONSUMERS.audit,
+      topics: [TOPICS.audit],
+      handler: withBatchHandler(
+        (e, m, meta) => this.handleAudit(e, m, meta.topic),
+        (items, m) => this.handleAuditBatch(items, m),
+      ),
+    });
     this.pipeline.register({ name: CONSUMERS.directory, topics: [TOPICS.tenant], handler: (e, m, meta) => this.handleDirectory(e, m, meta.topic) });
   }
 
@@ -81,6 +88,23 @@ export class ReportingConsumers implements OnModuleInit {
       if (event.type !== AUDIT_EVENT_TYPE) throw new RejectedEventError(`${event.type} is not an audit event (${AUDIT_EVENT_TYPE})`);
       await this.audit.record(m, parseAuditRecord(event));
     });
+  }
+
+  /** `handleAudit` of each item, set-wise: the valid records in one statement, the others set aside. */
+  async handleAuditBatch(items: BatchItem[], m: EntityManager): Promise<void> {
+    const valid: AuditData[] = [];
+    const rejected: { item: BatchItem; error: RejectedEventError }[] = [];
+    for (const item of items) {
+      try {
+        if (item.event.type !== AUDIT_EVENT_TYPE) throw new RejectedEventError(`${item.event.type} is not an audit event (${AUDIT_EVENT_TYPE})`);
+        valid.push(parseAuditRecord(item.event));
+      } catch (e) {
+        if (!(e instanceof RejectedEventError)) throw e;
+        rejected.push({ item, error: e });
+      }
+    }
+    await this.audit.recordMany(m, valid);
+    for (const { item, error } of rejected) await this.reject(CONSUMERS.audit, item.meta.topic, item.event, error, m);
   }
 
   handleDirectory(event: EventEnvelope, m: EntityManager, topic: string = TOPICS.tenant): Promise<void> {
