@@ -143,8 +143,10 @@ async function runAll(url, statements, params, tables) {
     await client.query(`SET LOCAL work_mem = '64MB'`);
     for (const sql of statements) await client.query(...bind(sql, params));
     await client.query('COMMIT');
-    // The planner must know the tables' new sizes (autovacuum would do this within minutes).
-    await client.query(`ANALYZE ${tables.join(', ')}`);
+    // The planner must know the tables' new sizes, and autovacuum must not start on the freshly
+    // loaded tables in the middle of a measurement (a directory that grew over time would have
+    // been vacuumed long ago): both done now, before any load (outside the transaction).
+    await client.query(`VACUUM ANALYZE ${tables.join(', ')}`);
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;

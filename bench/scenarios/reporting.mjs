@@ -62,7 +62,10 @@ export default {
       // ---------------------------------------------------------------- ingest
       const reportingPid = ctx.run.system.pidOf('reporting-service');
       const dbName = new URL(ctx.run.databases['reporting-service']).pathname.slice(1);
-      const backendsCpu = async () => cpuSeconds((await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName])).rows.map((r) => r.pid));
+      // CPU seconds by backend pid: the difference is taken per backend (one that exited meanwhile
+      // is missed, one born meanwhile counts whole), never a sum that loses the exited ones.
+      const backendsCpu = async () => new Map((await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName])).rows.map((r) => [r.pid, cpuSeconds([r.pid])]));
+      const usedSince = (before, after) => [...after].reduce((a, [pid, s]) => a + Math.max(0, s - (before.get(pid) ?? 0)), 0);
       const cpu0 = { service: cpuSeconds([reportingPid]), db: await backendsCpu() };
       const sliceFile = path.join(ctx.run.dataDir, `reporting-bench-slice-${t.tenantId}.json`);
       const produced = runWorker({
@@ -77,7 +80,7 @@ export default {
       });
       const doneAt = await done;
       const events = sent.events;
-      const cpu = { service: cpuSeconds([reportingPid]) - cpu0.service, db: (await backendsCpu()) - cpu0.db };
+      const cpu = { service: cpuSeconds([reportingPid]) - cpu0.service, db: usedSince(cpu0.db, await backendsCpu()) };
       const ingestSeconds = (doneAt - sent.firstSendAt) / 1000;
       const ingest = {
         scenario: 'reporting', target: 'ingest', events, sessions,
