@@ -518,6 +518,46 @@ describe('idempotent consumer', () => {
     expect(calls).toHaveLength(52);
   });
 
+  it('commits the offsets of applied events on its interval and when it stops, not after every batch', async () => {
+    const groupId = `it-${RUN}-commits`;
+    const topic = topicName(PREFIX, TOPICS.rbac);
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = async () => {
+      const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return t.partitions.reduce((a, p) => a + Math.max(0, Number(p.offset)), 0);
+    };
+    const ends = async () => (await admin.fetchTopicOffsets(topic)).reduce((a, p) => a + Number(p.offset), 0);
+    try {
+      const calls: string[] = [];
+      const { logger } = memoryLogger();
+      const make = (commitIntervalMs: number) =>
+        new IdempotentConsumer({ kafka, dataSource, groupId, topicPrefix: PREFIX, topics: [TOPICS.rbac], handler: async (e) => void calls.push(e.id), fromBeginning: true, logger, commitIntervalMs });
+      // A long interval: applied events are not committed batch by batch...
+      const slow = make(60_000);
+      await slow.start();
+      cleanups.push(() => slow.stop());
+      for (let i = 0; i < 5; i++) await produceRaw(TOPICS.rbac, `role-${i}`, JSON.stringify(event('rbac.role.created', `role-${i}`)));
+      const total = await ends();
+      await waitFor('the events applied', () => calls.length >= total, 20_000);
+      await sleep(700);
+      expect(await committed()).toBe(0);
+      // ...but when the consumer stops.
+      await slow.stop();
+      expect(await committed()).toBe(total);
+      // A short interval: committed within it, with nothing else happening.
+      const quick = make(200);
+      await quick.start();
+      cleanups.push(() => quick.stop());
+      await produceRaw(TOPICS.rbac, 'role-x', JSON.stringify(event('rbac.role.created', 'role-x')));
+      await waitFor('the new event committed', async () => (await committed()) === total + 1, 10_000);
+      expect(calls).toHaveLength(total + 1); // nothing delivered twice to the same group
+      await quick.stop();
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('(5) sends malformed messages to the dead-letter topic with the reason and goes on', async () => {
     const dead = await collect(TOPICS.deadLetter, 'case5');
     const applied: string[] = [];

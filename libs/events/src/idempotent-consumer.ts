@@ -83,6 +83,13 @@ export interface IdempotentConsumerOptions {
   joinTimeoutMs?: number;
   /** Most events applied in one transaction (default 500; 1 = one transaction per event). */
   maxBatchSize?: number;
+  /**
+   * How often the offsets of applied events are committed to Kafka (default 1000 ms), instead of
+   * after every batch: a batch's effect is already committed in PostgreSQL with its event ids, so
+   * an offset committed late only means that, after a crash or a rebalance, up to this much is
+   * delivered again and skipped as already applied. Also committed when the consumer stops.
+   */
+  commitIntervalMs?: number;
 }
 
 /**
@@ -154,6 +161,11 @@ export class IdempotentConsumer {
 
   private consumer?: Consumer;
   private producer?: Producer;
+  private readonly commitIntervalMs: number;
+  /** The next offset to commit, by "topic partition", for events applied since the last commit. */
+  private readonly applied = new Map<string, { topic: string; partition: number; offset: string }>();
+  private commitTimer?: NodeJS.Timeout;
+  private committing?: Promise<void>;
 
   constructor(opts: IdempotentConsumerOptions) {
     if (!opts.topics?.length) throw new TypeError('IdempotentConsumer: topics must not be empty');
@@ -171,6 +183,7 @@ export class IdempotentConsumer {
     this.maxWaitTimeInMs = opts.maxWaitTimeInMs ?? 500;
     this.joinTimeoutMs = opts.joinTimeoutMs ?? 30000;
     this.maxBatchSize = Math.max(1, Math.floor(opts.maxBatchSize ?? 500));
+    this.commitIntervalMs = Math.max(10, Math.floor(opts.commitIntervalMs ?? 1000));
     for (const t of this.topics) topicName(this.topicPrefix, t); // validate early
   }
 
@@ -186,6 +199,8 @@ export class IdempotentConsumer {
     const removers: (() => void)[] = [];
     const joined = new Promise<void>((resolve, reject) => {
       removers.push(consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+      // A new assignment: offsets applied under the old one may no longer be this member's to commit.
+      consumer.on(consumer.events.GROUP_JOIN, () => this.applied.clear());
       removers.push(
         consumer.on(consumer.events.CRASH, (e) => {
           if (!e.payload.restart) reject(e.payload.error);
@@ -205,7 +220,10 @@ export class IdempotentConsumer {
       }
       await consumer.connect();
       await consumer.subscribe({ topics: this.topics.map((t) => topicName(this.topicPrefix, t)), fromBeginning: this.fromBeginning });
-      await consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+      // Offsets are committed by the timer (commitIntervalMs), not by kafkajs after every batch.
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+      this.commitTimer = setInterval(() => void this.commitApplied(), this.commitIntervalMs);
+      this.commitTimer.unref();
       await joined;
     } catch (err) {
       await this.disconnect();
@@ -221,7 +239,28 @@ export class IdempotentConsumer {
     await this.disconnect();
   }
 
+  /** Commits the offsets of the events applied since the last commit (failures are retried next time). */
+  private commitApplied(): Promise<void> {
+    if (this.committing) return this.committing;
+    const consumer = this.consumer;
+    if (!consumer || this.applied.size === 0) return Promise.resolve();
+    const batch = [...this.applied.entries()];
+    this.committing = consumer
+      .commitOffsets(batch.map(([, o]) => o))
+      .then(() => {
+        for (const [key, o] of batch) if (this.applied.get(key)?.offset === o.offset) this.applied.delete(key);
+      })
+      .catch((err) => this.log.warn({ err: serializeError(err), consumer: this.consumerName }, 'offset commit failed; retried at the next interval (events applied meanwhile are skipped if delivered again)'))
+      .finally(() => {
+        this.committing = undefined;
+      });
+    return this.committing;
+  }
+
   private async disconnect(): Promise<void> {
+    if (this.commitTimer) clearInterval(this.commitTimer);
+    this.commitTimer = undefined;
+    await this.commitApplied().catch(noop);
     const { consumer, producer } = this;
     this.consumer = undefined;
     this.producer = undefined;
@@ -233,8 +272,13 @@ export class IdempotentConsumer {
     return topic.startsWith(this.topicPrefix) ? topic.slice(this.topicPrefix.length) : topic;
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, resolveOffset: resolveInKafkajs, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
+    // Resolved in kafkajs (its position) and kept for the next commit.
+    const resolveOffset = (offset: string) => {
+      resolveInKafkajs(offset);
+      this.applied.set(`${topic} ${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+    };
     const live = () => isRunning() && !isStale();
     let run: Pending[] = [];
     const flush = async () => {
