@@ -11,6 +11,29 @@ export function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
+/** User + system CPU time of processes so far, in seconds (a process that is gone counts 0). */
+export function cpuSeconds(...pids) {
+  let ms = 0;
+  for (const pid of pids) {
+    try {
+      ms += cpuMs(pid);
+    } catch {
+      // exited
+    }
+  }
+  return ms / 1000;
+}
+
+/**
+ * What each key (a pid, a process name) used between two readings of `cpuSeconds`: taken per key,
+ * so one that exited meanwhile is missed (never subtracted) and one born meanwhile counts whole.
+ */
+export function cpuUsedSince(before, after) {
+  const used = new Map();
+  for (const [k, v] of after) used.set(k, Math.max(0, v - (before.get(k) ?? 0)));
+  return used;
+}
+
 /**
  * Runs `work()` and returns its result with `cpuMs`: the CPU ms each process in `pids`
  * ({ name: pid }) used meanwhile, less what it uses when idle (measured for `idleMs` first).

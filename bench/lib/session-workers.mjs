@@ -2,7 +2,6 @@
 // stdin (tokens for hundreds of users do not fit in argv) and returns the JSON line it prints last.
 // Also: percentiles over raw latency samples.
 import { spawn } from 'node:child_process';
-import { cpuMs } from './process-stats.mjs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +31,4 @@ export { percentile } from './stats.mjs';
 
 export const round1 = (n) => Math.round(n * 10) / 10;
 
-/** CPU time (user + system, seconds) a process has used so far (Linux /proc; clock ticks of 10 ms). */
-export function cpuSeconds(pid) {
-  return cpuMs(pid) / 1000;
-}
+export { cpuSeconds } from './process-stats.mjs';

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { median, runLoad } from '../lib/load.mjs';
-import { cpuMs } from '../lib/process-stats.mjs';
+import { cpuSeconds, cpuUsedSince } from '../lib/process-stats.mjs';
 
 const require = createRequire(import.meta.url);
 const { Kafka, logLevel } = require('kafkajs');
@@ -64,9 +64,8 @@ export default {
       const dbName = new URL(ctx.run.databases['reporting-service']).pathname.slice(1);
       // CPU seconds by backend pid: the difference is taken per backend (one that exited meanwhile
       // is missed, one born meanwhile counts whole), never a sum that loses the exited ones.
-      const backendsCpu = async () => new Map((await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName])).rows.map((r) => [r.pid, cpuSeconds([r.pid])]));
-      const usedSince = (before, after) => [...after].reduce((a, [pid, s]) => a + Math.max(0, s - (before.get(pid) ?? 0)), 0);
-      const cpu0 = { service: cpuSeconds([reportingPid]), db: await backendsCpu() };
+      const backendsCpu = async () => new Map((await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName])).rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
+      const cpu0 = { service: cpuSeconds(reportingPid), db: await backendsCpu() };
       const sliceFile = path.join(ctx.run.dataDir, `reporting-bench-slice-${t.tenantId}.json`);
       const produced = runWorker({
         brokers, topicPrefix: ctx.run.topicPrefix, tenantId: t.tenantId, sessions, helpers: HELPERS,
@@ -80,7 +79,7 @@ export default {
       });
       const doneAt = await done;
       const events = sent.events;
-      const cpu = { service: cpuSeconds([reportingPid]) - cpu0.service, db: usedSince(cpu0.db, await backendsCpu()) };
+      const cpu = { service: cpuSeconds(reportingPid) - cpu0.service, db: [...cpuUsedSince(cpu0.db, await backendsCpu()).values()].reduce((a, b) => a + b, 0) };
       const ingestSeconds = (doneAt - sent.firstSendAt) / 1000;
       const ingest = {
         scenario: 'reporting', target: 'ingest', events, sessions,
@@ -227,19 +226,6 @@ async function seed(db, tenantId, n) {
   // that lets counts over an index (totalCount by helper) skip the table.
   await db.query('VACUUM ANALYZE session_records');
   await db.query('VACUUM ANALYZE session_daily_stats');
-}
-
-/** User + system CPU seconds of processes (Linux /proc; a process gone since counts 0). */
-function cpuSeconds(pids) {
-  let ms = 0;
-  for (const pid of pids) {
-    try {
-      ms += cpuMs(pid);
-    } catch {
-      // exited
-    }
-  }
-  return ms / 1000;
 }
 
 function sameFigures(actual, expected) {

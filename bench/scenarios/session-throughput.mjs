@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { kafkaStatus } from '../../scripts/kafka.mjs';
 import { GATEWAY, SUBGRAPH_SERVICES } from '../../scripts/lib/services.mjs';
 import { median } from '../lib/load.mjs';
+import { cpuUsedSince } from '../lib/process-stats.mjs';
 import { SESSION_QUERIES, setUpHelpDesk, waitUntilDrained } from '../lib/session-setup.mjs';
 import { cpuSeconds, percentile, round1, runWorker } from '../lib/session-workers.mjs';
 import { memorySnapshot } from './memory.mjs';
@@ -54,11 +55,7 @@ async function cpuByProcess(ctx) {
   try {
     const serviceOf = Object.fromEntries(Object.entries(ctx.run.databases).map(([service, u]) => [new URL(u).pathname.slice(1), service]));
     for (const { pid, datname } of (await pg.query('SELECT pid, datname FROM pg_stat_activity WHERE datname = ANY($1)', [Object.keys(serviceOf)])).rows) {
-      try {
-        out[`postgres backend ${pid} ${serviceOf[datname]}`] = cpuSeconds(pid);
-      } catch {
-        // gone meanwhile
-      }
+      out[`postgres backend ${pid} ${serviceOf[datname]}`] = cpuSeconds(pid);
     }
   } finally {
     await pg.end();
@@ -69,10 +66,10 @@ async function cpuByProcess(ctx) {
 /** CPU milliseconds per completed session, by process, between two cpuByProcess readings. */
 function cpuPerSession(before, after, sessions) {
   const used = {};
-  for (const [k, v] of Object.entries(after)) {
+  for (const [k, seconds] of cpuUsedSince(new Map(Object.entries(before)), new Map(Object.entries(after)))) {
     // PostgreSQL: by the service whose database the backend serves.
     const name = k.startsWith('postgres backend') ? `postgres: ${k.split(' ')[3]}'s database` : k;
-    used[name] = (used[name] ?? 0) + Math.max(0, v - (before[k] ?? 0)); // a backend born meanwhile: all of its time
+    used[name] = (used[name] ?? 0) + seconds;
   }
   used['postgres (all of this system\'s databases)'] = Object.entries(used).filter(([k]) => k.startsWith('postgres: ')).reduce((a, [, v]) => a + v, 0);
   used['all of the above'] = Object.entries(used).filter(([k]) => !k.startsWith('postgres: ')).reduce((a, [, v]) => a + v, 0);

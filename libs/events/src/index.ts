@@ -11,5 +11,6 @@ export * from './outbox-relay';
 export * from './idempotent-consumer';
 export * from './housekeeping';
 export * from './pg-client-config';
+export * from './pg-listener';
 export * from './audit-event';
 export * from './contracts';

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from './event-envelope';
 import { defaultEventsLogger, serializeError, type EventsLogger } from './logger';
 import { pgClientConfigFrom } from './pg-client-config';
+import { PgListener, reconnectBackoff } from './pg-listener';
 import { topicName } from './topics';
 import { OUTBOX_CHANNEL } from './write-to-outbox';
 
@@ -25,10 +26,8 @@ export interface OutboxRelayOptions {
   logger?: EventsLogger;
 }
 
-/** Same key in every service database: one relay at a time per database. */
-/** The advisory lock that lets one relay at a time publish a database's outbox. */
+/** The advisory lock that lets one relay at a time publish a database's outbox (the same key in every database). */
 export const RELAY_LOCK_KEY = '7311586470221004931';
-const MAX_BACKOFF_MS = 5000;
 const MAX_ERROR_TEXT = 2000;
 
 interface OutboxRow {
@@ -40,10 +39,6 @@ interface OutboxRow {
 }
 
 const noop = () => undefined;
-
-function backoff(failures: number): number {
-  return Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.max(0, failures - 1));
-}
 
 function errorText(err: unknown): string {
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -111,9 +106,7 @@ export class OutboxRelay {
   private publisher?: Client;
   private publisherReady?: Promise<Client>;
 
-  private listener?: Client;
-  private listenerFailures = 0;
-  private listenerTimer?: NodeJS.Timeout;
+  private readonly listener: PgListener;
 
   constructor(opts: OutboxRelayOptions) {
     this.dataSource = opts.dataSource;
@@ -128,6 +121,14 @@ export class OutboxRelay {
     if (!(this.lingerMs >= 0)) throw new TypeError('OutboxRelay: lingerMs must be >= 0');
     topicName(this.topicPrefix, 'x'); // validates the prefix
     this.listenConfig = pgClientConfigFrom(this.dataSource, 'remote-help-outbox-relay');
+    this.listener = new PgListener({
+      config: this.listenConfig,
+      channel: OUTBOX_CHANNEL,
+      onNotification: () => this.wake(),
+      onUp: () => this.wake(), // catch up on anything committed while nobody listened
+      onDown: (err, phase) =>
+        this.log.warn({ err: serializeError(err) }, phase === 'lost' ? 'outbox relay: LISTEN connection lost, polling until it is back' : 'outbox relay: cannot LISTEN, polling meanwhile'),
+    });
   }
 
   /** Starts listening and the publish loop. Resolves once the loop runs (it never throws for Kafka being down). */
@@ -137,7 +138,7 @@ export class OutboxRelay {
     let relays = LOCAL_RELAYS.get(this.dataSource);
     if (!relays) LOCAL_RELAYS.set(this.dataSource, (relays = new Set()));
     relays.add(this);
-    await this.connectListener();
+    await this.listener.start();
     this.loopDone = this.loop();
   }
 
@@ -146,14 +147,10 @@ export class OutboxRelay {
     this.running = false;
     LOCAL_RELAYS.get(this.dataSource)?.delete(this);
     this.sleeper?.wake();
-    if (this.listenerTimer) clearTimeout(this.listenerTimer);
-    this.listenerTimer = undefined;
     await this.loopDone?.catch(noop);
     this.loopDone = undefined;
     await this.chain.catch(noop);
-    const listener = this.listener;
-    this.listener = undefined;
-    if (listener) await listener.end().catch(noop);
+    await this.listener.stop();
     if (this.publisher) this.dropPublishClient(this.publisher);
     await this.resetProducer();
   }
@@ -184,7 +181,7 @@ export class OutboxRelay {
         this.failures = 0;
       } catch (err) {
         this.failures += 1;
-        const waitMs = backoff(this.failures);
+        const waitMs = reconnectBackoff(this.failures);
         this.log.warn({ err: serializeError(err), failures: this.failures, retryInMs: waitMs }, 'outbox relay: publish failed, rows kept for retry');
         if (!this.running) break;
         await this.sleep(waitMs, false);
@@ -351,46 +348,5 @@ export class OutboxRelay {
     this.producer = undefined;
     this.producerReady = undefined;
     if (producer) await producer.disconnect().catch(noop);
-  }
-
-  private async connectListener(): Promise<void> {
-    if (!this.running) return;
-    const client = new Client(this.listenConfig);
-    const drop = (err?: unknown) => {
-      if (err) this.log.warn({ err: serializeError(err) }, 'outbox relay: LISTEN connection lost, polling until it is back');
-      if (this.listener === client) this.listener = undefined;
-      client.removeAllListeners('notification');
-      client.end().catch(noop);
-      this.scheduleListener();
-    };
-    client.on('notification', () => this.wake());
-    client.on('error', (err) => drop(err));
-    client.on('end', () => {
-      if (this.listener === client) drop();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      if (!this.running) {
-        await client.end().catch(noop);
-        return;
-      }
-      this.listener = client;
-      this.listenerFailures = 0;
-      this.wake(); // catch up on anything committed while we were not listening
-    } catch (err) {
-      this.log.warn({ err: serializeError(err) }, 'outbox relay: cannot LISTEN, polling meanwhile');
-      client.removeAllListeners('end');
-      drop();
-    }
-  }
-
-  private scheduleListener(): void {
-    if (!this.running || this.listenerTimer || this.listener) return;
-    this.listenerFailures += 1;
-    this.listenerTimer = setTimeout(() => {
-      this.listenerTimer = undefined;
-      void this.connectListener();
-    }, backoff(this.listenerFailures));
   }
 }

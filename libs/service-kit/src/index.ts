@@ -8,6 +8,7 @@ export * from './errors';
 export * from './event-pipeline';
 export * from './health.controller';
 export * from './http-client';
+export * from './prepared-query';
 export * from './internal-auth.middleware';
 export * from './service-config';
 export * from './service-kit.module';

@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AdminPermission, DecisionAssignment, effectiveAdminPermissions, RemoteHelpPermission, userRemoteHelpPermissions } from '@remote-help/domain';
+import { preparedQuery } from '@remote-help/service-kit';
 import { DataSource } from 'typeorm';
 import { assignmentsHeldBy, FactsCache, indexedAssignments, TenantAssignmentRow, TenantAssignments } from './access-facts.cache';
 import { AssignmentRow, decisionAssignment, DecisionFacts, DeviceRow, TenantRow, UserRow } from './decision-facts';
@@ -7,9 +8,17 @@ import { AssignmentRow, decisionAssignment, DecisionFacts, DeviceRow, TenantRow,
 const USER_COLUMNS = `u.id, u.tenant_id, u.user_principal_name, u.display_name, u.licenses,
   ARRAY(SELECT g.group_id FROM directory_group_users g WHERE g.user_id = u.id AND g.tenant_id = u.tenant_id ORDER BY g.group_id) AS group_ids`;
 
+const DEVICE_COLUMNS = `v.id, v.tenant_id, v.display_name, v.platform, v.os_version, v.manufacturer, v.enrolled, v.entra_registered,
+  v.compliance, v.primary_user_id, v.version,
+  ARRAY(SELECT g.group_id FROM directory_group_devices g WHERE g.device_id = v.id AND g.tenant_id = v.tenant_id ORDER BY g.group_id) AS group_ids`;
+
 const ASSIGNMENT_JSON = `jsonb_build_object('id', a.id, 'permissions', r.permissions, 'admin_permissions', r.admin_permissions,
   'admin_group_ids', a.admin_group_ids, 'scope_group_ids', a.scope_group_ids,
   'scope_all_users', a.scope_all_users, 'scope_all_devices', a.scope_all_devices)`;
+
+/** The tenant's ($1) assignments, oldest first, as a jsonb array, those matching `where` only. */
+const assignmentsJson = (where = 'true') => `(SELECT COALESCE(jsonb_agg(${ASSIGNMENT_JSON} ORDER BY a.created_at, a.id), '[]'::jsonb)
+     FROM role_assignments a JOIN roles r ON r.id = a.role_id WHERE a.tenant_id = $1::uuid AND ${where})`;
 
 /**
  * Everything a decision needs, from the local copy, in one round trip: the tenant's settings,
@@ -20,12 +29,7 @@ const ASSIGNMENT_JSON = `jsonb_build_object('id', a.id, 'permissions', r.permiss
  */
 const DECISION_FACTS_CTES = `
 WITH h AS (SELECT ${USER_COLUMNS} FROM directory_users u WHERE u.id = $2::uuid),
-d AS (
-  SELECT v.id, v.tenant_id, v.display_name, v.platform, v.os_version, v.manufacturer, v.enrolled, v.entra_registered,
-         v.compliance, v.primary_user_id, v.version,
-         ARRAY(SELECT g.group_id FROM directory_group_devices g WHERE g.device_id = v.id AND g.tenant_id = v.tenant_id ORDER BY g.group_id) AS group_ids
-  FROM directory_devices v WHERE v.id = $3::uuid
-),
+d AS (SELECT ${DEVICE_COLUMNS} FROM directory_devices v WHERE v.id = $3::uuid),
 tu AS (
   SELECT ${USER_COLUMNS} FROM directory_users u
   WHERE u.id = COALESCE($4::uuid, (SELECT d.primary_user_id FROM d WHERE d.tenant_id = $1::uuid))
@@ -36,9 +40,7 @@ const DECISION_FACTS_COLUMNS = `
   (SELECT to_jsonb(h) FROM h) AS helper,
   (SELECT to_jsonb(d) FROM d) AS device,
   (SELECT to_jsonb(tu) FROM tu) AS target_user,
-  (SELECT COALESCE(jsonb_agg(${ASSIGNMENT_JSON} ORDER BY a.created_at, a.id), '[]'::jsonb)
-     FROM role_assignments a JOIN roles r ON r.id = a.role_id
-     WHERE a.tenant_id = $1::uuid AND a.admin_group_ids && (SELECT h.group_ids FROM h WHERE h.tenant_id = $1::uuid)) AS assignments`;
+  ${assignmentsJson('a.admin_group_ids && (SELECT h.group_ids FROM h WHERE h.tenant_id = $1::uuid)')} AS assignments`;
 
 const DECISION_FACTS_SQL = `${DECISION_FACTS_CTES}
 SELECT ${DECISION_FACTS_COLUMNS}`;
@@ -52,17 +54,13 @@ const DECISION_FACTS_WITH_CALLER_SQL = `${DECISION_FACTS_CTES},
 c AS (SELECT ARRAY(SELECT m.group_id FROM directory_group_users m WHERE m.user_id = $5::uuid AND m.tenant_id = $1::uuid) AS ids)
 SELECT ${DECISION_FACTS_COLUMNS},
   (SELECT ids FROM c) AS caller_group_ids,
-  (SELECT COALESCE(jsonb_agg(${ASSIGNMENT_JSON} ORDER BY a.created_at, a.id), '[]'::jsonb)
-     FROM role_assignments a JOIN roles r ON r.id = a.role_id
-     WHERE a.tenant_id = $1::uuid AND a.admin_group_ids && (SELECT ids FROM c)) AS caller_assignments`;
+  ${assignmentsJson('a.admin_group_ids && (SELECT ids FROM c)')} AS caller_assignments`;
 
 /** A user's groups in the tenant and the tenant's assignments they hold, in one round trip. */
 const HELD_ASSIGNMENTS_SQL = `
 WITH g AS (SELECT ARRAY(SELECT m.group_id FROM directory_group_users m WHERE m.user_id = $2::uuid AND m.tenant_id = $1::uuid) AS ids)
 SELECT (SELECT ids FROM g) AS group_ids,
-  (SELECT COALESCE(jsonb_agg(${ASSIGNMENT_JSON} ORDER BY a.created_at, a.id), '[]'::jsonb)
-     FROM role_assignments a JOIN roles r ON r.id = a.role_id
-     WHERE a.tenant_id = $1::uuid AND a.admin_group_ids && (SELECT ids FROM g)) AS assignments`;
+  ${assignmentsJson('a.admin_group_ids && (SELECT ids FROM g)')} AS assignments`;
 
 /**
  * What FactsCache lacks for a decision, in one round trip: the tenant's settings and all of its
@@ -71,12 +69,7 @@ SELECT (SELECT ids FROM g) AS group_ids,
  */
 const MISSING_FACTS_SQL = `
 WITH h AS (SELECT ${USER_COLUMNS} FROM directory_users u WHERE u.id = $2::uuid),
-d AS (
-  SELECT v.id, v.tenant_id, v.display_name, v.platform, v.os_version, v.manufacturer, v.enrolled, v.entra_registered,
-         v.compliance, v.primary_user_id, v.version,
-         ARRAY(SELECT g.group_id FROM directory_group_devices g WHERE g.device_id = v.id AND g.tenant_id = v.tenant_id ORDER BY g.group_id) AS group_ids
-  FROM directory_devices v WHERE v.id = $3::uuid
-),
+d AS (SELECT ${DEVICE_COLUMNS} FROM directory_devices v WHERE v.id = $3::uuid),
 tu AS (
   SELECT ${USER_COLUMNS} FROM directory_users u
   WHERE u.id = COALESCE($4::uuid, CASE WHEN $5::boolean THEN (SELECT d.primary_user_id FROM d WHERE d.tenant_id = $1::uuid) END)
@@ -84,8 +77,7 @@ tu AS (
 cu AS (SELECT ${USER_COLUMNS} FROM directory_users u WHERE u.id = $6::uuid)
 SELECT
   CASE WHEN $7::boolean THEN (SELECT to_jsonb(t) FROM directory_tenants t WHERE t.id = $1::uuid) END AS tenant,
-  CASE WHEN $7::boolean THEN (SELECT COALESCE(jsonb_agg(${ASSIGNMENT_JSON} ORDER BY a.created_at, a.id), '[]'::jsonb)
-     FROM role_assignments a JOIN roles r ON r.id = a.role_id WHERE a.tenant_id = $1::uuid) END AS assignments,
+  CASE WHEN $7::boolean THEN ${assignmentsJson()} END AS assignments,
   (SELECT to_jsonb(h) FROM h) AS helper,
   (SELECT to_jsonb(d) FROM d) AS device,
   (SELECT to_jsonb(tu) FROM tu) AS target_user,
@@ -95,9 +87,6 @@ type HeldAssignmentRow = TenantAssignmentRow;
 
 type FactsQuery = { tenantId: string; helperId: string; deviceId: string; targetUserId?: string | null };
 
-/** The pg pool under TypeORM's PostgreSQL driver (absent with another driver). */
-interface PgPool { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, any>[] }> }
-
 @Injectable()
 export class AccessDataService {
   /** Without a cache (or while its change feed is down), every decision reads the database. */
@@ -106,20 +95,9 @@ export class AccessDataService {
     @Optional() private readonly cache?: FactsCache,
   ) {}
 
-  /**
-   * Runs one of this service's fixed queries as a named prepared statement: PostgreSQL parses and
-   * plans it once per connection instead of on every call (planning these multi-subquery
-   * statements costs more than running them: ~0.7-2 ms against ~0.5 ms, at every directory size).
-   */
-  private async prepared(name: string, text: string, values: unknown[]): Promise<Record<string, any>[]> {
-    const pool = (this.dataSource.driver as unknown as { master?: PgPool }).master;
-    if (!pool || typeof pool.query !== 'function') return this.dataSource.query(text, values);
-    return (await pool.query({ name, text, values })).rows;
-  }
-
   async decisionFacts(q: FactsQuery): Promise<DecisionFacts> {
     if (this.cache?.live) return (await this.cachedFacts(this.cache, q, null)).facts;
-    const [row] = await this.prepared('rbac_decision_facts', DECISION_FACTS_SQL, [q.tenantId, q.helperId, q.deviceId, q.targetUserId ?? null]);
+    const [row] = await preparedQuery(this.dataSource, 'rbac_decision_facts', DECISION_FACTS_SQL, [q.tenantId, q.helperId, q.deviceId, q.targetUserId ?? null]);
     return {
       tenant: row.tenant ?? null,
       helper: row.helper ?? null,
@@ -145,7 +123,7 @@ export class AccessDataService {
       const own = await this.held(q.tenantId, callerUserId);
       return { facts, callerAdminPermissions: adminPermissionsOf(own.groupIds, own.assignments) };
     }
-    const [row] = await this.prepared('rbac_decision_facts_with_caller', DECISION_FACTS_WITH_CALLER_SQL, [q.tenantId, q.helperId, q.deviceId, q.targetUserId ?? null, callerUserId]);
+    const [row] = await preparedQuery(this.dataSource, 'rbac_decision_facts_with_caller', DECISION_FACTS_WITH_CALLER_SQL, [q.tenantId, q.helperId, q.deviceId, q.targetUserId ?? null, callerUserId]);
     const held: HeldAssignmentRow[] = row.caller_assignments ?? [];
     return {
       facts: { tenant: row.tenant ?? null, helper: row.helper ?? null, device: row.device ?? null, targetUser: row.target_user ?? null, assignments: row.assignments ?? [] },
@@ -170,7 +148,7 @@ export class AccessDataService {
     let targetUser: UserRow | null | undefined = targetId ? cache.user(targetId) : targetId === null ? null : undefined;
     let caller: UserRow | null | undefined = callerUserId ? cache.user(callerUserId) : null;
     if (!entry || helper === undefined || device === undefined || targetUser === undefined || caller === undefined) {
-      const [row] = await this.prepared('rbac_missing_facts', MISSING_FACTS_SQL, [
+      const [row] = await preparedQuery(this.dataSource, 'rbac_missing_facts', MISSING_FACTS_SQL, [
         q.tenantId,
         helper === undefined ? q.helperId : null,
         device === undefined ? q.deviceId : null,
@@ -202,7 +180,7 @@ export class AccessDataService {
 
 
   private async held(tenantId: string, userId: string): Promise<{ groupIds: string[]; assignments: HeldAssignmentRow[] }> {
-    const [row] = await this.prepared('rbac_held_assignments', HELD_ASSIGNMENTS_SQL, [tenantId, userId]);
+    const [row] = await preparedQuery(this.dataSource, 'rbac_held_assignments', HELD_ASSIGNMENTS_SQL, [tenantId, userId]);
     return { groupIds: row.group_ids ?? [], assignments: row.assignments ?? [] };
   }
 

@@ -1,4 +1,5 @@
 import { OUTBOX_CHANNEL } from '@remote-help/events';
+import { KEEP_NEWER_SETTING } from '../tenant-settings/tenant-settings.store';
 
 /**
  * The statements of the hot paths (request, join, respond, end, ...), each a single statement:
@@ -68,8 +69,7 @@ export const INSERT_SESSION_SQL = `
 WITH up AS (
   INSERT INTO tenant_settings (tenant_id, chat_disabled, version, updated_at)
   SELECT $2::uuid, $13::boolean, $14::int, now() WHERE $14::int IS NOT NULL
-  ON CONFLICT (tenant_id) DO UPDATE SET chat_disabled = EXCLUDED.chat_disabled, version = EXCLUDED.version, updated_at = now()
-  WHERE tenant_settings.version < EXCLUDED.version
+  ${KEEP_NEWER_SETTING}
   RETURNING chat_disabled
 ),
 s AS (
@@ -86,16 +86,12 @@ ${outboxCte(15)}
 SELECT s.*, ${notify(24)} FROM s`;
 
 /**
- * A transition applied to the row as judged (`WHERE id = $1 AND version = $2`: no row when it
- * changed meanwhile), with its events. For a join, $15 (the code's hash) also requires that
- * the session still waits with that code and that the code has not expired.
+ * A SessionChange applied to the row as judged: no row when its version moved on meanwhile.
  *  $1 id, $2 version judged, $3 state, $4 mode, $5 pending request given, $6 pending request,
  *  $7 elevated, $8 chat used, $9 sharer, $10 started, $11 ended, $12 end reason, $13 timer,
- *  $14 timer ms, $15 code hash (join only), then the outbox's ($16 to $24), $25 notify the relay.
+ *  $14 timer ms (SessionStore.applyParams).
  */
-export const APPLY_SQL = `
-WITH s AS (
-  UPDATE sessions SET
+const UPDATE_JUDGED = `UPDATE sessions SET
     state = $3::text,
     mode = COALESCE($4::text, mode),
     pending_control_request = CASE WHEN $5::boolean THEN $6::text ELSE pending_control_request END,
@@ -110,7 +106,22 @@ WITH s AS (
     code_hash = CASE WHEN $3::text = 'WAITING_FOR_SHARER' THEN code_hash ELSE NULL END,
     due_at = CASE $13::text WHEN 'KEEP' THEN due_at WHEN 'NONE' THEN NULL ELSE now() + ($14::bigint * interval '1 millisecond') END,
     version = version + 1
-  WHERE id = $1::uuid AND version = $2::int
+  WHERE id = $1::uuid AND version = $2::int`;
+
+/** UPDATE_JUDGED on its own, inside a caller's transaction (timers, the first chat message). */
+export const APPLY_ROW_SQL = `${UPDATE_JUDGED} RETURNING *`;
+
+/**
+ * A transition applied to the row as judged (`WHERE id = $1 AND version = $2`: no row when it
+ * changed meanwhile), with its events. For a join, $15 (the code's hash) also requires that
+ * the session still waits with that code and that the code has not expired.
+ *  $1 id, $2 version judged, $3 state, $4 mode, $5 pending request given, $6 pending request,
+ *  $7 elevated, $8 chat used, $9 sharer, $10 started, $11 ended, $12 end reason, $13 timer,
+ *  $14 timer ms, $15 code hash (join only), then the outbox's ($16 to $24), $25 notify the relay.
+ */
+export const APPLY_SQL = `
+WITH s AS (
+  ${UPDATE_JUDGED}
     AND ($15::text IS NULL OR (code_hash = $15::text AND state = 'WAITING_FOR_SHARER' AND code_expires_at > now()))
   RETURNING *
 ),

@@ -1,21 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ComplianceState, isUuid, Platform, SessionMode, SessionState } from '@remote-help/domain';
 import { hasLocalOutboxRelay, OUTBOX_CHANNEL, wakeLocalOutboxRelays } from '@remote-help/events';
+import { preparedQuery, rowsOf } from '@remote-help/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
 import { SESSION_TIMINGS, SessionTimings } from '../config';
-import { preparedQuery } from './prepared-query';
 import { fromRow, SessionRecord } from './session-record';
-import { APPLY_SQL, FIND_FOR_JOIN_SQL, FIND_SQL, INSERT_SESSION_SQL, JOIN_LOOKUP_SQL, OUTBOX_PARAMS } from './session-sql';
+import { APPLY_ROW_SQL, APPLY_SQL, FIND_FOR_JOIN_SQL, FIND_SQL, INSERT_SESSION_SQL, JOIN_LOOKUP_SQL, OUTBOX_PARAMS } from './session-sql';
 import { SessionChange, TimerChange } from './session-state-machine';
 
-
 const LIVE = `('WAITING_FOR_SHARER', 'PENDING_CONSENT', 'ACTIVE')`;
-
-/** The rows of a query: TypeORM returns `[rows, rowCount]` for UPDATE and DELETE, the rows otherwise. */
-export function rowsOf(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0];
-  return result as Record<string, unknown>[];
-}
 
 /** The tenant's chat setting as rbac-service's answer carried it. */
 export interface ChatSettingParam {
@@ -147,27 +140,8 @@ export class SessionStore {
    * Applies a change the state machine allowed on `before` (the locked row). Null when the row
    * changed meanwhile (its version moved on), which the caller reports as a CONFLICT.
    */
-  async apply(m: EntityManager, before: SessionRecord, change: SessionChange, opts: { sharerId?: string } = {}): Promise<SessionRecord | null> {
-    const result = await m.query(
-      `UPDATE sessions SET
-         state = $3::text,
-         mode = COALESCE($4::text, mode),
-         pending_control_request = CASE WHEN $5::boolean THEN $6::text ELSE pending_control_request END,
-         elevated = elevated OR $7::boolean,
-         chat_used = chat_used OR $8::boolean,
-         sharer_id = COALESCE($9::uuid, sharer_id),
-         started_at = CASE WHEN $10::boolean THEN now() ELSE started_at END,
-         helper_seen_at = CASE WHEN $10::boolean THEN now() ELSE helper_seen_at END,
-         sharer_seen_at = CASE WHEN $10::boolean THEN now() ELSE sharer_seen_at END,
-         ended_at = CASE WHEN $11::boolean THEN now() ELSE ended_at END,
-         end_reason = CASE WHEN $11::boolean THEN $12::text ELSE end_reason END,
-         code_hash = CASE WHEN $3::text = 'WAITING_FOR_SHARER' THEN code_hash ELSE NULL END,
-         due_at = CASE $13::text WHEN 'KEEP' THEN due_at WHEN 'NONE' THEN NULL ELSE now() + ($14::bigint * interval '1 millisecond') END,
-         version = version + 1
-       WHERE id = $1 AND version = $2
-       RETURNING *`,
-      this.applyParams(before, change, opts.sharerId),
-    );
+  async apply(m: EntityManager, before: SessionRecord, change: SessionChange): Promise<SessionRecord | null> {
+    const result = await m.query(APPLY_ROW_SQL, this.applyParams(before, change, undefined));
     const [row] = rowsOf(result);
     return row ? fromRow(row) : null;
   }

@@ -20,20 +20,22 @@ export function chatSettingOf(event: Pick<EventEnvelope, 'type' | 'tenantId' | '
   return { tenantId: d.tenantId.toLowerCase(), chatDisabled: d.chatDisabled, version: d.version as number };
 }
 
+/** What keeps the newer of two settings (the stored one, or EXCLUDED): also used by INSERT_SESSION_SQL. */
+export const KEEP_NEWER_SETTING = `ON CONFLICT (tenant_id) DO UPDATE SET chat_disabled = EXCLUDED.chat_disabled, version = EXCLUDED.version, updated_at = now()
+  WHERE tenant_settings.version < EXCLUDED.version`;
+
+/** Stores a setting if it is newer than the one kept ($1 tenant, $2 chat disabled, $3 version). */
+const UPSERT_SETTING = `INSERT INTO tenant_settings (tenant_id, chat_disabled, version, updated_at) VALUES ($1, $2, $3, now())
+  ${KEEP_NEWER_SETTING}`;
+
 /**
  * This service's copy of each tenant's "Disable chat" setting, from tenant-service's
  * tenant.settings.updated snapshots (applied only when newer). A tenant this copy does not know
  * yet counts as chat disabled (fail closed). rbac-service's answer to an access decision also
  * carries the setting with its version; a newer one from there is applied too, so that a
  * session requested right after a settings change sees it even if this consumer lags (in the
- * statement that inserts the session: INSERT_SESSION_SQL in session/session-sql.ts, which
- * repeats UPSERT_SETTING's rule).
+ * statement that inserts the session: INSERT_SESSION_SQL in session/session-sql.ts).
  */
-/** Stores a setting if it is newer than the one kept ($1 tenant, $2 chat disabled, $3 version). */
-const UPSERT_SETTING = `INSERT INTO tenant_settings (tenant_id, chat_disabled, version, updated_at) VALUES ($1, $2, $3, now())
-  ON CONFLICT (tenant_id) DO UPDATE SET chat_disabled = EXCLUDED.chat_disabled, version = EXCLUDED.version, updated_at = now()
-  WHERE tenant_settings.version < EXCLUDED.version`;
-
 @Injectable()
 export class TenantSettingsStore implements OnModuleInit {
   private readonly log = new Logger('TenantSettings');
