@@ -26,8 +26,10 @@ export interface BatchItem {
 }
 
 /**
- * Applies several new events of one partition at once, in their order, inside the one
- * transaction that records them all as processed: write through `manager` only. Throwing rolls
+ * Applies several new events at once, inside the one transaction that records them all as
+ * processed: write through `manager` only. They may come from several partitions (a fetch's
+ * batches are applied together); the events of each partition are in their order, and events
+ * of one key are always in one partition. Throwing rolls
  * the whole batch back; the consumer then applies those events one at a time with the
  * per-event handler, so a batch handler may throw whenever it meets a case it does not handle.
  */
@@ -113,10 +115,29 @@ export class EventHandlerError extends KafkaJSError {
 
 const noop = () => undefined;
 
+/** kafkajs workers per consumer: at least the partitions of every topic (topics.ts), so that a fetch's batches are all handled at once. */
+const PARTITIONS_AT_ONCE = 32;
+
 /** A well-formed message waiting to be applied. */
 interface Pending {
   event: EventEnvelope;
   message: KafkaMessage;
+}
+
+/** A pending message with where it was read. */
+interface Entry extends Pending {
+  topic: string;
+  partition: number;
+}
+
+/** A run of one partition handed to the gatherer, settled once applied. */
+interface GatheredRun {
+  topic: string;
+  partition: number;
+  run: Pending[];
+  resolveOffset: (offset: string) => void;
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }
 
 /** A handler's failure on one event of a batch (so that the events before it can still be committed). */
@@ -136,7 +157,9 @@ class FailedAt extends Error {
  * and never block the partition; failing handlers are retried on the same message.
  *
  * Messages are read a fetched batch at a time (kafkajs eachBatch) and applied in runs of up to
- * `maxBatchSize` consecutive well-formed messages of one partition, one transaction per run:
+ * `maxBatchSize` consecutive well-formed messages of one partition; the runs of the batches of
+ * one fetch (one batch per partition, handled at once) share one transaction, and a failure
+ * there falls back to one transaction per run:
  * the run's event ids are inserted into processed_events at once (ON CONFLICT DO NOTHING
  * RETURNING), only the new ones are handed to the handler (its `batch` form if it has one), and
  * the run's offsets are resolved only once the transaction has committed. A crash mid-run
@@ -166,6 +189,8 @@ export class IdempotentConsumer {
   private readonly applied = new Map<string, { topic: string; partition: number; offset: string }>();
   private commitTimer?: NodeJS.Timeout;
   private committing?: Promise<void>;
+  /** Runs handed over in this turn of the event loop, applied together (submit). */
+  private gathered: GatheredRun[] = [];
 
   constructor(opts: IdempotentConsumerOptions) {
     if (!opts.topics?.length) throw new TypeError('IdempotentConsumer: topics must not be empty');
@@ -221,7 +246,9 @@ export class IdempotentConsumer {
       await consumer.connect();
       await consumer.subscribe({ topics: this.topics.map((t) => topicName(this.topicPrefix, t)), fromBeginning: this.fromBeginning });
       // Offsets are committed by the timer (commitIntervalMs), not by kafkajs after every batch.
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+      // The batches of one fetch (one per partition) are handled at once, and their runs applied in
+      // one transaction (submit).
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, eachBatch: (payload) => this.onBatch(payload) });
       this.commitTimer = setInterval(() => void this.commitApplied(), this.commitIntervalMs);
       this.commitTimer.unref();
       await joined;
@@ -285,7 +312,7 @@ export class IdempotentConsumer {
       if (run.length === 0) return;
       const pending = run;
       run = [];
-      await this.applyRun(topic, partition, pending, resolveOffset);
+      await this.submit(topic, partition, pending, resolveOffset);
       await heartbeat();
     };
     for (const message of batch.messages) {
@@ -307,6 +334,48 @@ export class IdempotentConsumer {
     if (live()) await flush();
   }
 
+  /**
+   * Hands a run of one partition to the gatherer: the runs that the batches of one fetch hand
+   * over in the same turn of the event loop (kafkajs runs them concurrently, one per partition)
+   * are applied together, in one transaction (applyGathered). Resolves once this run is applied.
+   */
+  private submit(topic: string, partition: number, run: Pending[], resolveOffset: (offset: string) => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.gathered.push({ topic, partition, run, resolveOffset, resolve, reject });
+      if (this.gathered.length === 1) setImmediate(() => void this.applyGathered(this.gathered.splice(0)));
+    });
+  }
+
+  /**
+   * Applies the gathered runs of several partitions in one transaction (each partition's events
+   * in their order; the batch handler may get events of several partitions). If that fails, each
+   * run is applied on its own as before (applyRun), so a failing event holds up only its own
+   * partition.
+   */
+  private async applyGathered(jobs: GatheredRun[]): Promise<void> {
+    if (jobs.length > 1) {
+      const entries = jobs.flatMap((j) => j.run.map((p) => ({ ...p, topic: j.topic, partition: j.partition })));
+      try {
+        const applied = await this.applyInTransaction(entries);
+        for (const j of jobs) j.resolveOffset(j.run[j.run.length - 1].message.offset);
+        if (applied < entries.length) this.log.info({ consumer: this.consumerName, partitions: jobs.length, skipped: entries.length - applied }, 'duplicate events skipped');
+        for (const j of jobs) j.resolve();
+        return;
+      } catch (err) {
+        if (err instanceof FailedAt) this.logHandlerFailure(err.cause, entries[err.index]);
+        else this.log.warn({ err: serializeError(err), consumer: this.consumerName, partitions: jobs.length, events: entries.length }, "batch rolled back; applying each partition's events on its own");
+      }
+    }
+    for (const j of jobs) {
+      try {
+        await this.applyRun(j.topic, j.partition, j.run, j.resolveOffset);
+        j.resolve();
+      } catch (err) {
+        j.reject(err);
+      }
+    }
+  }
+
   /** Applies consecutive messages of one partition in one transaction; resolves their offsets once it commits. */
   private async applyRun(topic: string, partition: number, run: Pending[], resolveOffset: (offset: string) => void): Promise<void> {
     if (run.length === 1) {
@@ -314,42 +383,14 @@ export class IdempotentConsumer {
       resolveOffset(run[0].message.offset);
       return;
     }
-    const base = this.baseTopic(topic);
-    let applied = 0;
+    let applied: number;
     try {
-      await this.dataSource.transaction(async (manager) => {
-        const inserted: { event_id: string }[] = await manager.query(
-          'INSERT INTO processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING RETURNING event_id',
-          [this.consumerName, run.map((p) => p.event.id)],
-        );
-        const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
-        // Only the first delivery of each new id (an id twice in one run is a duplicate publish).
-        const items: (BatchItem & { index: number })[] = [];
-        run.forEach((p, index) => {
-          if (fresh.delete(p.event.id.toLowerCase())) items.push({ event: p.event, meta: { topic: base, partition, offset: p.message.offset }, index });
-        });
-        if (items.length === 0) return;
-        if (this.handler.batch && items.length > 1) {
-          await this.handler.batch(items.map(({ event, meta }) => ({ event, meta })), manager);
-        } else {
-          for (const item of items) {
-            try {
-              await this.handler(item.event, manager, item.meta);
-            } catch (err) {
-              throw new FailedAt(item.index, err);
-            }
-          }
-        }
-        applied = items.length;
-      });
+      applied = await this.applyInTransaction(run.map((p) => ({ ...p, topic, partition })));
     } catch (err) {
       if (err instanceof FailedAt) {
         // The events before the failing one are fine: commit them, then retry that one alone.
         const failed = run[err.index];
-        this.log.warn(
-          { err: serializeError(err.cause), consumer: this.consumerName, eventId: failed.event.id, eventType: failed.event.type, topic, partition, offset: failed.message.offset },
-          'event handler failed; the transaction was rolled back and the message will be retried',
-        );
+        this.logHandlerFailure(err.cause, { ...failed, topic, partition });
         if (err.index > 0) await this.applyRun(topic, partition, run.slice(0, err.index), resolveOffset);
         throw new EventHandlerError(err.cause, failed.event.id);
       }
@@ -374,6 +415,48 @@ export class IdempotentConsumer {
     }
   }
 
+  /**
+   * Records the entries' event ids as processed and applies the new ones (the first delivery of
+   * each id), all in one transaction: with the batch handler when there are several, else one by
+   * one (a failing event throws FailedAt with its index). Returns how many were applied.
+   */
+  private async applyInTransaction(entries: Entry[]): Promise<number> {
+    let applied = 0;
+    await this.dataSource.transaction(async (manager) => {
+      const inserted: { event_id: string }[] = await manager.query(
+        'INSERT INTO processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING RETURNING event_id',
+        [this.consumerName, entries.map((p) => p.event.id)],
+      );
+      const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
+      // Only the first delivery of each new id (an id twice in one run is a duplicate publish).
+      const items: (BatchItem & { index: number })[] = [];
+      entries.forEach((p, index) => {
+        if (fresh.delete(p.event.id.toLowerCase())) items.push({ event: p.event, meta: { topic: this.baseTopic(p.topic), partition: p.partition, offset: p.message.offset }, index });
+      });
+      if (items.length === 0) return;
+      if (this.handler.batch && items.length > 1) {
+        await this.handler.batch(items.map(({ event, meta }) => ({ event, meta })), manager);
+      } else {
+        for (const item of items) {
+          try {
+            await this.handler(item.event, manager, item.meta);
+          } catch (err) {
+            throw new FailedAt(item.index, err);
+          }
+        }
+      }
+      applied = items.length;
+    });
+    return applied;
+  }
+
+  private logHandlerFailure(err: unknown, { event, topic, partition, message }: Entry): void {
+    this.log.warn(
+      { err: serializeError(err), consumer: this.consumerName, eventId: event.id, eventType: event.type, topic, partition, offset: message.offset },
+      'event handler failed; the transaction was rolled back and the message will be retried',
+    );
+  }
+
   /** One event in its own transaction (throws EventHandlerError if the handler fails). */
   private async applyOne(topic: string, partition: number, { event, message }: Pending): Promise<void> {
     const meta = { topic: this.baseTopic(topic), partition, offset: message.offset };
@@ -389,10 +472,7 @@ export class IdempotentConsumer {
         applied = true;
       });
     } catch (err) {
-      this.log.warn(
-        { err: serializeError(err), consumer: this.consumerName, eventId: event.id, eventType: event.type, topic, partition, offset: message.offset },
-        'event handler failed; the transaction was rolled back and the message will be retried',
-      );
+      this.logHandlerFailure(err, { event, message, topic, partition });
       throw new EventHandlerError(err, event.id);
     }
     if (!applied) {

@@ -47,16 +47,16 @@ function errorText(err: unknown): string {
 
 /**
  * Publishes the outbox to Kafka: unsent rows in id order, key = subject, with an idempotent
- * producer (acks = all), then marks them sent in the transaction that selected them FOR UPDATE.
+ * producer (acks = all), then deletes them in the transaction that selected them FOR UPDATE.
  *
  * - Wakes on `NOTIFY remote_help_outbox` (a dedicated pg connection) and polls as a fallback.
  * - Publishes on a second connection of its own, so that a busy service's pool never delays the
- *   events (two round trips per batch: lock and rows, then mark sent and commit).
+ *   events (two round trips per batch: lock and rows, then delete the sent rows and commit).
  * - One relay at a time per database (`pg_try_advisory_xact_lock`): with several instances of a
  *   service, the others skip their turn, so per-aggregate order holds.
  * - While Kafka is unreachable the rows stay, `attempts` and `last_error` are updated, and the
  *   relay retries with exponential backoff (up to 5 s). Delivery is at-least-once: if the commit
- *   that marks a batch sent fails after Kafka acknowledged it, the batch is published again;
+ *   that deletes a sent batch fails after Kafka acknowledged it, the batch is published again;
  *   IdempotentConsumer absorbs such duplicates.
  */
 /** The relays running in this process, by the DataSource whose outbox they publish. */
@@ -227,7 +227,7 @@ export class OutboxRelay {
   /**
    * One batch on the relay's own connection (never queued behind the service's pool), in two
    * round trips when there is something to publish: `BEGIN` with the lock and the rows (FOR
-   * UPDATE, only once the lock is held), then the rows marked sent with the `COMMIT`. Both are
+   * UPDATE, only once the lock is held), then the rows deleted with the `COMMIT`. Both are
    * simple-protocol multi-statement queries (their values are constants and the rows' own ids).
    */
   private async publishBatch(): Promise<number> {
@@ -265,7 +265,9 @@ export class OutboxRelay {
         await this.resetProducer();
         throw err;
       }
-      await client.query(`UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY('{${ids.join(',')}}'::bigint[]); COMMIT`);
+      // Sent: the rows go (Kafka keeps the events; a row kept and marked sent would cost a new
+      // row version with its payload, and a purge later).
+      await client.query(`DELETE FROM outbox WHERE id = ANY('{${ids.join(',')}}'::bigint[]); COMMIT`);
       open = false;
       this.log.info({ published: rows.length, firstId: ids[0], lastId: ids[ids.length - 1] }, 'outbox relay: published');
       return rows.length;

@@ -2,8 +2,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { EventEnvelope } from './event-envelope';
 
 /**
- * One event waiting to be (or already) published to Kafka. Written in the same transaction as
- * the business change ({@link writeToOutbox}); the relay publishes unsent rows in `id` order.
+ * One event waiting to be published to Kafka. Written in the same transaction as the business
+ * change ({@link writeToOutbox}); the relay publishes unsent rows in `id` order and deletes them
+ * once Kafka has them (`sent_at` is set only on rows that earlier versions kept).
  * The schema is created by `EventsInfrastructure1700000000000` (never synchronize).
  */
 @Entity('outbox')

@@ -30,6 +30,8 @@ export async function createServiceApp(appModule: DynamicModule): Promise<INestA
   // The gateway accepts client bodies up to 1 MiB; what it forwards (queries, entity batches)
   // must fit here too.
   app.useBodyParser('json', { limit: '2mb' });
+  // GraphQL answers POSTs, which no cache revalidates: an ETag (a hash of every body) is waste.
+  app.set('etag', false);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   return app;

@@ -36,7 +36,9 @@ export class EventFeed {
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.connect();
     await consumer.subscribe({ topics: [topicName(this.opts.topicPrefix, TOPICS.session), topicName(this.opts.topicPrefix, TOPICS.reporting)], fromBeginning: false });
-    await consumer.run({ eachMessage: async ({ message }) => this.handle(message.value) });
+    // Offsets committed at most once a second rather than after every batch: the group is this
+    // process's own, and its position only matters if the broker moves it (a rejoin after a pause).
+    await consumer.run({ autoCommitInterval: 1000, eachMessage: async ({ message }) => this.handle(message.value) });
     await joined;
     this.ready = true;
   }
