@@ -24,6 +24,10 @@ const selected = names.length ? SCENARIOS.filter((s) => names.includes(s.name)) 
 
 await ensurePostgres();
 if (!process.env.RH_BENCH_NO_BUILD) build();
+// Before anything else runs: how fast the machine is today (bench/lib/machine-speed.mjs).
+const { machineSpeed } = await import('./lib/machine-speed.mjs');
+const speed = await machineSpeed({ quick });
+log(`machine speed: ${Object.entries(speed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 log(`starting the system for the benchmark${quick ? ' (quick)' : ''}...`);
 // Rate limits off (0): the load comes from a handful of callers, and would otherwise measure 429s.
 const envFor = { gateway: { RATE_LIMIT_PER_CALLER: '0', RATE_LIMIT_PER_TENANT: '0', RATE_LIMIT_SESSION_PER_CALLER: '0', RATE_LIMIT_SESSION_PER_TENANT: '0' } };
@@ -93,7 +97,7 @@ for (const r of results) {
   }
 }
 
-const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, speed };
 const file = path.join(ROOT, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
 fs.mkdirSync(path.dirname(file), { recursive: true });
 fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), quick, machine, results }, null, 2) + '\n');
@@ -104,6 +108,7 @@ for (const r of results) {
   if (r.ratios && Object.keys(r.ratios).length) process.stdout.write(`ratios: ${JSON.stringify(r.ratios)}\n`);
   for (const [target, met] of Object.entries(r.targets ?? {})) process.stdout.write(`target ${met ? 'met' : 'MISSED'}: ${target}\n`);
 }
-process.stdout.write(`\nresults written to ${path.relative(ROOT, file)}\n`);
+process.stdout.write(`\nmachine speed (smaller is faster): ${JSON.stringify(speed)}\n`);
+process.stdout.write(`results written to ${path.relative(ROOT, file)}\n`);
 process.stdout.write(`bench: ${results.filter((r) => !r.error).length} passed, ${results.filter((r) => r.error).length} failed\n`);
 process.exit(failed ? 1 : 0);

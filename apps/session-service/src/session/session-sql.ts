@@ -69,6 +69,10 @@ export const INSERT_SESSION_SQL = `
 WITH up AS (
   INSERT INTO tenant_settings (tenant_id, chat_disabled, version, updated_at)
   SELECT $2::uuid, $13::boolean, $14::int, now() WHERE $14::int IS NOT NULL
+    -- Only a newer setting than the one kept: ON CONFLICT DO UPDATE locks the tenant's row
+    -- even when its WHERE then keeps the row as it is, which would queue every request of the
+    -- tenant behind the one before it until that one commits.
+    AND NOT EXISTS (SELECT 1 FROM tenant_settings WHERE tenant_id = $2::uuid AND version >= $14::int)
   ${KEEP_NEWER_SETTING}
   RETURNING chat_disabled
 ),
