@@ -462,6 +462,25 @@ describe('outbox and relay', () => {
     }
     expect(new Set(topic.messages.map((m) => m.partition)).size).toBeGreaterThan(1);
   });
+  it('vacuums the outbox every vacuumEveryRows published rows (and never with 0)', async () => {
+    const vacuums = async () => Number((await dataSource.query(`SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'outbox'`))[0].vacuum_count);
+    const publish = async (vacuumEveryRows: number, n: number) => {
+      const topic = await collect(TOPICS.rbac, `vacuum-${vacuumEveryRows}`);
+      const relay = new OutboxRelay({ dataSource, kafka, topicPrefix: PREFIX, pollIntervalMs: 20, batchSize: 4, vacuumEveryRows, logger: memoryLogger().logger });
+      cleanups.push(() => relay.stop());
+      const events = Array.from({ length: n }, (_, i) => event('rbac.vacuum-test', `v-${vacuumEveryRows}`, { i }));
+      for (const e of events) await dataSource.transaction((m) => writeToOutbox(m, TOPICS.rbac, e));
+      await relay.start();
+      await waitFor(`${n} events published`, () => events.every((e) => eventIds(topic.messages).includes(e.id)), 20_000);
+      await relay.stop();
+    };
+    const before = await vacuums();
+    await publish(0, 12);
+    expect(await vacuums()).toBe(before);
+    await publish(5, 12); // batches of 4: a vacuum once 5 rows went, the count starts again
+    expect(await vacuums()).toBeGreaterThanOrEqual(before + 1);
+    expect(Number((await dataSource.query('SELECT count(*)::int AS n FROM outbox'))[0].n)).toBe(0);
+  });
 });
 
 describe('idempotent consumer', () => {

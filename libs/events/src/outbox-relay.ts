@@ -23,6 +23,13 @@ export interface OutboxRelayOptions {
    * 10 ms; 0: at once). An event after a quiet time is published at once.
    */
   lingerMs?: number;
+  /**
+   * After this many rows published (and deleted) since the last time, the relay runs
+   * `VACUUM (SKIP_LOCKED) outbox` on its connection (default 1000; 0: never, leave it to
+   * autovacuum). Deleted rows stay in the unsent-rows index until a vacuum, and the relay's scan
+   * walks them all; where autovacuum is off or slow, that scan would grow with every event.
+   */
+  vacuumEveryRows?: number;
   logger?: EventsLogger;
 }
 
@@ -88,6 +95,8 @@ export class OutboxRelay {
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly lingerMs: number;
+  private readonly vacuumEveryRows: number;
+  private deletedSinceVacuum = 0;
   private readonly log: EventsLogger;
   private readonly listenConfig: ClientConfig;
 
@@ -115,10 +124,12 @@ export class OutboxRelay {
     this.pollIntervalMs = opts.pollIntervalMs ?? 500;
     this.batchSize = opts.batchSize ?? 200;
     this.lingerMs = opts.lingerMs ?? 10;
+    this.vacuumEveryRows = opts.vacuumEveryRows ?? 1000;
     this.log = opts.logger ?? defaultEventsLogger;
     if (!(Number.isInteger(this.batchSize) && this.batchSize >= 1)) throw new TypeError('OutboxRelay: batchSize must be an integer >= 1');
     if (!(this.pollIntervalMs >= 10)) throw new TypeError('OutboxRelay: pollIntervalMs must be >= 10');
     if (!(this.lingerMs >= 0)) throw new TypeError('OutboxRelay: lingerMs must be >= 0');
+    if (!(Number.isInteger(this.vacuumEveryRows) && this.vacuumEveryRows >= 0)) throw new TypeError('OutboxRelay: vacuumEveryRows must be an integer >= 0');
     topicName(this.topicPrefix, 'x'); // validates the prefix
     this.listenConfig = pgClientConfigFrom(this.dataSource, 'remote-help-outbox-relay');
     this.listener = new PgListener({
@@ -270,11 +281,21 @@ export class OutboxRelay {
       await client.query(`DELETE FROM outbox WHERE id = ANY('{${ids.join(',')}}'::bigint[]); COMMIT`);
       open = false;
       this.log.info({ published: rows.length, firstId: ids[0], lastId: ids[ids.length - 1] }, 'outbox relay: published');
+      await this.vacuumIfDue(client, rows.length);
       return rows.length;
     } catch (err) {
       if (open) await client.query('ROLLBACK').catch(() => this.dropPublishClient(client));
       throw err;
     }
+  }
+
+  /** VACUUM the outbox once `vacuumEveryRows` rows went since the last time (a failure is logged, not thrown). */
+  private async vacuumIfDue(client: Client, deleted: number): Promise<void> {
+    if (this.vacuumEveryRows === 0) return;
+    this.deletedSinceVacuum += deleted;
+    if (this.deletedSinceVacuum < this.vacuumEveryRows) return;
+    this.deletedSinceVacuum = 0;
+    await client.query('VACUUM (SKIP_LOCKED) outbox').catch((err) => this.log.warn({ err: serializeError(err) }, 'outbox relay: VACUUM of the outbox failed (left to autovacuum)'));
   }
 
   /**
