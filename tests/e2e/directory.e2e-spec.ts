@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { databases, errorCodes, gql, gqlOk, newTenant, rhOk, type GqlResponse } from './support/client';
+import { TOPICS } from '@remote-help/events';
+import { errorCodes, gql, gqlOk, newTenant, rhOk, type GqlResponse } from './support/client';
+import { PublishedEvents, type PublishedEvent } from './support/published-events';
 
 /**
  * tenant-service through the gateway: the tenant's Remote Help settings and its directory
  * (users, licences, devices, groups), with the refusals (FORBIDDEN without the admin permission,
- * BAD_USER_INPUT, NOT_FOUND, CONFLICT), across tenants, and the events written to its outbox.
+ * BAD_USER_INPUT, NOT_FOUND, CONFLICT), across tenants, and the events it publishes to Kafka.
  */
 
 type Tenant = ReturnType<typeof newTenant>;
@@ -53,31 +54,18 @@ function expectRefused(r: GqlResponse, code: string, message?: RegExp) {
   if (message) expect(r.body.errors![0].message).toMatch(message);
 }
 
-/** The events tenant-service wrote to its outbox for a tenant (type + data), oldest first. */
-async function outboxEvents(tenantId: string, types?: string[]): Promise<{ type: string; subject: string; data: any }[]> {
-  const pg = new Client({ connectionString: databases()['tenant-service'] });
-  await pg.connect();
-  try {
-    const { rows } = await pg.query(
-      `SELECT payload->>'type' AS type, payload->>'subject' AS subject, payload->'data' AS data FROM outbox
-       WHERE topic = 'remote-help.tenant.v1' AND payload->>'tenantId' = $1 ORDER BY id`,
-      [tenantId],
-    );
-    return types ? rows.filter((r) => types.includes(r.type)) : rows;
-  } finally {
-    await pg.end();
-  }
+/** What tenant-service published to Kafka, read by one recorder for the whole file. */
+const published = new PublishedEvents('tenant-service', [TOPICS.tenant, TOPICS.audit]);
+beforeAll(() => published.start());
+afterAll(() => published.stop());
+
+/** The events tenant-service published for a tenant (type + data), oldest first. */
+async function outboxEvents(tenantId: string, types?: string[]): Promise<PublishedEvent[]> {
+  return published.events(TOPICS.tenant, tenantId, types);
 }
 
 async function auditRecords(tenantId: string): Promise<{ category: string; activity: string; result: string; details: string; targetId: string | null; actorId: string | null }[]> {
-  const pg = new Client({ connectionString: databases()['tenant-service'] });
-  await pg.connect();
-  try {
-    const { rows } = await pg.query(`SELECT payload->'data' AS d FROM outbox WHERE topic = 'remote-help.audit.v1' AND payload->>'tenantId' = $1 ORDER BY id`, [tenantId]);
-    return rows.map((r) => r.d);
-  } finally {
-    await pg.end();
-  }
+  return (await published.events(TOPICS.audit, tenantId)).map((e) => e.data);
 }
 
 describe('directory: a new tenant', () => {
@@ -88,8 +76,12 @@ describe('directory: a new tenant', () => {
     expect(me).toEqual({ id: t.adminUserId, groups: [{ displayName: 'Remote Help Administrators', memberKind: 'USERS' }] });
 
     const events = await outboxEvents(t.tenantId);
-    expect(events.map((e) => e.type)).toEqual(['tenant.created', 'tenant.settings.updated', 'user.upserted', 'group.created', 'group.members.added']);
-    const [created, settings, admin, group, members] = events;
+    // One event of each, each aggregate's in order (Kafka orders per aggregate, not across them).
+    expect(events.map((e) => e.type).sort()).toEqual(['group.created', 'group.members.added', 'tenant.created', 'tenant.settings.updated', 'user.upserted']);
+    const of = (type: string) => events.find((e) => e.type === type)!;
+    expect(events.filter((e) => e.subject === t.tenantId).map((e) => e.type)).toEqual(['tenant.created', 'tenant.settings.updated']);
+    expect(events.filter((e) => e.subject === groups[0].id).map((e) => e.type)).toEqual(['group.created', 'group.members.added']);
+    const [created, settings, admin, group, members] = ['tenant.created', 'tenant.settings.updated', 'user.upserted', 'group.created', 'group.members.added'].map(of);
     expect(created.data).toEqual({ tenantId: t.tenantId, displayName: `Tenant ${t.domain}`, verifiedDomains: [t.domain], cloud: 'COMMERCIAL', adminUserId: t.adminUserId, adminGroupId: groups[0].id });
     expect(settings.data).toMatchObject({ tenantId: t.tenantId, cloud: 'COMMERCIAL', remoteHelpEnabled: false, version: 1 });
     expect(admin.data).toMatchObject({ id: t.adminUserId, userPrincipalName: t.adminUpn, licenses: [], version: 1 });

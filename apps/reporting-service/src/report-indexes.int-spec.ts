@@ -54,8 +54,12 @@ function nodes(n: PlanNode): PlanNode[] {
 
 const BIG_TABLES = ['session_records', 'audit_events', 'session_daily_stats'];
 
-/** EXPLAIN ANALYZE of each captured statement: no Seq Scan of a table that grows with the tenant, fast, plan kept for the log. */
-async function explain(name: string, statements: Captured[], budgetMs = 50) {
+/**
+ * EXPLAIN ANALYZE of each captured statement: no Seq Scan of a table that grows with the tenant;
+ * the time and the plan are kept for the log. How fast the queries are is the benchmark's to
+ * judge (`npm run bench -- reporting`), not a test's: a slow or busy machine must not fail it.
+ */
+async function explain(name: string, statements: Captured[]) {
   expect(statements.length).toBeGreaterThan(0);
   for (const [i, s] of statements.entries()) {
     const [{ 'QUERY PLAN': [json] }] = await ds.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${s.sql}`, s.params);
@@ -67,7 +71,6 @@ async function explain(name: string, statements: Captured[], budgetMs = 50) {
     plans.push(`### ${name}${statements.length > 1 ? ` (statement ${i + 1})` : ''}\n${s.sql.replace(/\s+/g, ' ').trim()}\n-- params: ${JSON.stringify(s.params)}\n${text.map((r) => r['QUERY PLAN']).join('\n')}\n`);
     process.stderr.write(`${name}: ${json['Execution Time'].toFixed(2)} ms, indexes ${indexes.join(', ') || '-'}\n`);
     expect({ name, seqScans }).toEqual({ name, seqScans: [] });
-    expect(json['Execution Time']).toBeLessThan(budgetMs);
   }
 }
 
