@@ -1,4 +1,5 @@
 import { Kafka, logLevel as LogLevel, type Admin, type ISocketFactory, type LogEntry, type RetryOptions } from 'kafkajs';
+import './kafkajs-idle-loop';
 import { TOPIC_PARTITIONS, TOPICS, topicName } from './topics';
 
 export interface CreateKafkaOptions {
