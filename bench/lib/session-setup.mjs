@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ROOT } from '../../scripts/lib/bootstrap.mjs';
+import kafkajs from '../../scripts/lib/kafkajs.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -133,7 +134,7 @@ export async function setUpHelpDesk(ctx, pairCount, { concurrency = 8 } = {}) {
  */
 export async function waitUntilDrained(ctx, timeoutMs = 120_000) {
   const { Client } = require('pg');
-  const { Kafka, logLevel } = require('kafkajs');
+  const { Kafka, logLevel } = kafkajs;
   const t0 = Date.now();
   const admin = new Kafka({ brokers: String(ctx.run.kafka.brokers).split(','), clientId: `${ctx.run.topicPrefix}bench-drain`, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();

@@ -15,9 +15,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { median, runLoad } from '../lib/load.mjs';
 import { cpuSeconds, cpuUsedSince } from '../lib/process-stats.mjs';
+import kafkajs from '../../scripts/lib/kafkajs.mjs';
 
 const require = createRequire(import.meta.url);
-const { Kafka, logLevel } = require('kafkajs');
+const { Kafka, logLevel } = kafkajs;
 const pg = require('pg');
 const here = path.dirname(fileURLToPath(import.meta.url));
 

@@ -12,7 +12,7 @@
 // queries }. Output: one JSON line with the raw latencies (ms), and each accept's split into
 // hops as seen by a Kafka consumer of its own (see the tap below).
 import { createClient } from 'graphql-ws';
-import kafkajs from 'kafkajs';
+import kafkajs from '../../scripts/lib/kafkajs.mjs';
 import { graphqlPoster } from '../lib/graphql-post.mjs';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';

@@ -12,10 +12,11 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import kafkajs from '../../scripts/lib/kafkajs.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { Kafka, logLevel, Partitioners } = require('kafkajs');
+const { Kafka, logLevel, Partitioners } = kafkajs;
 const { createEvent, SESSION_EVENTS, TOPICS, topicName } = require(path.join(ROOT, 'libs/events/dist/index.js'));
 
 const opts = JSON.parse(process.argv[2]);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
+import { createKafka } from '@remote-help/events';
+import type { Admin, Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { databases, eventually } from './client';
 
@@ -33,7 +34,7 @@ const required = (name: string) => {
  * one aggregate in the order they were published.
  */
 export class PublishedEvents {
-  private readonly kafka = new Kafka({ clientId: 'e2e-published-events', brokers: required('RH_E2E_KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
+  private readonly kafka = createKafka({ clientId: 'e2e-published-events', brokers: required('RH_E2E_KAFKA_BROKERS').split(','), logLevel: 'error' });
   private readonly prefix = required('RH_E2E_TOPIC_PREFIX');
   private readonly recorded = new Map<string, Recorded[]>();
   /** The next offset to read, by `topic:partition`. */
