@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { ensureKafka } from '../kafka.mjs';
 import { ROOT } from './bootstrap.mjs';
+import { localDatabaseUrl } from './local-postgres.mjs';
 import { GATEWAY, SUBGRAPH_SERVICES } from './services.mjs';
 import { startSystem } from './system.mjs';
 
@@ -29,7 +30,7 @@ export async function startIsolatedSystem({ label, env = {}, envFor = {}, keep =
   const dataDir = path.join(ROOT, '.data', `${label}-${runId}`);
   const topicPrefix = `${label}-${runId}.`;
   const kafka = await ensureKafka({ log: false });
-  const databases = Object.fromEntries(SUBGRAPH_SERVICES.map((s) => [s.name, `postgres://postgres@127.0.0.1:5432/rh_${label}_${runId}_${s.name.replace('-service', '')}`]));
+  const databases = Object.fromEntries(await Promise.all(SUBGRAPH_SERVICES.map(async (s) => [s.name, await localDatabaseUrl(`rh_${label}_${runId}_${s.name.replace('-service', '')}`)])));
   const ports = {};
   for (const name of [GATEWAY.name, ...SUBGRAPH_SERVICES.map((s) => s.name)]) ports[name] = await freePort();
   let system;

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { ROOT } from './bootstrap.mjs';
+import { localDatabaseUrl } from './local-postgres.mjs';
 import { GATEWAY, SUBGRAPH_SERVICES } from './services.mjs';
 
 const require = createRequire(import.meta.url);
@@ -35,7 +36,8 @@ export async function ensureKeys(dataDir) {
 export async function startSystem(o) {
   const keysDir = await ensureKeys(o.dataDir);
   const ports = { [GATEWAY.name]: GATEWAY.port, ...Object.fromEntries(SUBGRAPH_SERVICES.map((s) => [s.name, s.port])), ...(o.ports ?? {}) };
-  const databaseUrl = o.databaseUrl ?? ((s) => `postgres://postgres@127.0.0.1:5432/${s.database}`);
+  const localUrls = o.databaseUrl ? null : Object.fromEntries(await Promise.all(SUBGRAPH_SERVICES.map(async (s) => [s.name, await localDatabaseUrl(s.database)])));
+  const databaseUrl = o.databaseUrl ?? ((s) => localUrls[s.name]);
   const base = {
     ...process.env,
     NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'development',
