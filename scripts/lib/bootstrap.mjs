@@ -38,9 +38,10 @@ export function ensureToolchain(scriptUrl) {
   }
   // Every tool we start finds the pinned Node first.
   process.env.PATH = `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`;
-  // kafkajs (the scripts' admin clients) schedules timers with negative delays, which Node 24
-  // reports as TimeoutNegativeWarning; harmless (they fire at once), so not printed. The
-  // services run with --disable-warning=TimeoutNegativeWarning for the same reason.
+  // kafkajs schedules timers with negative delays (its idle loop, which libs/events and
+  // scripts/lib/kafkajs.mjs switch off, and possibly elsewhere), which Node 24 reports as
+  // TimeoutNegativeWarning; harmless (they fire at once), so not printed. The services run with
+  // --disable-warning=TimeoutNegativeWarning for the same reason.
   process.removeAllListeners('warning');
   process.on('warning', (w) => {
     if (w.name !== 'TimeoutNegativeWarning') process.stderr.write(`${w.name}: ${w.message}\n`);
