@@ -81,7 +81,10 @@ export async function startSystem(o) {
 
   async function startOne(name) {
     const env = envFor(name);
-    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(ROOT, 'apps', name, 'dist', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // RH_NODE_FLAGS: Node/V8 flags for the process's command line (ones NODE_OPTIONS refuses,
+    // e.g. --single-threaded-gc, --trace-gc), for experiments and the benchmark.
+    const flags = (env.RH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...flags, path.join(ROOT, 'apps', name, 'dist', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const entry = { child, env, exited: false, exitCode: null };
     procs.set(name, entry);
     child.once('exit', (code, signal) => Object.assign(entry, { exited: true, exitCode: code ?? signal }));
