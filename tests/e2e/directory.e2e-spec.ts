@@ -60,7 +60,7 @@ beforeAll(() => published.start());
 afterAll(() => published.stop());
 
 /** The events tenant-service published for a tenant (type + data), oldest first. */
-async function outboxEvents(tenantId: string, types?: string[]): Promise<PublishedEvent[]> {
+async function tenantEvents(tenantId: string, types?: string[]): Promise<PublishedEvent[]> {
   return published.events(TOPICS.tenant, tenantId, types);
 }
 
@@ -75,7 +75,7 @@ describe('directory: a new tenant', () => {
     expect(groups).toEqual([{ id: expect.any(String), displayName: 'Remote Help Administrators', memberKind: 'USERS', users: [{ id: t.adminUserId }], devices: [] }]);
     expect(me).toEqual({ id: t.adminUserId, groups: [{ displayName: 'Remote Help Administrators', memberKind: 'USERS' }] });
 
-    const events = await outboxEvents(t.tenantId);
+    const events = await tenantEvents(t.tenantId);
     // One event of each, each aggregate's in order (Kafka orders per aggregate, not across them).
     expect(events.map((e) => e.type).sort()).toEqual(['group.created', 'group.members.added', 'tenant.created', 'tenant.settings.updated', 'user.upserted']);
     const of = (type: string) => events.find((e) => e.type === type)!;
@@ -104,7 +104,7 @@ describe('directory: Remote Help settings', () => {
     const { tenant } = await gqlOk<{ tenant: any }>(`{ tenant { remoteHelpSettings { ${SETTINGS} } } }`, {}, t.adminToken);
     expect(tenant.remoteHelpSettings).toMatchObject({ remoteHelpEnabled: true, allowUnenrolledDevices: true, chatDisabled: true });
 
-    const events = await outboxEvents(t.tenantId, ['tenant.settings.updated']);
+    const events = await tenantEvents(t.tenantId, ['tenant.settings.updated']);
     expect(events.map((e) => [e.data.version, e.data.remoteHelpEnabled, e.data.allowUnenrolledDevices, e.data.chatDisabled, e.data.updatedBy])).toEqual([
       [1, false, false, false, null],
       [2, true, false, true, t.adminUserId],
@@ -135,7 +135,7 @@ describe('directory: Remote Help settings', () => {
     const plain = await upsertUser(t, userInput(t));
     const token = rhOk(['token', '--tenant', t.tenantId, '--user', plain.userPrincipalName]);
     const group = await createGroup(t, 'Helpers', 'USERS');
-    const eventsBefore = (await outboxEvents(t.tenantId)).length;
+    const eventsBefore = (await tenantEvents(t.tenantId)).length;
 
     expectRefused(await gql(UPDATE_SETTINGS, { input: { remoteHelpEnabled: true } }, token), 'FORBIDDEN', /MANAGE_SETTINGS/);
     expectRefused(await gql(UPSERT_USER, { input: userInput(t) }, token), 'FORBIDDEN', /MANAGE_DIRECTORY/);
@@ -159,7 +159,7 @@ describe('directory: Remote Help settings', () => {
       { displayName: 'Remote Help Administrators', users: [{ id: t.adminUserId }] },
     ]);
     expect(devices).toEqual([]);
-    expect((await outboxEvents(t.tenantId)).length).toBe(eventsBefore);
+    expect((await tenantEvents(t.tenantId)).length).toBe(eventsBefore);
     const failures = (await auditRecords(t.tenantId)).filter((a) => a.result === 'Failure');
     expect(failures).toHaveLength(8);
     expect(failures.every((f) => f.actorId === plain.id && f.details.startsWith('FORBIDDEN'))).toBe(true);
@@ -212,14 +212,14 @@ describe('directory: users and licences', () => {
     // update: given fields change, left-out optional fields stay, null clears
     const updated = await upsertUser(t, { id: created.id, userPrincipalName: created.userPrincipalName, displayName: 'Ada King', jobTitle: null });
     expect(updated.profile).toEqual({ ...created.profile, displayName: 'Ada King', jobTitle: null });
-    const events = (await outboxEvents(t.tenantId, ['user.upserted'])).filter((e) => e.subject === created.id);
+    const events = (await tenantEvents(t.tenantId, ['user.upserted'])).filter((e) => e.subject === created.id);
     expect(events.map((e) => [e.data.version, e.data.displayName, e.data.jobTitle])).toEqual([
       [1, 'Ada Lovelace', 'Analyst'],
       [2, 'Ada King', null],
     ]);
     // an update that changes nothing writes no event
     await upsertUser(t, { id: created.id, userPrincipalName: created.userPrincipalName, displayName: 'Ada King' });
-    expect((await outboxEvents(t.tenantId, ['user.upserted'])).filter((e) => e.subject === created.id)).toHaveLength(2);
+    expect((await tenantEvents(t.tenantId, ['user.upserted'])).filter((e) => e.subject === created.id)).toHaveLength(2);
   });
 
   it('refuses bad input: a UPN outside the verified domains, bad names, bad URLs', async () => {
@@ -287,7 +287,7 @@ describe('directory: users and licences', () => {
     expectRefused(await gql(ASSIGN_LICENSE, { input: { userId: u.id, kind: 'OFFICE' } }, t.adminToken), 'BAD_USER_INPUT');
 
     // license.assigned carries the whole user with ALL of their licences, version + 1 each time
-    const events = (await outboxEvents(t.tenantId, ['user.upserted', 'license.assigned'])).filter((e) => e.subject === u.id);
+    const events = (await tenantEvents(t.tenantId, ['user.upserted', 'license.assigned'])).filter((e) => e.subject === u.id);
     expect(events.map((e) => [e.type, e.data.version, e.data.licenses.map((l: any) => l.kind)])).toEqual([
       ['user.upserted', 1, []],
       ['license.assigned', 2, ['REMOTE_HELP_ADDON']],
@@ -333,7 +333,7 @@ describe('directory: devices', () => {
     expect(device).toEqual({ id: pc.id, displayName: 'Finance-PC-01' });
     expect(devices).toEqual([{ id: pc.id }]);
 
-    const events = (await outboxEvents(t.tenantId, ['device.upserted'])).filter((e) => e.subject === pc.id);
+    const events = (await tenantEvents(t.tenantId, ['device.upserted'])).filter((e) => e.subject === pc.id);
     expect(events.map((e) => [e.data.version, e.data.primaryUserId, e.data.osVersion])).toEqual([
       [1, owner.id, '10.0.22631'],
       [2, null, '10.0.19045'],
@@ -390,16 +390,16 @@ describe('directory: groups', () => {
     expect(both).toMatchObject({ users: [{ id: u1.id }], devices: [{ id: d1.id }] });
 
     // adding an existing member again and removing an absent one change nothing and emit nothing for them
-    const before = await outboxEvents(t.tenantId, ['group.members.added', 'group.members.removed']);
+    const before = await tenantEvents(t.tenantId, ['group.members.added', 'group.members.removed']);
     await gqlOk(ADD_MEMBERS, { g: users.id, u: [u1.id] }, t.adminToken);
     await gqlOk(REMOVE_MEMBERS, { g: devices.id, d: [(await upsertDevice(t, deviceInput())).id] }, t.adminToken);
-    expect(await outboxEvents(t.tenantId, ['group.members.added', 'group.members.removed'])).toEqual(before);
+    expect(await tenantEvents(t.tenantId, ['group.members.added', 'group.members.removed'])).toEqual(before);
     // a partly new list names only the new member
     const u3 = await upsertUser(t, userInput(t));
     await gqlOk(ADD_MEMBERS, { g: users.id, u: [u1.id, u3.id] }, t.adminToken);
     const removed = (await gqlOk<{ removeGroupMembers: any }>(REMOVE_MEMBERS, { g: users.id, u: [u2.id, u2.id] }, t.adminToken)).removeGroupMembers;
     expect(removed.users.map((u: any) => u.id).sort()).toEqual([u1.id, u3.id].sort());
-    const changes = (await outboxEvents(t.tenantId, ['group.members.added', 'group.members.removed'])).filter((e) => e.subject === users.id);
+    const changes = (await tenantEvents(t.tenantId, ['group.members.added', 'group.members.removed'])).filter((e) => e.subject === users.id);
     expect(changes.map((e) => [e.type, e.data.userIds, e.data.deviceIds])).toEqual([
       ['group.members.added', expect.arrayContaining([u1.id, u2.id]), []],
       ['group.members.added', [u3.id], []],
@@ -421,7 +421,7 @@ describe('directory: groups', () => {
     const list = await gqlOk<{ users: any[] }>('{ users { id groups { id } licenses { kind } hasActiveRemoteHelpLicense } }', {}, t.adminToken);
     expect(list.users.find((u) => u.id === u1.id).groups).toHaveLength(2);
 
-    const created = await outboxEvents(t.tenantId, ['group.created']);
+    const created = await tenantEvents(t.tenantId, ['group.created']);
     expect(created.map((e) => e.data.displayName)).toEqual(['Remote Help Administrators', 'Tier 1 helpers', 'Kiosks', 'Floor 2']);
   });
 

@@ -29,7 +29,7 @@ export interface PendingCheckState {
 }
 
 interface RequestQueueClass {
-  prototype: PendingCheckState & { scheduleCheckPendingRequests(): void; __remoteHelpIdleLoopFixed?: boolean };
+  prototype: PendingCheckState & { scheduleCheckPendingRequests(): void };
 }
 
 /** kafkajs's `scheduleCheckPendingRequests`, without the idle loop. */
@@ -44,16 +44,13 @@ export function scheduleCheckPendingRequests(this: PendingCheckState): void {
   }, scheduleAt);
 }
 
-/** Replaces kafkajs's method (once); true when it is in place. */
+/** Replaces kafkajs's method (again, harmlessly, if this module is loaded twice); true when it is in place. */
 export function fixKafkajsIdleLoop(): boolean {
   const proto = RequestQueue.prototype;
   if (typeof proto.scheduleCheckPendingRequests !== 'function') {
     throw new Error('kafkajs RequestQueue.scheduleCheckPendingRequests not found: kafkajs changed, review libs/events/src/kafkajs-idle-loop.ts');
   }
-  if (!proto.__remoteHelpIdleLoopFixed) {
-    proto.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
-    proto.__remoteHelpIdleLoopFixed = true;
-  }
+  proto.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
   return proto.scheduleCheckPendingRequests === scheduleCheckPendingRequests;
 }
 

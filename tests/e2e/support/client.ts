@@ -6,7 +6,7 @@ export const gatewayUrl = () => required('RH_E2E_GATEWAY_URL');
 export const serviceUrls = (): Record<string, string> => JSON.parse(required('RH_E2E_SERVICE_URLS'));
 export const databases = (): Record<string, string> => JSON.parse(required('RH_E2E_DATABASES'));
 
-function required(name: string): string {
+export function required(name: string): string {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set: run the end-to-end tests through jest.e2e.config.cjs (its global setup starts the system)`);
   return v;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createKafka } from '@remote-help/events';
 import type { Admin, Consumer } from 'kafkajs';
 import { Client } from 'pg';
-import { databases, eventually } from './client';
+import { databases, eventually, required } from './client';
 
 /** One event as it was published to Kafka. */
 export interface PublishedEvent {
@@ -18,12 +18,6 @@ interface Recorded {
   offset: number;
   event: PublishedEvent;
 }
-
-const required = (name: string) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run the end-to-end tests through jest.e2e.config.cjs`);
-  return v;
-};
 
 /**
  * Reads what a service published: one consumer of this run's topics (a group of its own, from
@@ -41,6 +35,8 @@ export class PublishedEvents {
   private readonly next = new Map<string, number>();
   private consumer?: Consumer;
   private admin?: Admin;
+  /** The service's database, for its outbox. */
+  private pg?: Client;
 
   constructor(
     private readonly service: string,
@@ -48,6 +44,8 @@ export class PublishedEvents {
   ) {}
 
   async start(): Promise<void> {
+    this.pg = new Client({ connectionString: databases()[this.service] });
+    await this.pg.connect();
     this.admin = this.kafka.admin();
     await this.admin.connect();
     this.consumer = this.kafka.consumer({ groupId: `${this.prefix}e2e-published-events-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 });
@@ -68,6 +66,7 @@ export class PublishedEvents {
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
     await this.admin?.disconnect();
+    await this.pg?.end();
   }
 
   /** The events of a tenant on a topic (by its base name), everything the service wrote so far included. */
@@ -90,17 +89,11 @@ export class PublishedEvents {
   }
 
   private async outboxEmpty(): Promise<void> {
-    const pg = new Client({ connectionString: databases()[this.service] });
-    await pg.connect();
-    try {
-      const left = await eventually(
-        async () => Number((await pg.query('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL')).rows[0].n),
-        (n) => n === 0,
-        20_000,
-      );
-      if (left) throw new Error(`${this.service}'s outbox still holds ${left} unpublished events after 20 s`);
-    } finally {
-      await pg.end();
-    }
+    const left = await eventually(
+      async () => Number((await this.pg!.query('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL')).rows[0].n),
+      (n) => n === 0,
+      20_000,
+    );
+    if (left) throw new Error(`${this.service}'s outbox still holds ${left} unpublished events after 20 s`);
   }
 }
