@@ -155,6 +155,20 @@ describe('FactsCache', () => {
     expect(c.device('d1')).toBeDefined();
   });
 
+
+  it('never drops an entry used at least once every half of maxEntries, and drops the ones left unused', () => {
+    const c = liveCache(100);
+    c.putUser(user('hot'), c.ticket());
+    for (let i = 0; i < 1000; i++) {
+      c.putUser(user(`u${i}`), c.ticket());
+      if (i % 50 === 49) expect(c.user('hot')).toBeDefined();
+    }
+    expect(c.user('hot')).toBeDefined();
+    expect(c.user('u0')).toBeUndefined();
+    expect(c.user('u899')).toBeUndefined();
+    expect(c.user('u999')).toBeDefined();
+    expect(c.size).toBe(100);
+  });
   it("marks the writer's tenant changed once its write is over, committed or not", async () => {
     const c = liveCache();
     c.putUser(user('u1'), c.ticket());

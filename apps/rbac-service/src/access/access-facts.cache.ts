@@ -13,6 +13,8 @@ interface Entry<T> {
   value: T;
   tenantId: string;
   seq: number;
+  /** `appends` when the entry last went to the end of its map. */
+  used: number;
 }
 
 /** A tenant's role assignments (oldest first), with an index by admin group. */
@@ -46,6 +48,8 @@ export class FactsCache {
   /** Loads that started before this are never kept (set when `entityChangedAt` is pruned). */
   private floor = 0;
   private isLive = false;
+  /** Entries put at the end of a map so far (puts and moves): how far back an entry has slid. */
+  private appends = 0;
   private readonly changedAt = new Map<string, number>();
   /** When a user ('u:<id>') or device ('d:<id>') last changed: what loads in flight are checked against. */
   private readonly entityChangedAt = new Map<string, number>();
@@ -173,9 +177,15 @@ export class FactsCache {
       map.delete(key);
       return undefined;
     }
-    // Most recently used last: delete and set again.
-    map.delete(key);
-    map.set(key, e);
+    // Most recently used last. Moving an entry (delete and set again) costs more than the rest of
+    // the lookup, so one that went to the end within the last quarter of the map's bound is left
+    // where it is: it is evicted only after `maxEntries` more appends, so an entry used at least
+    // once every half of them is never evicted (and a small map is kept in exact LRU order).
+    if (this.appends - e.used > this.maxEntries / 4) {
+      map.delete(key);
+      e.used = ++this.appends;
+      map.set(key, e);
+    }
     return e.value;
   }
 
@@ -185,7 +195,7 @@ export class FactsCache {
     if ((this.changedAt.get(tenant) ?? 0) > t.seq) return; // changed while it was read
     const key = id.toLowerCase();
     map.delete(key);
-    map.set(key, { value, tenantId: tenant, seq: t.seq });
+    map.set(key, { value, tenantId: tenant, seq: t.seq, used: ++this.appends });
     if (bounded && map.size > this.maxEntries) {
       const oldest = map.keys().next().value;
       if (oldest !== undefined) map.delete(oldest);
