@@ -44,7 +44,10 @@ if (profiled.length) {
   }
   log(`CPU profiles of ${profiled.join(', ')} go to ${path.relative(ROOT, profileDir)}/`);
 }
-const run = await startIsolatedSystem({ label: 'bench', env: { LOG_LEVEL: 'warn' }, envFor });
+// RH_BENCH_KEEP_DATA=1 keeps the run's data directory (.data/bench-*/, with each process's log).
+const keep = process.env.RH_BENCH_KEEP_DATA === '1';
+const run = await startIsolatedSystem({ label: 'bench', env: { LOG_LEVEL: 'warn' }, envFor, keep });
+if (keep) log(`the run's data and logs stay in ${path.relative(ROOT, run.dataDir)}/`);
 let counter = 0;
 const ctx = {
   quick,
