@@ -10,7 +10,9 @@
 // they were due is reported apart (lagP99), so that it neither hides nor inflates the service's
 // latency. In 'rate' mode, requests still unanswered 2 s after the end are cut off and counted as
 // `late` (their latency, counted as the time until then, is a lower bound). Output: one JSON line
-// with the figures on stdout.
+// with the figures on stdout. With RH_BENCH_SLOW_LOG set (a file), each recorded request slower than
+// RH_BENCH_SLOW_MS (default 5) is also appended there once the run is over, with its absolute issue
+// time, for bench/tail-attribution.mjs.
 import { percentile } from '../lib/stats.mjs';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -26,6 +28,10 @@ const pending = new Set();
 let cutting = false;
 /** How long requests issued in the run may still take after its end before they are cut off. */
 const GRACE_MS = 2000;
+/** Slow requests, kept for RH_BENCH_SLOW_LOG. */
+const slowLog = process.env.RH_BENCH_SLOW_LOG;
+const slowMs = Number(process.env.RH_BENCH_SLOW_MS ?? 5);
+const slow = [];
 
 function send(body) {
   return new Promise((resolve) => {
@@ -60,6 +66,7 @@ async function run(seconds, record) {
     const ms = performance.now() - issued;
     if (!record) return;
     lags.push(issued - due);
+    if (slowLog && ms > slowMs) slow.push({ t: performance.timeOrigin + issued, ms, lag: issued - due, url: opts.url, mode: opts.mode, pid: process.pid });
     tally.requests++;
     if (!r.ok && cutting) {
       // Cut off GRACE_MS after the end: its latency is at least this much (a lower bound).
@@ -115,6 +122,7 @@ async function run(seconds, record) {
 if (opts.warmupSeconds > 0) await run(opts.warmupSeconds, false);
 const r = await run(opts.durationSeconds, true);
 agent.destroy();
+if (slowLog && slow.length) fs.appendFileSync(slowLog, slow.map((x) => JSON.stringify(x)).join('\n') + '\n');
 const sorted = Float64Array.from(r.latencies).sort();
 const pctOf = (list, p) => round(percentile(list, p));
 const pct = (p) => pctOf(sorted, p);
