@@ -3,7 +3,7 @@
 // (all five processes, through the gateway). Starts Kafka itself when none is reachable and
 // stops it again at the end; fails if any part fails or runs no test. Test runs use their own
 // databases, ports and topic prefixes, so they pass while `npm start` is running.
-// `npm test -- unit|integration|e2e` runs one part.
+// `npm test -- types|unit|integration|e2e|bench-quick` runs one part (`types`: tsc over every file).
 import { build, ensurePostgres, ensureToolchain, fail, log, ROOT } from './lib/bootstrap.mjs';
 
 ensureToolchain(import.meta.url);
@@ -14,6 +14,9 @@ const path = await import('node:path');
 const { ensureKafka } = await import('./kafka.mjs');
 
 const PARTS = [
+  // Every TypeScript file, tests included (the build compiles the apps' sources only, and Jest
+  // strips types without checking them).
+  { name: 'types', command: ['npx', 'tsc', '-p', 'tsconfig.json'], needs: [] },
   { name: 'unit', config: 'jest.unit.config.cjs', needs: [] },
   { name: 'integration', config: 'jest.integration.config.cjs', needs: ['postgres', 'kafka'] },
   { name: 'e2e', config: 'jest.e2e.config.cjs', needs: ['postgres', 'kafka'] },

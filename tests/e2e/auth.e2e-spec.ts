@@ -145,7 +145,7 @@ describe('bad requests get clear errors, never a crash or a stack trace', () => 
     const t = newTenant();
     const res = await fetch(gatewayUrl(), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminToken}` }, body: '{"query": "{ tenant { id } ' });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
     expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
     expect(JSON.stringify(body)).not.toMatch(/\bat .+\.(js|ts):\d+/);
   });

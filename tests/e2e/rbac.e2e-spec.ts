@@ -246,7 +246,7 @@ describe('rbac: internal endpoints', () => {
     const decision = await post('/internal/access-decisions', { tenantId: t.tenantId, helperId: t.adminUserId, deviceId: '0b7e4a7c-5d38-4c56-9a53-3f1f3c1d9e00', mode: 'VIEW_ONLY' }, await asService(t.tenantId));
     expect(decision.status).toBe(200);
     expect(decision.body).toMatchObject({ decision: { allowed: false }, device: null, helper: { id: t.adminUserId, tenantId: t.tenantId } });
-    expect(decision.body.decision.reasons).toEqual(expect.arrayContaining(['REMOTE_HELP_DISABLED', 'HELPER_NOT_LICENSED']));
+    expect((decision.body as { decision: { reasons: string[] } }).decision.reasons).toEqual(expect.arrayContaining(['REMOTE_HELP_DISABLED', 'HELPER_NOT_LICENSED']));
   });
 });
 

@@ -1,4 +1,4 @@
-import type { AdminPermission } from '@remote-help/domain';
+import { AdminPermission } from '@remote-help/domain';
 import { RemoteAdminPermissionSource } from './admin-permissions';
 import type { ServiceClient } from './service-client';
 import type { ServiceOptions } from './service-options';
@@ -14,7 +14,7 @@ describe('RemoteAdminPermissionSource', () => {
 
   it("asks rbac-service for the user's permissions, then reuses the answer for ADMIN_PERMISSION_CACHE_MS", async () => {
     jest.useFakeTimers({ now: 1_000_000 });
-    const { source, post } = setup(1_000, async () => ({ permissions: ['READ_REPORTS'] }));
+    const { source, post } = setup(1_000, async () => ({ permissions: [AdminPermission.READ_REPORTS] }));
     expect(await source.permissionsOf('t1', 'u1')).toEqual(['READ_REPORTS']);
     expect(post).toHaveBeenCalledWith('rbac-service', '/internal/admin-permissions', { tenantId: 't1', userId: 'u1' }, 't1');
     jest.setSystemTime(1_000_999);
@@ -30,7 +30,7 @@ describe('RemoteAdminPermissionSource', () => {
 
   it('shares one call between concurrent checks of the same user', async () => {
     let release!: () => void;
-    const { source, post } = setup(1_000, () => new Promise((r) => (release = () => r({ permissions: ['MANAGE_SETTINGS'] }))));
+    const { source, post } = setup(1_000, () => new Promise((r) => (release = () => r({ permissions: [AdminPermission.MANAGE_SETTINGS] }))));
     const both = Promise.all([source.permissionsOf('t1', 'u1'), source.permissionsOf('t1', 'u1')]);
     release();
     expect(await both).toEqual([['MANAGE_SETTINGS'], ['MANAGE_SETTINGS']]);
@@ -41,7 +41,7 @@ describe('RemoteAdminPermissionSource', () => {
     let fail = true;
     const { source, post } = setup(60_000, async () => {
       if (fail) throw new Error('rbac-service did not answer');
-      return { permissions: ['READ_REPORTS'] };
+      return { permissions: [AdminPermission.READ_REPORTS] };
     });
     await expect(source.permissionsOf('t1', 'u1')).rejects.toThrow('did not answer');
     fail = false;

@@ -42,7 +42,7 @@ async function seedTenant() {
   const assignments = Array.from({ length: 4 }, () => randomUUID());
   await ds.transaction(async (m) => {
     await store.bootstrapTenant(m, {
-      tenant: { tenantId, displayName: 'Contoso', cloud: 'COMMERCIAL', adminUserId, adminGroupId },
+      tenant: { tenantId, displayName: 'Contoso', verifiedDomains: ['contoso.com'], cloud: 'COMMERCIAL', adminUserId, adminGroupId },
       settings: { tenantId, cloud: 'COMMERCIAL', remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: false, updatedAt: null, updatedBy: null, version: 1 },
       adminUser: user(tenantId, adminUserId, 0),
       group: { id: adminGroupId, tenantId, displayName: 'Admins', memberKind: 'USERS' },
@@ -50,7 +50,7 @@ async function seedTenant() {
     for (const [i, id] of users.entries()) await store.userUpserted(m, user(tenantId, id, i + 1, i % 5 === 4 ? [] : LIC));
     for (const [i, id] of devices.entries()) {
       await store.deviceUpserted(m, {
-        id, tenantId, displayName: `PC ${i}`, platform: i % 7 === 6 ? 'LINUX' : 'WINDOWS', osVersion: '10.0.22631', manufacturer: null, enrolled: i % 6 !== 5, entraRegistered: true,
+        id, tenantId, displayName: `PC ${i}`, platform: i % 7 === 6 ? 'OTHER' : 'WINDOWS', osVersion: '10.0.22631', manufacturer: null, enrolled: i % 6 !== 5, entraRegistered: true,
         compliance: i % 4 === 3 ? 'NONCOMPLIANT' : 'COMPLIANT', primaryUserId: i % 3 === 2 ? null : users[i % users.length], version: 1,
       });
     }
