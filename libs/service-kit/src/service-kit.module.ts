@@ -1,10 +1,9 @@
-import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Global, Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLErrorPassThrough } from './graphql-error.filter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createInternalTokenVerifier, SERVICE_ISSUER } from '@remote-help/auth';
 import { createKafka } from '@remote-help/events';
-import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
 import { DataSource } from 'typeorm';
@@ -12,6 +11,7 @@ import { ensureDatabase, serviceDataSourceOptions } from './database';
 import { EventPipeline } from './event-pipeline';
 import { HealthController } from './health.controller';
 import { InternalAuthMiddleware } from './internal-auth.middleware';
+import { assignRequestId, RequestContextMiddleware, requestLogMixin } from './request-context';
 import { KafkaHealth } from './kafka-health';
 import type { ServiceOptions } from './service-options';
 import { AdminAuthorizer, RemoteAdminPermissionSource } from './admin-permissions';
@@ -29,22 +29,22 @@ import { ADMIN_PERMISSION_SOURCE, INTERNAL_TOKEN_VERIFIER, KAFKA, SERVICE_OPTION
 export class ServiceKitModule implements NestModule {
   static forRoot(options: ServiceOptions): DynamicModule {
     const { config } = options;
-    const requestLines = ['trace', 'debug', 'info'].includes(config.LOG_LEVEL);
+    const requestLines = writesRequestLines(options);
     return {
       module: ServiceKitModule,
       imports: [
         LoggerModule.forRoot({
+          // Above info, /graphql and /internal go without pino-http (RequestContextMiddleware
+          // instead): no child loggers per request; lines still carry the request id (mixin).
+          ...(requestLines ? {} : { exclude: SERVED_ROUTES }),
           pinoHttp: {
             name: options.name,
             level: config.LOG_LEVEL,
-            genReqId: (req, res) => {
-              const id = (req.headers['x-request-id'] as string | undefined) || randomUUID();
-              res.setHeader('x-request-id', id);
-              return id;
-            },
+            mixin: requestLogMixin,
+            genReqId: (req, res) => assignRequestId(req, res),
             // One line per request at info and below; above (warn, error, ...) those lines would be
-            // dropped anyway, so the per-request child logger binds only the request id (no
-            // serialising and redacting of every request for nothing).
+            // dropped anyway, so the per-request child logger (left on /health only) binds only
+            // the request id (no serialising and redacting of every request for nothing).
             autoLogging: requestLines ? { ignore: (req) => (req.url ?? '').startsWith('/health') } : false,
             quietReqLogger: !requestLines,
             // A request is logged as its id, method and URL: no headers (so no bearer token to
@@ -87,9 +87,21 @@ export class ServiceKitModule implements NestModule {
     };
   }
 
+  constructor(@Inject(SERVICE_OPTIONS) private readonly options: ServiceOptions) {}
+
   configure(consumer: MiddlewareConsumer) {
-    consumer
-      .apply(InternalAuthMiddleware)
-      .forRoutes({ path: 'graphql', method: RequestMethod.ALL }, { path: 'internal/*path', method: RequestMethod.ALL });
+    if (!writesRequestLines(this.options)) consumer.apply(RequestContextMiddleware).forRoutes(...SERVED_ROUTES);
+    consumer.apply(InternalAuthMiddleware).forRoutes(...SERVED_ROUTES);
   }
+}
+
+/** What a service serves its callers on (the gateway and the other services): GraphQL and its internal API. */
+const SERVED_ROUTES = [
+  { path: 'graphql', method: RequestMethod.ALL },
+  { path: 'internal/*path', method: RequestMethod.ALL },
+];
+
+/** A line per request is written at info and below. */
+function writesRequestLines(options: ServiceOptions): boolean {
+  return ['trace', 'debug', 'info'].includes(options.config.LOG_LEVEL);
 }
