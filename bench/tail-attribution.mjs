@@ -16,6 +16,7 @@
 // Only open-loop ('rate') runs are looked at: in closed-loop runs the queueing is the point.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { percentile } from './lib/stats.mjs';
 
 const slowFile = process.argv[2] ?? 'bench/results/slow.jsonl';
 const watchDir = process.argv[3] ?? 'bench/results/loop-watch';
@@ -32,10 +33,8 @@ const watches = fs
   });
 
 const overlaps = (a0, a1, e) => e.t < a1 && e.t + e.ms > a0;
-const pct = (xs, p) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor((s.length - 1) * p))] * 10) / 10 : null;
-};
+/** The p-th percentile (0-100) of the durations, to 0.1 ms; '-' for none. */
+const pct = (events, p) => (events.length ? Math.round(percentile(events.map((e) => e.ms), p) * 10) / 10 : '-');
 
 const rows = [];
 for (const pid of [...new Set(slow.map((s) => s.pid))]) {
@@ -77,9 +76,9 @@ for (const pid of [...new Set(slow.map((s) => s.pid))]) {
     'process stalled alone': by.process,
     neither: by.neither,
     'GCs (minor)': `${gcs.length} (${gcs.filter((g) => g.kind === 'gc-minor').length})`,
-    'GC ms p50/max': `${pct(gcs.map((g) => g.ms), 0.5)} / ${pct(gcs.map((g) => g.ms), 1)}`,
+    'GC ms p50/max': `${pct(gcs, 50)} / ${pct(gcs, 100)}`,
     'stalls w/o GC': stalls.length,
-    'stall ms p50/max': `${pct(stalls.map((s) => s.ms), 0.5)} / ${pct(stalls.map((s) => s.ms), 1)}`,
+    'stall ms p50/max': `${pct(stalls, 50)} / ${pct(stalls, 100)}`,
   });
 }
 console.log(`slow requests (> the worker's RH_BENCH_SLOW_MS) per open-loop run, and what the answering process was doing:`);

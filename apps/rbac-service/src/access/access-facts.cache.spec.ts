@@ -155,7 +155,6 @@ describe('FactsCache', () => {
     expect(c.device('d1')).toBeDefined();
   });
 
-
   it('never drops an entry used at least once every half of maxEntries, and drops the ones left unused', () => {
     const c = liveCache(100);
     c.putUser(user('hot'), c.ticket());
@@ -169,6 +168,7 @@ describe('FactsCache', () => {
     expect(c.user('u999')).toBeDefined();
     expect(c.size).toBe(100);
   });
+
   it("marks the writer's tenant changed once its write is over, committed or not", async () => {
     const c = liveCache();
     c.putUser(user('u1'), c.ticket());
