@@ -11,6 +11,11 @@ const fs = await import('node:fs');
 const os = await import('node:os');
 const path = await import('node:path');
 const { spawnSync } = await import('node:child_process');
+
+await ensurePostgres();
+// Built before the harness's own modules load: some of them (through scripts/lib/kafkajs.mjs)
+// require the built libs, which a fresh clone does not have yet.
+if (!process.env.RH_BENCH_NO_BUILD) build();
 const { startIsolatedSystem, cliEnv } = await import('../scripts/lib/isolated-system.mjs');
 const { SCENARIOS } = await import('./scenarios/index.mjs');
 const { memorySnapshot } = await import('./scenarios/memory.mjs');
@@ -22,8 +27,6 @@ const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
 if (unknown.length) fail(`unknown scenario ${unknown.join(', ')}; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`);
 const selected = names.length ? SCENARIOS.filter((s) => names.includes(s.name)) : SCENARIOS;
 
-await ensurePostgres();
-if (!process.env.RH_BENCH_NO_BUILD) build();
 // Before anything else runs: how fast the machine is today (bench/lib/machine-speed.mjs).
 const { machineSpeed } = await import('./lib/machine-speed.mjs');
 const speed = await machineSpeed({ quick });
