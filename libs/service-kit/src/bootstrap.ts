@@ -1,12 +1,18 @@
-import { INestApplication, DynamicModule } from '@nestjs/common';
+import { INestApplication, DynamicModule, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import * as fs from 'node:fs';
 import { loadConfigOrExit } from './config';
 import { openServiceDataSource, ServiceDataSourceOptions } from './database';
 import { SubgraphConfig, subgraphConfigSpec } from './service-config';
-import type { ServiceKeys } from './service-options';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { graphqlFront, InternalRoutes, SUBGRAPH_BODY_LIMIT_BYTES } from './graphql-front';
+import { InternalAuthMiddleware } from './internal-auth.middleware';
+import { writesRequestLines } from './service-kit.module';
+import { subgraphGraphQLHandler } from './subgraph-graphql.module';
+import { SERVICE_OPTIONS } from './tokens';
+import type { ServiceKeys, ServiceOptions } from './service-options';
 
 /** The key material a service reads at start-up. */
 export interface ServiceStartKeys {
@@ -29,7 +35,7 @@ export async function createServiceApp(appModule: DynamicModule): Promise<INestA
   const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true });
   // The gateway accepts client bodies up to 1 MiB; what it forwards (queries, entity batches)
   // must fit here too.
-  app.useBodyParser('json', { limit: '2mb' });
+  app.useBodyParser('json', { limit: SUBGRAPH_BODY_LIMIT_BYTES });
   // GraphQL answers POSTs, which no cache revalidates: an ETag (a hash of every body) is waste.
   app.set('etag', false);
   app.useLogger(app.get(Logger));
@@ -43,9 +49,53 @@ export async function runService(name: string, appModule: DynamicModule, host: s
   const server = app.getHttpServer() as import('node:http').Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  await app.init();
+  installGraphQLFront(app);
   await app.listen(port, host);
   app.get(Logger).log(`${name} listening on http://${host}:${port}/graphql`);
   return app;
+}
+
+/**
+ * Puts `graphqlFront` (POST /graphql without Express and Nest's middleware chain) in front of
+ * the initialised app's Express. At `info` and below it writes each request's line as pino-http
+ * does on the other routes (`request completed`, or `request errored` at 500 and above, with the
+ * request's id, method and URL, the status and the time taken). Returns whether it did.
+ */
+export function installGraphQLFront(app: INestApplication): boolean {
+  const root = PinoLogger.root as import('pino').Logger | undefined;
+  const lines = writesRequestLines(app.get<ServiceOptions>(SERVICE_OPTIONS));
+  if (lines && !root) return false;
+  const expressApp = app.getHttpAdapter().getInstance() as (req: unknown, res: unknown) => void;
+  const graphql = subgraphGraphQLHandler(expressApp);
+  if (!graphql) return false;
+  const server = app.getHttpServer() as Server;
+  // Express is one of the server's request listeners (Nest's adapter adds one that counts each
+  // socket's requests, for graceful shutdown); it is replaced in place, the others kept in order.
+  const listeners = server.listeners('request') as ((req: unknown, res: unknown) => void)[];
+  if (!listeners.includes(expressApp)) throw new Error('installGraphQLFront: Express is not a request listener of the HTTP server');
+  const auth = app.get(InternalAuthMiddleware);
+  const log = new NestLogger('GraphQL');
+  const front = graphqlFront({
+    graphql: graphql as Parameters<typeof graphqlFront>[0]['graphql'],
+    internal: app.get(InternalRoutes),
+    authenticate: (authorization, internalRoute) => auth.authenticate(authorization, internalRoute),
+    fallback: expressApp,
+    onError: (err) => log.error(`request failed outside GraphQL: ${(err as Error)?.stack ?? String(err)}`),
+    ...(lines && root ? { requestLine: requestLineWriter(root) } : {}),
+  });
+  server.removeAllListeners('request');
+  for (const l of listeners) server.on('request', l === expressApp ? front : l);
+  return true;
+}
+
+/** The request line pino-http would write for a request (see ServiceKitModule's serializers). */
+function requestLineWriter(root: import('pino').Logger) {
+  return (req: IncomingMessage & { id?: unknown }, res: ServerResponse, ms: number) => {
+    const fields = { req: { id: req.id, method: req.method, url: req.url }, res: { statusCode: res.statusCode }, responseTime: ms };
+    if (res.statusCode >= 500) root.error(fields, 'request errored');
+    else root.info(fields, res.writableFinished ? 'request completed' : 'request aborted');
+  };
 }
 
 /** The `main.ts` of every subgraph service: validate the configuration, read the key, start. */

@@ -6,6 +6,7 @@ export * from './config';
 export * from './database';
 export * from './errors';
 export * from './event-pipeline';
+export * from './graphql-front';
 export * from './graphql-middleware';
 export * from './health.controller';
 export * from './http-client';

@@ -7,6 +7,11 @@ export interface InternalTokenVerifier {
   verify(token: string): Promise<{ caller: Caller; requestId?: string }>;
 }
 
+/** The answer (status 401) to a request without a valid token. */
+export const UNAUTHENTICATED_BODY = {
+  errors: [{ message: 'this service answers only the gateway: missing or invalid internal token', extensions: { code: 'UNAUTHENTICATED' } }],
+};
+
 /**
  * Subgraphs answer only the gateway: every request to /graphql or /internal must carry a valid
  * internal token for this service's audience. /internal also accepts a service-to-service token
@@ -20,14 +25,19 @@ export class InternalAuthMiddleware implements NestMiddleware {
   ) {}
 
   async use(req: Request & { caller?: Caller }, res: Response, next: NextFunction) {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const caller = match ? await this.callerOf(match[1], req.originalUrl.startsWith('/internal/')) : undefined;
+    const caller = await this.authenticate(req.headers.authorization, req.originalUrl.startsWith('/internal/'));
     if (!caller) {
-      res.status(401).json({ errors: [{ message: 'this service answers only the gateway: missing or invalid internal token', extensions: { code: 'UNAUTHENTICATED' } }] });
+      res.status(401).json(UNAUTHENTICATED_BODY);
       return;
     }
     req.caller = caller;
     next();
+  }
+
+  /** The caller of a request with this `authorization` header; undefined when it is missing or invalid. */
+  async authenticate(authorization: string | undefined, internalRoute: boolean): Promise<Caller | undefined> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    return match ? this.callerOf(match[1], internalRoute) : undefined;
   }
 
   /**

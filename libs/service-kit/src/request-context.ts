@@ -30,6 +30,11 @@ export function requestLogMixin(): { reqId?: string } {
 @Injectable()
 export class RequestContextMiddleware implements NestMiddleware {
   use(req: IncomingMessage & { id?: unknown }, res: ServerResponse, next: () => void) {
-    requestIds.run(assignRequestId(req, res), next);
+    runWithRequestId(req, res, next);
   }
+}
+
+/** Serves a request (`serve`) in the context of its request id, as `RequestContextMiddleware` does. */
+export function runWithRequestId<T>(req: IncomingMessage & { id?: unknown }, res: ServerResponse, serve: () => T): T {
+  return requestIds.run(assignRequestId(req, res), serve);
 }

@@ -11,6 +11,7 @@ import { ensureDatabase, serviceDataSourceOptions } from './database';
 import { EventPipeline } from './event-pipeline';
 import { HealthController } from './health.controller';
 import { InternalAuthMiddleware } from './internal-auth.middleware';
+import { InternalRoutes } from './graphql-front';
 import { assignRequestId, RequestContextMiddleware, requestLogMixin } from './request-context';
 import { KafkaHealth } from './kafka-health';
 import type { ServiceOptions } from './service-options';
@@ -82,8 +83,9 @@ export class ServiceKitModule implements NestModule {
         KafkaHealth,
         EventPipeline,
         InternalAuthMiddleware,
+        InternalRoutes,
       ],
-      exports: [SERVICE_OPTIONS, KAFKA, INTERNAL_TOKEN_VERIFIER, EventPipeline, ServiceClient, AdminAuthorizer, AuditTrail, ADMIN_PERMISSION_SOURCE],
+      exports: [InternalRoutes, SERVICE_OPTIONS, KAFKA, INTERNAL_TOKEN_VERIFIER, EventPipeline, ServiceClient, AdminAuthorizer, AuditTrail, ADMIN_PERMISSION_SOURCE],
     };
   }
 
@@ -102,6 +104,6 @@ const SERVED_ROUTES = [
 ];
 
 /** A line per request is written at info and below. */
-function writesRequestLines(options: ServiceOptions): boolean {
+export function writesRequestLines(options: ServiceOptions): boolean {
   return ['trace', 'debug', 'info'].includes(options.config.LOG_LEVEL);
 }

@@ -3,7 +3,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { ApolloFederationDriver, ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Logger } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { createErrorFormatter } from './errors';
 import { graphqlMiddleware } from './graphql-middleware';
 
@@ -31,8 +31,18 @@ export class SubgraphDriver extends ApolloFederationDriver {
       throw new Error(`@nestjs/apollo mounted ${stack.length - before} handlers for GraphQL, not the 2 this service replaces one of; check SubgraphDriver against the installed version`);
     }
     const context = options.context as ((c: { req: Request; res: Response }) => BaseContext | Promise<BaseContext>) | undefined;
-    stack[stack.length - 1].handle = graphqlMiddleware(self.apolloServer, async (req, res) => (context ? context({ req, res }) : {}));
+    const handler = graphqlMiddleware(self.apolloServer, async (req, res) => (context ? context({ req, res }) : {}));
+    stack[stack.length - 1].handle = handler;
+    graphqlHandlers.set(self.httpAdapterHost.httpAdapter.getInstance(), handler);
   }
+}
+
+/** The GraphQL handler SubgraphDriver mounted on each Express app (for the front, see graphql-front.ts). */
+const graphqlHandlers = new WeakMap<object, RequestHandler>();
+
+/** The handler SubgraphDriver mounted on this Express app, if it mounted one. */
+export function subgraphGraphQLHandler(expressApp: object): RequestHandler | undefined {
+  return graphqlHandlers.get(expressApp);
 }
 
 /** The Apollo Federation 2 subgraph of a service (code first). */

@@ -1,5 +1,6 @@
 import { BadRequestException, Body, Controller, ForbiddenException, HttpCode, Post, Req } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
+import { InternalRoutes } from '@remote-help/service-kit';
 import { AccessDataService } from '../access/access-data.service';
 import { internalCallerRefusal } from '../access/access-rules';
 import { AccessService } from '../access/access.service';
@@ -9,14 +10,20 @@ import { parseAccessDecisionRequest, parseAdminPermissionsRequest, Parsed } from
 /**
  * rbac-service's internal API (not part of the public contract), behind the internal-token
  * middleware: services only (and the gateway, as the service "gateway"); a caller that carries a
- * tenant may ask only about that tenant (403 otherwise; 400 for a malformed body).
+ * tenant may ask only about that tenant (403 otherwise; 400 for a malformed body). The service's
+ * front (`InternalRoutes`) serves both endpoints with these same methods, without Express and Nest's
+ * middleware chain; Nest's routes serve what the front passes on.
  */
 @Controller('internal')
 export class InternalController {
   constructor(
     private readonly data: AccessDataService,
     private readonly access: AccessService,
-  ) {}
+    routes: InternalRoutes,
+  ) {
+    routes.post('/internal/admin-permissions', ({ caller, body }) => this.adminPermissions({ caller }, body));
+    routes.post('/internal/access-decisions', ({ caller, body }) => this.accessDecision({ caller }, body));
+  }
 
   /** `{ tenantId, userId }` -> `{ permissions }`: the user's tenant-wide admin permissions (AdminAuthorizer's source). */
   @Post('admin-permissions')
