@@ -567,6 +567,29 @@ describe('idempotent consumer', () => {
     }
   });
 
+  it('with a minBytes far above what arrives, still applies a lone event (once the broker stops holding the fetch)', async () => {
+    const applied: string[] = [];
+    const { logger } = memoryLogger();
+    const consumer = new IdempotentConsumer({
+      kafka,
+      dataSource,
+      groupId: `it-${RUN}-min-bytes`,
+      topicPrefix: PREFIX,
+      topics: [TOPICS.reporting], // no other test writes to it
+      handler: async (e) => void applied.push(e.id),
+      fromBeginning: true,
+      logger,
+      minBytes: 1024 * 1024,
+      maxWaitTimeInMs: 300,
+    });
+    await consumer.start();
+    cleanups.push(() => consumer.stop());
+    const lone = event('reporting.active-count', 'tenant-1');
+    await produceRaw(TOPICS.reporting, lone.subject, JSON.stringify(lone));
+    await waitFor('the lone event', () => applied.includes(lone.id), 10_000);
+    expect(applied).toEqual([lone.id]);
+  });
+
   it('(5) sends malformed messages to the dead-letter topic with the reason and goes on', async () => {
     const dead = await collect(TOPICS.deadLetter, 'case5');
     const applied: string[] = [];

@@ -10,6 +10,8 @@ export interface ConsumerSpec {
   name: string;
   topics: string[];
   handler: EventHandler;
+  /** How the consumer fetches (IdempotentConsumer's `minBytes` and `maxWaitTimeInMs`; default: at once, 500 ms when idle). */
+  fetch?: { minBytes?: number; maxWaitTimeInMs?: number };
 }
 
 /**
@@ -70,6 +72,7 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
           handler: spec.handler,
           fromBeginning: true,
           logger: pinoLike(this.log),
+          ...spec.fetch,
         });
         await consumer.start();
         this.consumers.push(consumer);

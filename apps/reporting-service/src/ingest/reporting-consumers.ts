@@ -19,6 +19,14 @@ export const CONSUMERS = { sessions: 'sessions', audit: 'audit', directory: 'dir
  * Session events also have a set-based form (`handleSessionBatch`), which IdempotentConsumer
  * uses for runs of several new events: the same effect, with a few statements per batch.
  */
+/**
+ * Reports and the audit log may trail the events by a fraction of a second (the live count comes
+ * from the gateway's own feed): under load the two busy topics are read in fetches of at least
+ * 64 KiB, or every 250 ms, instead of one fetch per outbox batch, so fewer requests to the broker
+ * and fewer transactions here.
+ */
+const REPORT_FETCH = { minBytes: 64 * 1024, maxWaitTimeInMs: 250 };
+
 @Injectable()
 export class ReportingConsumers implements OnModuleInit {
   private readonly log = new Logger('ReportingConsumers');
@@ -34,6 +42,7 @@ export class ReportingConsumers implements OnModuleInit {
     this.pipeline.register({
       name: CONSUMERS.sessions,
       topics: [TOPICS.session],
+      fetch: REPORT_FETCH,
       handler: withBatchHandler(
         (e, m, meta) => this.handleSession(e, m, meta.topic),
         (items, m) => this.handleSessionBatch(items, m),
@@ -42,6 +51,7 @@ export class ReportingConsumers implements OnModuleInit {
     this.pipeline.register({
       name: CONSUMERS.audit,
       topics: [TOPICS.audit],
+      fetch: REPORT_FETCH,
       handler: withBatchHandler(
         (e, m, meta) => this.handleAudit(e, m, meta.topic),
         (items, m) => this.handleAuditBatch(items, m),
