@@ -9,7 +9,7 @@ import { SubgraphConfig, subgraphConfigSpec } from './service-config';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { graphqlFront, InternalRoutes, SUBGRAPH_BODY_LIMIT_BYTES } from './graphql-front';
 import { InternalAuthMiddleware } from './internal-auth.middleware';
-import { writesRequestLines } from './service-kit.module';
+import { REQUEST_LOG_SERIALIZERS, writesRequestLines } from './service-kit.module';
 import { subgraphGraphQLHandler } from './subgraph-graphql.module';
 import { SERVICE_OPTIONS } from './tokens';
 import type { ServiceKeys, ServiceOptions } from './service-options';
@@ -89,10 +89,10 @@ export function installGraphQLFront(app: INestApplication): boolean {
   return true;
 }
 
-/** The request line pino-http would write for a request (see ServiceKitModule's serializers). */
+/** The request line pino-http would write for a request (with ServiceKitModule's serializers). */
 function requestLineWriter(root: import('pino').Logger) {
   return (req: IncomingMessage & { id?: unknown }, res: ServerResponse, ms: number) => {
-    const fields = { req: { id: req.id, method: req.method, url: req.url }, res: { statusCode: res.statusCode }, responseTime: ms };
+    const fields = { req: REQUEST_LOG_SERIALIZERS.req(req), res: REQUEST_LOG_SERIALIZERS.res(res), responseTime: ms };
     if (res.statusCode >= 500) root.error(fields, 'request errored');
     else root.info(fields, res.writableFinished ? 'request completed' : 'request aborted');
   };

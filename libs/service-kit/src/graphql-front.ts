@@ -54,30 +54,45 @@ export interface GraphQLFrontOptions {
 
 /**
  * The subgraph's `POST /graphql` with a JSON body (and the internal endpoints registered in
- * `InternalRoutes`), served without Express and Nest's middleware chain: the same steps (request id and its log context, the internal-token check, the JSON body
- * up to the limit, at `info` and below the request's log line) done once, in front of Apollo
- * Server's handler. Every other request (other
- * paths, methods, content types, compressed bodies) goes to `fallback` unchanged. Express's
- * router, body-parser and Nest's middleware wrappers made ~15% of the garbage of each access check
- * and about a third of rbac-service's CPU per internal call (BENCHMARKS.md, section 2).
+ * `InternalRoutes`), served without Express and Nest's middleware chain: the same steps (request
+ * id and its log context, the internal-token check, the JSON body up to the limit, at `info` and
+ * below the request's log line) done once, in front of Apollo Server's handler. Every other
+ * request (other paths, methods, content types, compressed bodies) goes to `fallback` unchanged.
+ * Express's router, body-parser and Nest's middleware wrappers made ~15% of the garbage of each
+ * access check and about a third of rbac-service's CPU per internal call (BENCHMARKS.md,
+ * section 2).
  */
 export function graphqlFront(o: GraphQLFrontOptions): Listener {
   const limit = o.limitBytes ?? SUBGRAPH_BODY_LIMIT_BYTES;
   return (req, res) => {
-    if (!servedByFront(req)) {
-      const route = o.internal && internalRouteOf(req, o.internal);
-      if (route) runWithRequestId(req, res, () => void serve(o, limit, req as FrontRequest, res, route));
-      else o.fallback(req, res);
+    const route = frontRouteOf(req, o.internal);
+    if (route === undefined) {
+      o.fallback(req, res);
       return;
     }
-    runWithRequestId(req, res, () => void serve(o, limit, req as FrontRequest, res));
+    runWithRequestId(req, res, () => void serve(o, limit, req as FrontRequest, res, route === GRAPHQL ? undefined : route));
   };
 }
 
-/** The internal route of a POST with a UTF-8 JSON body, not compressed, if one is registered for its path. */
-function internalRouteOf(req: IncomingMessage, routes: InternalRoutes): InternalRouteHandler | undefined {
-  if (req.method !== 'POST' || !req.url?.startsWith('/internal/') || !plainJson(req)) return undefined;
-  return routes.get(req.url);
+type FrontRequest = IncomingMessage & { body?: unknown; caller?: Caller };
+
+const GRAPHQL = 'graphql';
+
+/**
+ * What the front serves a request with: GraphQL for POST /graphql (with or without a query
+ * string), a registered internal route for its exact path; undefined (Express) for anything else,
+ * and for any body that is not UTF-8 JSON or is compressed.
+ */
+function frontRouteOf(req: IncomingMessage, internal: InternalRoutes | undefined): typeof GRAPHQL | InternalRouteHandler | undefined {
+  if (req.method !== 'POST' || !plainJson(req)) return undefined;
+  const url = req.url ?? '';
+  if (url === '/graphql' || url.startsWith('/graphql?')) return GRAPHQL;
+  return internal?.get(url);
+}
+
+/** POST /graphql (with or without a query string), a UTF-8 JSON body, not compressed. */
+export function servedByFront(req: IncomingMessage): boolean {
+  return frontRouteOf(req, undefined) === GRAPHQL;
 }
 
 function plainJson(req: IncomingMessage): boolean {
@@ -86,17 +101,8 @@ function plainJson(req: IncomingMessage): boolean {
   return isUtf8Json(req.headers['content-type']);
 }
 
-type FrontRequest = IncomingMessage & { body?: unknown; caller?: Caller };
-
-/** POST /graphql (with or without a query string), a UTF-8 JSON body, not compressed. */
-export function servedByFront(req: IncomingMessage): boolean {
-  if (req.method !== 'POST') return false;
-  const url = req.url ?? '';
-  if (url !== '/graphql' && !url.startsWith('/graphql?')) return false;
-  return plainJson(req);
-}
-
 function isUtf8Json(type: string | undefined): boolean {
+  if (type === 'application/json') return true; // what the gateway and the services send
   if (!type) return false;
   const [media, ...params] = type.split(';');
   if (media.trim().toLowerCase() !== 'application/json') return false;
@@ -131,14 +137,14 @@ async function serve(o: GraphQLFrontOptions, limit: number, req: FrontRequest, r
     await o.graphql(req, res, (err) => {
       if (err === undefined) return;
       o.onError(err);
-      if (!res.headersSent) answer(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent) answer(res, 500, INTERNAL_ERROR_BODY);
       else res.destroy();
     });
   } catch (err) {
     // The body's stream failed (the client went away): nothing more to answer.
     if (!res.headersSent && !req.destroyed) {
       o.onError(err);
-      answer(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      answer(res, 500, INTERNAL_ERROR_BODY);
     } else res.destroy();
   }
 }
@@ -158,6 +164,8 @@ async function answerInternal(o: GraphQLFrontOptions, route: InternalRouteHandle
   }
   answer(res, 200, result);
 }
+
+const INTERNAL_ERROR_BODY = { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
 
 const tooLarge = (limit: number) => ({ errors: [{ message: `the request body is larger than ${limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
 

@@ -52,11 +52,7 @@ export class ServiceKitModule implements NestModule {
             // redact), and no full serialisation of every request (pino binds it to the
             // request's child logger whether or not a line is written).
             wrapSerializers: false,
-            serializers: {
-              req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
-              res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-              err: stdSerializers.err,
-            },
+            serializers: { ...REQUEST_LOG_SERIALIZERS, err: stdSerializers.err },
           },
         }),
         TypeOrmModule.forRootAsync({
@@ -102,6 +98,12 @@ const SERVED_ROUTES = [
   { path: 'graphql', method: RequestMethod.ALL },
   { path: 'internal/*path', method: RequestMethod.ALL },
 ];
+
+/** How a request and its response appear in a request line: id, method and URL; the status. */
+export const REQUEST_LOG_SERIALIZERS = {
+  req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+  res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+};
 
 /** A line per request is written at info and below. */
 export function writesRequestLines(options: ServiceOptions): boolean {

@@ -11,6 +11,14 @@ import { type AuditData, parseAuditRecord, parseSessionFacts, parseUserName, Rej
 export const CONSUMERS = { sessions: 'sessions', audit: 'audit', directory: 'directory' } as const;
 
 /**
+ * The audit log may trail its events by a fraction of a second: under load the audit topic is
+ * read in fetches of at least 64 KiB, or every 250 ms, instead of one fetch per outbox batch (fewer
+ * requests to the broker, fewer transactions here). Session events are read at once: the live
+ * active-session count that dashboards subscribe to is derived from them here.
+ */
+const AUDIT_FETCH = { minBytes: 64 * 1024, maxWaitTimeInMs: 250 };
+
+/**
  * reporting-service's Kafka consumers. Each event is applied in the transaction that records its
  * id as processed (EventPipeline / IdempotentConsumer), so a redelivery changes nothing. Events
  * whose data is invalid for this service are set aside in `rejected_events` with the reason, in
@@ -19,14 +27,6 @@ export const CONSUMERS = { sessions: 'sessions', audit: 'audit', directory: 'dir
  * Session events also have a set-based form (`handleSessionBatch`), which IdempotentConsumer
  * uses for runs of several new events: the same effect, with a few statements per batch.
  */
-/**
- * The audit log may trail its events by a fraction of a second: under load the audit topic is
- * read in fetches of at least 64 KiB, or every 250 ms, instead of one fetch per outbox batch (fewer
- * requests to the broker, fewer transactions here). Session events are read at once: the live
- * active-session count that dashboards subscribe to is derived from them here.
- */
-const AUDIT_FETCH = { minBytes: 64 * 1024, maxWaitTimeInMs: 250 };
-
 @Injectable()
 export class ReportingConsumers implements OnModuleInit {
   private readonly log = new Logger('ReportingConsumers');
