@@ -4,6 +4,8 @@
 // events/s = events / (time from the first event sent to the moment reporting's database holds
 // every session at its last version). Then checks that nothing was lost or counted twice, and
 // re-publishes a slice of the events: once the consumer group has caught up, nothing changed.
+// Each event carries the audit line of its transition, as session-service's do: reporting
+// writes those to its audit log with the records.
 // (2) Queries: the tenant is topped up to 1,000,000 session records with SQL (as the consumer
 // would have written them, daily totals included), VACUUM ANALYZEd, and remoteHelpSessions (a helper's
 // sessions of the last 14 days, first page of 50, with totalCount) and remoteHelpMonitor
@@ -99,9 +101,11 @@ export default {
         ...(await one(`SELECT coalesce(sum(sessions), 0)::int AS daily, coalesce(sum(sessions_with_duration), 0)::int AS dailyWithDuration, coalesce(sum(total_duration_seconds), 0)::bigint::text AS dailySeconds FROM session_daily_stats WHERE tenant_id = $1`, [t.tenantId])),
         active: (await one(`SELECT coalesce((SELECT active_sessions FROM active_session_counts WHERE tenant_id = $1), 0)::int AS n`, [t.tenantId])).n,
         rejected: (await one(`SELECT count(*)::int AS n FROM rejected_events WHERE tenant_id = $1`, [t.tenantId])).n,
+        // the audit line each event carries, once
+        audit: (await one(`SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND category = 'RemoteHelp'`, [t.tenantId])).n,
       });
       const after = await snapshot();
-      const expected = { records: sessions, ended: sessions, seconds: String(sent.totalDurationSeconds), daily: sessions, dailywithduration: sessions, dailyseconds: String(sent.totalDurationSeconds), active: 0, rejected: 0 };
+      const expected = { records: sessions, ended: sessions, seconds: String(sent.totalDurationSeconds), daily: sessions, dailywithduration: sessions, dailyseconds: String(sent.totalDurationSeconds), active: 0, rejected: 0, audit: sessions * 4 };
       const exact = sameFigures(after, expected);
       if (!exact) process.stderr.write(`reporting: after ingest ${JSON.stringify(after)}, expected ${JSON.stringify(expected)}\n`);
 

@@ -3,7 +3,8 @@
 // event-type / event-id, acks = all), from a process of its own. Input: JSON in argv[2]:
 //   { brokers, topicPrefix, tenantId, sessions, helpers, window, sliceFile, sliceEvery }
 //   or { brokers, topicPrefix, resendFile } to publish again the events saved in resendFile.
-// Each session is attended: requested, joined, started, ended (4 events, versions 1..4). Sessions
+// Each session is attended: requested, joined, started, ended (4 events, versions 1..4, each
+// with the audit line of its transition, which reporting writes to its audit log). Sessions
 // go out in windows of `window` sessions, one transition of the whole window at a time, so
 // that a fetch holds events of many sessions (as under real load), not whole lifecycles.
 // Output (stdout, one JSON line): { events, sessions, firstSendAt, lastAckAt, totalDurationSeconds }.
@@ -58,15 +59,18 @@ function lifecycle(i) {
     reason: `INC-${i}`, requestedAt: new Date(t0).toISOString(), startedAt: null, endedAt: null, endReason: null, actorId: helperId, version: 1,
   };
   const events = [];
-  const emit = (type, change, at) => {
+  // each with the audit line of its transition, as session-service writes them (auditDetails)
+  const emit = (type, change, at, activity) => {
     facts = { ...facts, ...change, version: events.length + 1 };
-    events.push(createEvent({ type, source: 'session-service', tenantId: opts.tenantId, subject: facts.sessionId, data: facts, time: at }));
+    const details = [`state=${facts.state}`, `mode=${facts.mode}`, `device=${facts.deviceId}`, ...(facts.sharerId ? [`sharer=${facts.sharerId}`] : []), ...(facts.endReason ? [`endReason=${facts.endReason}`] : [])].join(' ');
+    const audit = { category: 'RemoteHelp', activity, actorKind: 'user', details };
+    events.push(createEvent({ type, source: 'session-service', tenantId: opts.tenantId, subject: facts.sessionId, data: { ...facts, audit }, time: at }));
   };
-  emit(SESSION_EVENTS.requested, {}, new Date(t0));
-  emit(SESSION_EVENTS.joined, { sharerId, state: 'PENDING_CONSENT', actorId: sharerId }, new Date(t0 + 10_000));
-  emit(SESSION_EVENTS.started, { state: 'ACTIVE', startedAt: startedAt.toISOString(), actorId: sharerId }, startedAt);
+  emit(SESSION_EVENTS.requested, {}, new Date(t0), 'Request remote help session');
+  emit(SESSION_EVENTS.joined, { sharerId, state: 'PENDING_CONSENT', actorId: sharerId }, new Date(t0 + 10_000), 'Join remote help session');
+  emit(SESSION_EVENTS.started, { state: 'ACTIVE', startedAt: startedAt.toISOString(), actorId: sharerId }, startedAt, 'Start remote help session');
   const endedAt = new Date(startedAt.getTime() + duration * 1000);
-  emit(SESSION_EVENTS.ended, { state: 'ENDED', endedAt: endedAt.toISOString(), endReason: 'HELPER_ENDED', actorId: helperId }, endedAt);
+  emit(SESSION_EVENTS.ended, { state: 'ENDED', endedAt: endedAt.toISOString(), endReason: 'HELPER_ENDED', actorId: helperId }, endedAt, 'End remote help session');
   return events;
 }
 

@@ -258,6 +258,13 @@ describe('reporting-service consuming Kafka', () => {
       { session_id: active[0].data.sessionId, state: 'ACTIVE', version: active.length, duration_seconds: null, elevation_used: false },
       { session_id: unattended[0].data.sessionId, state: 'ENDED', version: unattended.length, duration_seconds: 30, elevation_used: false },
     ]);
+    // the audit line of every transition, once, under its event's id (the late one too: the
+    // audit log keeps every action, whatever the record already knew)
+    const audit = await pg.query(`SELECT id, activity, actor_id, target_id, occurred_at FROM audit_events WHERE tenant_id = $1`, [tenantId]);
+    expect(audit.rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+    for (const e of [...ended, ...active, ...unattended, late]) {
+      expect(audit.rows.find((r) => r.id === e.id)).toEqual({ id: e.id, activity: e.data.audit!.activity, actor_id: e.data.actorId, target_id: e.data.sessionId, occurred_at: new Date(e.time) });
+    }
     const counted = await waitFor('the published counts', async () => {
       const c = countsOf(reportingTopic, tenantId);
       return c.length >= 5 && c;
@@ -280,9 +287,15 @@ describe('reporting-service consuming Kafka', () => {
     const [good] = lifecycle({ tenantId, requestedAt: new Date(Date.now() - 60_000) });
     const invalid = createEvent({ type: 'session.requested', source: 'session-service', tenantId, subject: 'x', data: { ...good.data, sessionId: undefined } as unknown as SessionFacts });
     await producer.send({ topic: topicName(PREFIX, TOPICS.session), acks: -1, messages: [{ key: 'junk', value: '{"this is": not json' }] });
-    await produce(TOPICS.session, [invalid, good]);
+    // valid facts with a malformed audit line: set aside whole, neither record nor audit line
+    const [badAudit] = lifecycle({ tenantId, requestedAt: new Date(Date.now() - 60_000) });
+    badAudit.data.audit = { ...badAudit.data.audit!, actorKind: 'robot' as never };
+    await produce(TOPICS.session, [invalid, badAudit, good]);
     await waitFor('the valid event applied', async () => (await processed([good.id])) === 1);
     expect((await pg.query(`SELECT reason FROM rejected_events WHERE event_id = $1`, [invalid.id])).rows).toEqual([{ reason: 'sessionId must be a UUID, got nothing' }]);
+    expect((await pg.query(`SELECT reason FROM rejected_events WHERE event_id = $1`, [badAudit.id])).rows).toEqual([{ reason: 'actorKind must be one of user, device, service, system, got "robot"' }]);
+    expect((await pg.query(`SELECT 1 FROM session_records WHERE session_id = $1`, [badAudit.data.sessionId])).rows).toEqual([]);
+    expect((await pg.query(`SELECT id FROM audit_events WHERE tenant_id = $1`, [tenantId])).rows).toEqual([{ id: good.id }]);
     const dead = await waitFor('the dead letter', async () => deadLetters.find((m) => String(m.value) === '{"this is": not json'));
     expect(String(dead.headers?.reason)).toMatch(/not valid JSON/);
     expect((await pg.query(`SELECT state FROM session_records WHERE session_id = $1`, [good.data.sessionId])).rows).toEqual([{ state: 'WAITING_FOR_SHARER' }]);
@@ -334,6 +347,8 @@ describe('reporting-service consuming Kafka', () => {
     const expectedActive = finals.filter((f) => f.state === 'ACTIVE').length;
     const [{ sessions: stats }] = (await pg.query(`SELECT sum(sessions)::int AS sessions FROM session_daily_stats WHERE tenant_id = $1`, [tenantId])).rows;
     expect(stats).toBe(n);
+    // the audit line of every event, under the event's id
+    expect((await pg.query(`SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, ids])).rows).toEqual([{ n: ids.length }]);
     // one published count per change, each one step from the previous, ending at the true count
     const transitions = finals.reduce((sum, f) => sum + (f.state === 'ACTIVE' ? 1 : f.startedAt ? 2 : 0), 0);
     const counts = await waitFor('every count published', async () => {
@@ -398,7 +413,8 @@ describe('the reports over GraphQL', () => {
       const a = await pg.query(`SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = ANY($1)`, [[tenantId, otherTenant]]);
       const s = await pg.query(`SELECT count(*)::int AS n FROM session_records WHERE tenant_id = ANY($1) AND state = 'ENDED'`, [[tenantId, otherTenant]]);
       const u = await pg.query(`SELECT count(*)::int AS n FROM directory_users WHERE id = $1`, [sharerId]);
-      return a.rows[0].n === 2 && s.rows[0].n === 3 && u.rows[0].n === 1;
+      // two audit events, and the audit line of each session event
+      return a.rows[0].n === 2 + unattended.length + attended.length + foreign.length && s.rows[0].n === 3 && u.rows[0].n === 1;
     });
   });
 
@@ -457,11 +473,24 @@ describe('the reports over GraphQL', () => {
   });
 
   it('shows the audit log with actors, of the caller\'s tenant only', async () => {
-    const res = await gql(service, admin(tenantId), '{ auditEvents(first: 10) { edges { node { category activity actor { id } targetId result details } } pageInfo { hasNextPage } } }');
+    const res = await gql(service, admin(tenantId), '{ auditEvents(category: "Settings", first: 10) { edges { node { category activity actor { id } targetId result details } } pageInfo { hasNextPage } } }');
     expect(res.data!.auditEvents).toEqual({
       edges: [{ node: { category: 'Settings', activity: 'Update remote help settings', actor: { id: helperId }, targetId: tenantId, result: 'Success', details: 'remoteHelpEnabled: true' } }],
       pageInfo: { hasNextPage: false },
     });
+    // the session's transitions, newest first, from the audit lines their lifecycle events carry
+    const sessions = await gql(service, admin(tenantId), '{ auditEvents(category: "RemoteHelp", first: 20) { edges { node { activity actor { id } actorKind targetId result } } } }');
+    const attendedId = sessions.data!.auditEvents.edges[0].node.targetId;
+    expect(sessions.data!.auditEvents.edges.filter((e: { node: { targetId: string } }) => e.node.targetId === attendedId).map((e: { node: { activity: string; result: string } }) => `${e.node.activity}: ${e.node.result}`)).toEqual([
+      'End remote help session: Success',
+      'Use chat in remote help session: Success',
+      'Elevate remote help session: Success',
+      'Start remote help session: Success',
+      'Join remote help session: Success',
+      'Request remote help session: Success',
+    ]);
+    expect(sessions.data!.auditEvents.edges).toHaveLength(9); // 6 of the attended session, 3 of the unattended one
+    expect(sessions.data!.auditEvents.edges[0].node).toMatchObject({ actor: { id: helperId }, actorKind: 'user' });
     const other = await gql(service, admin(otherTenant), '{ auditEvents(category: "Tenant") { edges { node { activity actor { id } } } } }');
     expect(other.data!.auditEvents.edges).toEqual([{ node: { activity: 'Create tenant', actor: null } }]);
   });

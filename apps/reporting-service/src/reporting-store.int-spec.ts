@@ -444,10 +444,12 @@ describe('retention', () => {
     clock.at = null;
 
     const result = await retention.sweep(now);
-    expect(result).toMatchObject({ sessionRecords: 2, auditEvents: 1, processedEvents: 1, skipped: false });
+    // the old audit event and the audit lines of the old sessions' events
+    expect(result).toMatchObject({ sessionRecords: 2, auditEvents: 1 + old.length + oldActive.length, processedEvents: 1, skipped: false });
     const left = await allRecords(tenantId, undefined, 50);
     expect(left.map((r) => r.sessionId)).toEqual([young[0].data.sessionId]);
-    expect((await audit.page(tenantId, { first: 50 })).edges.map((e) => e.node.activity)).toEqual(['young']);
+    expect((await audit.page(tenantId, { category: 'Role', first: 50 })).edges.map((e) => e.node.activity)).toEqual(['young']);
+    expect((await audit.page(tenantId, { category: 'RemoteHelp', first: 50 })).edges.map((e) => e.node.targetId)).toEqual(young.map(() => young[0].data.sessionId));
     // the purged ACTIVE record leaves the count, and that change is published like any other
     expect(await activeCount(tenantId)).toBe(0);
     expect(await publishedCounts(tenantId)).toEqual([1, 0, 1, 2, 1, 0]); // old ended, old started, young started and ended, purge

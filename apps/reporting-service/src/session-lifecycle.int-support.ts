@@ -22,9 +22,20 @@ export interface LifecycleOptions {
   reason?: string | null;
 }
 
+const ACTIVITIES: Record<string, string> = {
+  [SESSION_EVENTS.requested]: 'Request remote help session',
+  [SESSION_EVENTS.joined]: 'Join remote help session',
+  [SESSION_EVENTS.started]: 'Start remote help session',
+  [SESSION_EVENTS.declined]: 'Decline remote help session',
+  [SESSION_EVENTS.elevated]: 'Elevate remote help session',
+  [SESSION_EVENTS.chatUsed]: 'Use chat in remote help session',
+  [SESSION_EVENTS.ended]: 'End remote help session',
+  [SESSION_EVENTS.expired]: 'Expire remote help session',
+};
+
 /**
  * The events of one session, in order, each with the whole session after its transition and a
- * version one higher than the previous: attended (requested, joined, started, ended) or
+ * version one higher than the previous and the audit line of its transition: attended (requested, joined, started, ended) or
  * unattended (requested, started, ended), stopping at `ending`.
  */
 export function lifecycle(o: LifecycleOptions): EventEnvelope<SessionFacts>[] {
@@ -60,7 +71,9 @@ export function lifecycle(o: LifecycleOptions): EventEnvelope<SessionFacts>[] {
   const events: EventEnvelope<SessionFacts>[] = [];
   const emit = (type: string, change: Partial<SessionFacts>, at: Date) => {
     facts = { ...facts, ...change, version: events.length + 1 };
-    events.push(createEvent({ type, source: 'session-service', tenantId: o.tenantId, subject: facts.sessionId, data: facts, time: at }));
+    // the transition's audit line, as session-service writes it (activity by event type)
+    const audit = { category: 'RemoteHelp', activity: ACTIVITIES[type], actorKind: facts.actorId ? ('user' as const) : ('system' as const), details: `state=${facts.state} mode=${facts.mode}` };
+    events.push(createEvent({ type, source: 'session-service', tenantId: o.tenantId, subject: facts.sessionId, data: { ...facts, audit }, time: at }));
   };
   emit(SESSION_EVENTS.requested, {}, new Date(t0));
   if (ending === 'WAITING_FOR_SHARER') return events;

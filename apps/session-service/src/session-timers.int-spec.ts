@@ -150,8 +150,13 @@ async function states(ids: string[]): Promise<Record<string, { state: string; en
 
 async function eventCounts(ids: string[]): Promise<Record<string, Record<string, number>>> {
   const { rows } = await db!.query(
-    `SELECT key, topic, CASE WHEN topic LIKE '%audit%' THEN payload->'data'->>'activity' ELSE payload->>'type' END AS what, count(*)::int AS n
-     FROM outbox WHERE key = ANY($1::text[]) GROUP BY 1, 2, 3`,
+    // each lifecycle event by its type and the audit line it carries by its activity (and an
+    // audit event of its own, were there one, by its activity)
+    `SELECT key, what, count(*)::int AS n
+     FROM outbox CROSS JOIN LATERAL (VALUES
+       (CASE WHEN topic LIKE '%audit%' THEN NULL ELSE payload->>'type' END),
+       (CASE WHEN topic LIKE '%audit%' THEN payload->'data'->>'activity' ELSE payload->'data'->'audit'->>'activity' END)) AS v(what)
+     WHERE key = ANY($1::text[]) AND what IS NOT NULL GROUP BY 1, 2`,
     [ids],
   );
   const out: Record<string, Record<string, number>> = Object.fromEntries(ids.map((id) => [id, {}]));

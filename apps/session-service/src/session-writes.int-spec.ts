@@ -1,8 +1,9 @@
 // The one-statement writes of a session transition, on the real PostgreSQL (127.0.0.1:5432,
 // user postgres; a database of its own, dropped at the end), with the service's migrations:
-// writeOutboxRows (both events of a transition and the relay's wake-up in one round trip) and
-// SessionStore's one-statement transitions (the row, its two events completed from the row,
-// the tenant's chat setting) against what the JavaScript forms (factsOf, auditDetails) give.
+// writeOutboxRows (several events and the relay's wake-up in one round trip) and
+// SessionStore's one-statement transitions (the row, its lifecycle event with the audit line
+// completed from the row, the tenant's chat setting) against what the JavaScript forms
+// (SessionEvents.transitioned: factsOf, auditDetails) give.
 import { ComplianceState, EndReason, Platform, SessionMode, SessionState } from '@remote-help/domain';
 import { auditEvent, createEvent, OUTBOX_CHANNEL, SESSION_EVENTS, TOPICS, writeOutboxRows } from '@remote-help/events';
 import { dropDatabase, openServiceDataSource, type ServiceOptions } from '@remote-help/service-kit';
@@ -128,23 +129,33 @@ describe('the one-statement transitions of SessionStore', () => {
     return { s, outbox };
   }
 
-  /** The outbox rows as the transaction-and-writeOutboxRows path would have written them for this row. */
+  /** The outbox row as the transaction-and-writeToOutbox path (SessionEvents.transitioned) would have written it for this row. */
   function expectedRows(s: SessionRecord, outbox: unknown[], eventType: string, activity: string, actor: { id: string | null; kind: 'user' | 'system' }) {
     const lifecycle = JSON.parse(outbox[3] as string);
-    const audit = JSON.parse(outbox[7] as string);
-    expect(lifecycle).toMatchObject({ type: eventType, subject: s.id, tenantId: s.tenantId, source: 'session-service' });
-    expect(audit.data).toMatchObject({ activity, actorId: actor.id, actorKind: actor.kind, targetId: s.id, result: 'Success' });
-    return [
-      { event_id: outbox[0], topic: TOPICS.session, key: s.id, payload: { ...lifecycle, data: JSON.parse(JSON.stringify(factsOf(s, actor.id))) } },
-      { event_id: outbox[4], topic: TOPICS.audit, key: s.id, payload: { ...audit, data: { ...audit.data, details: auditDetails(s) } } },
-    ];
+    expect(lifecycle).toMatchObject({ type: eventType, subject: s.id, tenantId: s.tenantId, source: 'session-service', data: null });
+    expect(JSON.parse(outbox[4] as string)).toEqual({ category: 'RemoteHelp', activity, actorKind: actor.kind });
+    const audit = { category: 'RemoteHelp', activity, actorKind: actor.kind, details: auditDetails(s) };
+    return [{ event_id: outbox[0], topic: TOPICS.session, key: s.id, payload: { ...lifecycle, data: JSON.parse(JSON.stringify({ ...factsOf(s, actor.id), audit })) } }];
   }
 
-  it('inserts a session with its two events, the data completed from the row as factsOf and auditDetails make them', async () => {
+  it('inserts a session with its event, the data completed from the row as factsOf and auditDetails make them', async () => {
     const t = randomUUID();
     const { s, outbox } = await request(t, { chatDisabled: false, version: 1 });
     expect(s).toMatchObject({ tenantId: t, state: SessionState.WAITING_FOR_SHARER, chatEnabled: true, version: 1, reason: 'printer' });
     expect(await outboxOf(s.id)).toEqual(expectedRows(s, outbox, SESSION_EVENTS.requested, 'Request remote help session', helper));
+  });
+
+  it('writes the same event as SessionEvents.transitioned does in a transaction', async () => {
+    const t = randomUUID();
+    const { s, outbox } = await request(t, null);
+    const lifecycle = JSON.parse(outbox[3] as string);
+    await ds.transaction((m) => events.transitioned(m, s, SESSION_EVENTS.requested, 'Request remote help session', helper));
+    const rows = await outboxOf(s.id);
+    expect(rows).toHaveLength(2);
+    const strip = (p: Record<string, unknown>) => ({ ...p, id: undefined, time: undefined });
+    expect(strip(rows[1].payload)).toEqual(strip(rows[0].payload));
+    expect(rows[1].payload.data).toEqual(expectedRows(s, outbox, SESSION_EVENTS.requested, 'Request remote help session', helper)[0].payload.data);
+    expect(rows[0].payload.time).toBe(lifecycle.time);
   });
 
   it("applies rbac-service's setting only when newer, and the session takes the setting as stored then", async () => {
@@ -210,13 +221,13 @@ describe('the one-statement transitions of SessionStore', () => {
     expect(await store.applyWithEvents(started, { state: SessionState.ENDED, ended: { reason: EndReason.SHARER_ENDED }, pendingControlRequest: null, timer: 'NONE' }, events.outboxParams(t, s.id, SESSION_EVENTS.ended, 'End remote help session', sharer))).toBeNull();
 
     const rows = await outboxOf(s.id);
-    expect(rows).toHaveLength(8);
-    expect(rows.slice(2)).toEqual([
+    expect(rows).toHaveLength(4);
+    expect(rows.slice(1)).toEqual([
       ...expectedRows(joined, joinOutbox, SESSION_EVENTS.joined, 'Join remote help session', sharer),
       ...expectedRows(started, startOutbox, SESSION_EVENTS.started, 'Start remote help session', sharer),
       ...expectedRows(ended, endOutbox, SESSION_EVENTS.ended, 'End remote help session', helper),
     ]);
-    expect(rows[7].payload.data.details).toBe(`state=ENDED mode=VIEW_ONLY device=${s.deviceId} sharer=${sharer.id} endReason=HELPER_ENDED`);
+    expect(rows[3].payload.data.audit.details).toBe(`state=ENDED mode=VIEW_ONLY device=${s.deviceId} sharer=${sharer.id} endReason=HELPER_ENDED`);
   });
 
   it('refuses a join once the code has expired', async () => {
@@ -227,7 +238,7 @@ describe('the one-statement transitions of SessionStore', () => {
     const sharer = { id: randomUUID(), kind: 'user' as const };
     const join = { state: SessionState.PENDING_CONSENT, joined: true as const, timer: 'CONSENT' as const };
     expect(await store.applyWithEvents(s, join, events.outboxParams(t, s.id, SESSION_EVENTS.joined, 'Join remote help session', sharer), { sharerId: sharer.id, codeHash: code })).toBeNull();
-    expect(await outboxOf(s.id)).toHaveLength(2); // the request's only
+    expect(await outboxOf(s.id)).toHaveLength(1); // the request's only
   });
 
   it('counts wrong codes in the same read', async () => {

@@ -1,5 +1,5 @@
 import { createEvent, auditEvent, SESSION_EVENTS, type SessionFacts, type UserSnapshot } from '@remote-help/events';
-import { parseAuditRecord, parseSessionFacts, parseUserName, RejectedEventError } from './event-data';
+import { parseAuditRecord, parseSessionFacts, parseTransitionAudit, parseUserName, RejectedEventError } from './event-data';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
@@ -87,6 +87,47 @@ describe('parseSessionFacts', () => {
 
   it('refuses an envelope tenant that is not a UUID', () => {
     rejected(() => parseSessionFacts(sessionEvent(facts(), 'tenant-1')), /tenantId must be a UUID/);
+  });
+});
+
+describe('parseTransitionAudit', () => {
+  const line = { category: 'RemoteHelp', activity: 'Start remote help session', actorKind: 'user', details: 'state=ACTIVE mode=UNATTENDED' };
+
+  it('reads the audit line a lifecycle event carries, under the event\'s id, time and source, the session as target', () => {
+    const e = sessionEvent(facts({ actorId: HELPER, audit: line as never }));
+    expect(parseTransitionAudit(e)).toEqual({
+      id: e.id,
+      tenantId: TENANT,
+      occurredAt: new Date(e.time),
+      source: 'session-service',
+      actorId: HELPER,
+      actorKind: 'user',
+      category: 'RemoteHelp',
+      activity: 'Start remote help session',
+      targetId: SESSION,
+      result: 'Success',
+      details: 'state=ACTIVE mode=UNATTENDED',
+    });
+  });
+
+  it('gives null for an event that carries none (written before the line travelled with it)', () => {
+    expect(parseTransitionAudit(sessionEvent(facts()))).toBeNull();
+    expect(parseTransitionAudit(sessionEvent({ ...facts(), audit: null }))).toBeNull();
+  });
+
+  it('a timer\'s transition: no actor, a system actor kind, no details', () => {
+    const a = parseTransitionAudit(sessionEvent(facts({ audit: { ...line, actorKind: 'system', details: undefined } as never })));
+    expect(a).toMatchObject({ actorId: null, actorKind: 'system', details: null });
+  });
+
+  it('refuses a malformed audit line', () => {
+    rejected(() => parseTransitionAudit(sessionEvent({ ...facts(), audit: 'Start' })), /audit must be an object/);
+    rejected(() => parseTransitionAudit(sessionEvent(facts({ audit: { ...line, actorKind: 'robot' } as never }))), /actorKind must be one of/);
+    rejected(() => parseTransitionAudit(sessionEvent(facts({ audit: { ...line, activity: ' ' } as never }))), /activity must be a non-empty string/);
+    rejected(() => parseTransitionAudit(sessionEvent(facts({ audit: { ...line, category: 7 } as never }))), /category must be a non-empty string/);
+    rejected(() => parseTransitionAudit(sessionEvent(facts({ audit: { ...line, details: 7 } as never }))), /details must be a string or null/);
+    rejected(() => parseTransitionAudit(sessionEvent(facts({ sessionId: 'nope', audit: line as never }))), /sessionId must be a UUID/);
+    rejected(() => parseTransitionAudit(sessionEvent(facts({ audit: line as never }), 'not-a-tenant')), /tenantId must be a UUID/);
   });
 });
 

@@ -174,6 +174,31 @@ export function parseAuditRecord(event: EventEnvelope): AuditData {
   };
 }
 
+/**
+ * The audit log line a lifecycle event carries (SessionFacts.audit), as an audit event would
+ * give it: under the lifecycle event's id, time and source, with the data's `actorId` as the
+ * actor, the session as the target and the result Success. null when the event carries none
+ * (events written before the line travelled with them: their audit events are on the audit topic).
+ */
+export function parseTransitionAudit(event: EventEnvelope): AuditData | null {
+  const o = obj(event.data, 'data');
+  if (o['audit'] === undefined || o['audit'] === null) return null;
+  const a = obj(o['audit'], 'audit');
+  return {
+    id: event.id.toLowerCase(),
+    tenantId: envelopeTenant(event),
+    occurredAt: parseTime(event.time, 'time'),
+    source: event.source.slice(0, 100),
+    actorId: optText(o, 'actorId', MAX_SHORT),
+    actorKind: oneOf<AuditData['actorKind']>(a, 'actorKind', ACTOR_KINDS),
+    category: text(a, 'category', 200),
+    activity: text(a, 'activity', MAX_SHORT),
+    targetId: uuid(o, 'sessionId'),
+    result: 'Success',
+    details: optText(a, 'details', MAX_DETAILS),
+  };
+}
+
 /** What reporting keeps of a user (UserSnapshot of user.upserted / license.assigned): a name to show. */
 export interface UserNameData {
   id: string;

@@ -5,7 +5,7 @@ import { EntityManager } from 'typeorm';
 import { AuditLogStore } from '../audit/audit-log.store';
 import { DirectoryUserStore } from '../directory/directory-user.store';
 import { SessionRecordStore } from '../session-record/session-record.store';
-import { type AuditData, parseAuditRecord, parseSessionFacts, parseUserName, RejectedEventError, type SessionFactsData } from './event-data';
+import { type AuditData, parseAuditRecord, parseSessionFacts, parseTransitionAudit, parseUserName, RejectedEventError, type SessionFactsData } from './event-data';
 
 /** The consumer names (consumer groups `<prefix>reporting-service.<name>`, keys in processed_events). */
 export const CONSUMERS = { sessions: 'sessions', audit: 'audit', directory: 'directory' } as const;
@@ -24,6 +24,8 @@ const AUDIT_FETCH = { minBytes: 64 * 1024, maxWaitTimeInMs: 250 };
  * whose data is invalid for this service are set aside in `rejected_events` with the reason, in
  * that same transaction, and consumption goes on. Events of a tenant this service has not heard
  * of are recorded under their tenant id like any other (reporting keeps no tenant list).
+ * A session event also carries the audit log line of its transition (SessionFacts.audit), which
+ * goes into the audit log with the session's record, in the same transaction.
  * Session events also have a set-based form (`handleSessionBatch`), which IdempotentConsumer
  * uses for runs of several new events: the same effect, with a few statements per batch.
  */
@@ -61,7 +63,12 @@ export class ReportingConsumers implements OnModuleInit {
 
   handleSession(event: EventEnvelope, m: EntityManager, topic: string = TOPICS.session): Promise<void> {
     return this.guard(CONSUMERS.sessions, topic, event, m, async () => {
-      const outcome = await this.sessions.apply(m, parseSessionFacts(event));
+      const facts = parseSessionFacts(event);
+      const audit = parseTransitionAudit(event);
+      const outcome = await this.sessions.apply(m, facts);
+      // The transition's audit line, even when the record already knows a later version: the
+      // audit log keeps every action.
+      if (audit) await this.audit.record(m, audit);
       if (outcome === 'stale') this.log.log(`session event ${event.id} (${event.type}) is older than the record: ignored`);
       if (outcome === 'expired') this.log.log(`session event ${event.id} (${event.type}) is older than the retention period: ignored`);
     });
@@ -69,11 +76,11 @@ export class ReportingConsumers implements OnModuleInit {
 
   /** `handleSession` of each item in order, set-wise (SessionRecordStore.applyMany). */
   async handleSessionBatch(items: BatchItem[], m: EntityManager): Promise<void> {
-    const valid: { item: BatchItem; facts: SessionFactsData }[] = [];
+    const valid: { item: BatchItem; facts: SessionFactsData; audit: AuditData | null }[] = [];
     const rejected: { item: BatchItem; error: RejectedEventError }[] = [];
     for (const item of items) {
       try {
-        valid.push({ item, facts: parseSessionFacts(item.event) });
+        valid.push({ item, facts: parseSessionFacts(item.event), audit: parseTransitionAudit(item.event) });
       } catch (e) {
         if (!(e instanceof RejectedEventError)) throw e;
         rejected.push({ item, error: e });
@@ -82,11 +89,14 @@ export class ReportingConsumers implements OnModuleInit {
     const outcomes = valid.length ? await this.sessions.applyMany(m, valid.map((v) => v.facts)) : [];
     let stale = 0;
     let expired = 0;
+    const audits: AuditData[] = [];
     outcomes.forEach((o, i) => {
-      if (o instanceof RejectedEventError) rejected.push({ item: valid[i].item, error: o });
-      else if (o === 'stale') stale++;
+      if (o instanceof RejectedEventError) return rejected.push({ item: valid[i].item, error: o });
+      if (valid[i].audit) audits.push(valid[i].audit!);
+      if (o === 'stale') stale++;
       else if (o === 'expired') expired++;
     });
+    if (audits.length) await this.audit.recordMany(m, audits);
     if (stale) this.log.log(`${stale} session event(s) older than their records: ignored`);
     if (expired) this.log.log(`${expired} session event(s) older than the retention period: ignored`);
     for (const { item, error } of rejected) await this.reject(CONSUMERS.sessions, item.meta.topic, item.event, error, m);

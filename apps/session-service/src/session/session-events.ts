@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { auditEvent, createEvent, TOPICS, writeOutboxRows, writeToOutbox } from '@remote-help/events';
+import { auditEvent, createEvent, type SessionFacts, type SessionTransitionAudit, TOPICS, writeToOutbox } from '@remote-help/events';
 import { failureDetails, SERVICE_OPTIONS, type ServiceOptions } from '@remote-help/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
 import { factsOf, SessionRecord } from './session-record';
@@ -30,10 +30,17 @@ export function auditDetails(s: SessionRecord): string {
   return parts.join(' ');
 }
 
+/** The audit part of a transition's lifecycle event (SessionFacts.audit), `details` aside. */
+function transitionAudit(activity: string, actor: AuditActor): Omit<SessionTransitionAudit, 'details'> {
+  return { category: AUDIT_CATEGORY, activity, actorKind: actor.kind };
+}
+
 /**
- * Writes what a transition publishes, in the transaction of the transition itself: the session
- * lifecycle event (the whole session, SessionFacts, subject = session id, so in order per
- * session) on TOPICS.session, and its audit event on TOPICS.audit.
+ * Writes what a transition publishes, in the transaction of the transition itself: one session
+ * lifecycle event on TOPICS.session (the whole session, SessionFacts, subject = session id, so in
+ * order per session) which also carries the transition's audit log line (`SessionFacts.audit`;
+ * reporting-service records it in the audit log as it does an audit event). Refused and failed
+ * actions, which change no session, are audit events of their own on TOPICS.audit (`audit`).
  */
 @Injectable()
 export class SessionEvents {
@@ -46,35 +53,18 @@ export class SessionEvents {
 
   /**
    * The outbox parameters of a transition for the one-statement writes of session-sql.ts: the
-   * lifecycle event and the audit event as they will be written, except what the row gives
-   * (the lifecycle event's data, the audit event's details), which the statement completes.
+   * lifecycle event as it will be written except its data, which the statement completes from
+   * the row (SessionFacts as `factsOf` makes them, with this audit part, its details as
+   * `auditDetails` makes them): event id, topic, key, event, audit part, actor id.
    */
   outboxParams(tenantId: string, sessionId: string, eventType: string, activity: string, actor: AuditActor): unknown[] {
-    const source = this.options.name;
-    const lifecycle = createEvent({ type: eventType, source, tenantId, subject: sessionId, data: null });
-    const audit = auditEvent({ source, tenantId, actorId: actor.id, actorKind: actor.kind, category: AUDIT_CATEGORY, activity, targetId: sessionId, result: 'Success', details: '' });
-    return [
-      lifecycle.id,
-      TOPICS.session,
-      lifecycle.subject,
-      JSON.stringify(lifecycle),
-      audit.id,
-      TOPICS.audit,
-      audit.subject,
-      JSON.stringify(audit),
-      actor.id,
-    ];
+    const lifecycle = createEvent({ type: eventType, source: this.options.name, tenantId, subject: sessionId, data: null });
+    return [lifecycle.id, TOPICS.session, lifecycle.subject, JSON.stringify(lifecycle), JSON.stringify(transitionAudit(activity, actor)), actor.id];
   }
 
   async transitioned(m: EntityManager, s: SessionRecord, eventType: string, activity: string, actor: AuditActor): Promise<void> {
-    const source = this.options.name;
-    await writeOutboxRows(m, [
-      { topic: TOPICS.session, event: createEvent({ type: eventType, source, tenantId: s.tenantId, subject: s.id, data: factsOf(s, actor.id) }) },
-      {
-        topic: TOPICS.audit,
-        event: auditEvent({ source, tenantId: s.tenantId, actorId: actor.id, actorKind: actor.kind, category: AUDIT_CATEGORY, activity, targetId: s.id, result: 'Success', details: auditDetails(s) }),
-      },
-    ]);
+    const data: SessionFacts = { ...factsOf(s, actor.id), audit: { ...transitionAudit(activity, actor), details: auditDetails(s) } };
+    await writeToOutbox(m, TOPICS.session, createEvent({ type: eventType, source: this.options.name, tenantId: s.tenantId, subject: s.id, data }));
   }
 
   /** An audit event of its own (a refused or failed action, a denied request), in a transaction of its own. */

@@ -4,13 +4,14 @@ import { KEEP_NEWER_SETTING } from '../tenant-settings/tenant-settings.store';
 /**
  * The statements of the hot paths (request, join, respond, end, ...), each a single statement:
  * PostgreSQL runs a single statement outside a transaction block as a transaction of its own,
- * so the session row, its two outbox rows (lifecycle + audit) and the relay's wake-up are
- * written together or not at all, in one round trip and without BEGIN/COMMIT round trips. They
- * run as named prepared statements (parsed and planned once per connection).
+ * so the session row, its outbox row (the lifecycle event, which also carries the audit log
+ * line) and the relay's wake-up are written together or not at all, in one round trip and
+ * without BEGIN/COMMIT round trips. They run as named prepared statements (parsed and planned
+ * once per connection).
  *
- * The outbox payloads are built in JavaScript (ids, types, times, actors: everything the row
+ * The outbox payload is built in JavaScript (ids, types, times, actors: everything the row
  * does not hold) and completed in SQL from the row just written: the lifecycle event's `data`
- * (SessionFacts, as `factsOf` makes them) and the audit event's `details` (as `auditDetails`
+ * (SessionFacts, as `factsOf` makes them) with its audit part's `details` (as `auditDetails`
  * makes them). The unit and integration tests hold the SQL and the JavaScript forms equal.
  */
 
@@ -30,18 +31,17 @@ export const AUDIT_DETAILS_SQL = `concat_ws(' ', 'state=' || s.state, 'mode=' ||
   'endReason=' || s.end_reason, CASE WHEN s.elevated THEN 'elevated' END)`;
 
 /**
- * The outbox rows of a transition of the row `s` (a CTE), in this order: the lifecycle event
- * (its `data` completed), then the audit event (its `details` completed). Parameters from `p`:
- * lifecycle id, topic, key, payload; audit id, topic, key, payload; actor id.
+ * The outbox row of a transition of the row `s` (a CTE): its lifecycle event, the `data`
+ * completed (SessionFacts with the transition's audit part, its `details` completed).
+ * Parameters from `p`: event id, topic, key, event, audit part, actor id.
  */
 function outboxCte(p: number): string {
   const $ = (i: number) => `$${p + i}`;
   return `ob AS (
   INSERT INTO outbox (event_id, topic, key, payload)
-  SELECT v.event_id, v.topic, v.key, v.payload FROM s CROSS JOIN LATERAL (VALUES
-    (${$(0)}::uuid, ${$(1)}::text, ${$(2)}::text, jsonb_set(${$(3)}::jsonb, '{data}', ${factsSql(`${$(8)}`)})),
-    (${$(4)}::uuid, ${$(5)}::text, ${$(6)}::text, jsonb_set(${$(7)}::jsonb, '{data,details}', to_jsonb(${AUDIT_DETAILS_SQL})))
-  ) AS v(event_id, topic, key, payload)
+  SELECT ${$(0)}::uuid, ${$(1)}::text, ${$(2)}::text,
+         jsonb_set(${$(3)}::jsonb, '{data}', ${factsSql(`${$(5)}`)} || jsonb_build_object('audit', jsonb_set(${$(4)}::jsonb, '{details}', to_jsonb(${AUDIT_DETAILS_SQL}))))
+  FROM s
   RETURNING 1
 )`;
 }
@@ -54,7 +54,7 @@ function outboxCte(p: number): string {
 const notify = (p: number) => `CASE WHEN $${p}::boolean THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS notified`;
 
 /** How many parameters `outboxCte` takes. */
-export const OUTBOX_PARAMS = 9;
+export const OUTBOX_PARAMS = 6;
 
 /**
  * A new session with its events, and (when rbac-service's answer carried it) the tenant's chat
@@ -63,7 +63,7 @@ export const OUTBOX_PARAMS = 9;
  *  $1 id, $2 tenant, $3 helper, $4 device, $5 mode, $6 state, $7 reason, $8 platform,
  *  $9 enrolled, $10 compliance, $11 code hash, $12 first deadline in ms,
  *  $13 setting: chat disabled, $14 setting: version (NULL: no setting), then the outbox's
- *  ($15 to $23), $24 notify the relay.
+ *  ($15 to $20), $21 notify the relay.
  */
 export const INSERT_SESSION_SQL = `
 WITH up AS (
@@ -87,7 +87,7 @@ s AS (
   RETURNING *
 ),
 ${outboxCte(15)}
-SELECT s.*, ${notify(24)} FROM s`;
+SELECT s.*, ${notify(21)} FROM s`;
 
 /**
  * A SessionChange applied to the row as judged: no row when its version moved on meanwhile.
@@ -121,7 +121,7 @@ export const APPLY_ROW_SQL = `${UPDATE_JUDGED} RETURNING *`;
  * the session still waits with that code and that the code has not expired.
  *  $1 id, $2 version judged, $3 state, $4 mode, $5 pending request given, $6 pending request,
  *  $7 elevated, $8 chat used, $9 sharer, $10 started, $11 ended, $12 end reason, $13 timer,
- *  $14 timer ms, $15 code hash (join only), then the outbox's ($16 to $24), $25 notify the relay.
+ *  $14 timer ms, $15 code hash (join only), then the outbox's ($16 to $21), $22 notify the relay.
  */
 export const APPLY_SQL = `
 WITH s AS (
@@ -130,7 +130,7 @@ WITH s AS (
   RETURNING *
 ),
 ${outboxCte(16)}
-SELECT s.*, ${notify(25)} FROM s`;
+SELECT s.*, ${notify(22)} FROM s`;
 
 /** The session of this tenant with this id ($1 id, $2 tenant). */
 export const FIND_SQL = `SELECT * FROM sessions WHERE id = $1::uuid AND tenant_id = $2::uuid`;

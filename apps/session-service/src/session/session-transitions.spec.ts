@@ -4,6 +4,7 @@ import type { Caller } from '@remote-help/auth';
 import { ComplianceState, Platform, SessionMode, SessionState } from '@remote-help/domain';
 import { RecentSessions } from './recent-sessions';
 import { SessionRecord } from './session-record';
+import { OUTBOX_PARAMS } from './session-sql';
 import { SessionChange } from './session-state-machine';
 import { SessionService } from './session.service';
 
@@ -61,7 +62,7 @@ function setup(row: SessionRecord) {
       return db;
     }),
   };
-  const events = { outboxParams: () => new Array(9).fill(null), failure: jest.fn(async () => undefined) };
+  const events = { outboxParams: () => new Array(OUTBOX_PARAMS).fill(null), failure: jest.fn(async () => undefined) };
   const recent = new RecentSessions();
   const service = new SessionService(null as never, store as never, null as never, events as never, null as never, recent, null as never, {} as never);
   return { service, recent, calls, events, setDb: (r: SessionRecord) => (db = r), db: () => db };

@@ -49,4 +49,21 @@ export interface SessionFacts {
   /** who caused this transition (user id), null for timers */
   actorId: string | null;
   version: number;
+  /**
+   * The audit log line of this transition, carried by its lifecycle event rather than by an
+   * audit event of its own on `TOPICS.audit` (one event per transition, not two). The audit log
+   * keeps it as it keeps an audit event: under this event's id and time and source, with
+   * `actorId` as the actor, the session as the target and the result `Success`. Absent from
+   * events written before it existed, whose audit events went on the audit topic.
+   */
+  audit?: SessionTransitionAudit;
+}
+
+/** The audit part of a lifecycle event (see `SessionFacts.audit`). */
+export interface SessionTransitionAudit {
+  category: string;
+  activity: string;
+  actorKind: 'user' | 'device' | 'service' | 'system';
+  /** short, text-free details of the session (never chat text) */
+  details: string;
 }
