@@ -50,7 +50,9 @@ export async function runService(name: string, appModule: DynamicModule, host: s
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await app.init();
-  installGraphQLFront(app);
+  // Not installed (no GraphQL handler recorded, or request lines wanted with no root logger):
+  // every request goes through Express, correct but slower; said once, at start-up.
+  if (!installGraphQLFront(app)) app.get(Logger).warn(`${name}: POST /graphql is served through Express's middleware (the GraphQL front is not installed)`);
   await app.listen(port, host);
   app.get(Logger).log(`${name} listening on http://${host}:${port}/graphql`);
   return app;

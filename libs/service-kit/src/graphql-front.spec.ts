@@ -73,6 +73,11 @@ describe('graphqlFront', () => {
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  /** Waits (up to 2 s) until `n` request lines are written; the assertions that follow say what they hold. */
+  async function untilLogged(n: number) {
+    for (let waited = 0; lines.length < n && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
   async function post(path: string, body: string, headers: Record<string, string> = {}, method = 'POST') {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, {
       method,
@@ -88,7 +93,7 @@ describe('graphqlFront', () => {
     expect(res).toEqual({ status: 200, text: '{"data":{"ok":true}}', requestId: 'rid-1' });
     expect(seen).toEqual([{ body: { query: '{ ok }' }, caller: CALLER, id: 'rid-1', logContext: { reqId: 'rid-1' } }]);
     expect(fallbackUrls).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 20)); // 'close' follows the answer
+    await untilLogged(1); // the line is written on the response's 'close', which follows the answer
     expect(lines).toEqual([{ id: 'rid-1', url: '/graphql', status: 200 }]);
   });
 
@@ -143,7 +148,7 @@ describe('graphqlFront', () => {
     expect(JSON.parse(res.text)).toEqual({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     expect(res.text).not.toContain('secret');
     expect(errors).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await untilLogged(1);
     expect(lines).toEqual([expect.objectContaining({ status: 500 })]);
   });
 
