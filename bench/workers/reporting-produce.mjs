@@ -18,7 +18,7 @@ import kafkajs from '../../scripts/lib/kafkajs.mjs';
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Kafka, logLevel, Partitioners } = kafkajs;
-const { createEvent, SESSION_EVENTS, TOPICS, topicName } = require(path.join(ROOT, 'libs/events/dist/index.js'));
+const { createEvent, SESSION_EVENTS, sessionAuditDetails, TOPICS, topicName } = require(path.join(ROOT, 'libs/events/dist/index.js'));
 
 const opts = JSON.parse(process.argv[2]);
 const kafka = new Kafka({ clientId: 'bench-reporting-produce', brokers: opts.brokers, logLevel: logLevel.NOTHING });
@@ -59,11 +59,10 @@ function lifecycle(i) {
     reason: `INC-${i}`, requestedAt: new Date(t0).toISOString(), startedAt: null, endedAt: null, endReason: null, actorId: helperId, version: 1,
   };
   const events = [];
-  // each with the audit line of its transition, as session-service writes them (auditDetails)
+  // each with the audit line of its transition, as session-service writes them
   const emit = (type, change, at, activity) => {
     facts = { ...facts, ...change, version: events.length + 1 };
-    const details = [`state=${facts.state}`, `mode=${facts.mode}`, `device=${facts.deviceId}`, ...(facts.sharerId ? [`sharer=${facts.sharerId}`] : []), ...(facts.endReason ? [`endReason=${facts.endReason}`] : [])].join(' ');
-    const audit = { category: 'RemoteHelp', activity, actorKind: 'user', details };
+    const audit = { category: 'RemoteHelp', activity, actorKind: 'user', details: sessionAuditDetails(facts) };
     events.push(createEvent({ type, source: 'session-service', tenantId: opts.tenantId, subject: facts.sessionId, data: { ...facts, audit }, time: at }));
   };
   emit(SESSION_EVENTS.requested, {}, new Date(t0), 'Request remote help session');

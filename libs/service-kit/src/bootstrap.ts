@@ -66,8 +66,11 @@ export async function runService(name: string, appModule: DynamicModule, host: s
  */
 export function installGraphQLFront(app: INestApplication): boolean {
   const root = PinoLogger.root as import('pino').Logger | undefined;
-  const lines = writesRequestLines(app.get<ServiceOptions>(SERVICE_OPTIONS));
-  if (lines && !root) return false;
+  let requestLine: ReturnType<typeof requestLineWriter> | undefined;
+  if (writesRequestLines(app.get<ServiceOptions>(SERVICE_OPTIONS))) {
+    if (!root) return false; // request lines wanted, and nothing to write them with
+    requestLine = requestLineWriter(root);
+  }
   const expressApp = app.getHttpAdapter().getInstance() as (req: unknown, res: unknown) => void;
   const graphql = subgraphGraphQLHandler(expressApp);
   if (!graphql) return false;
@@ -84,7 +87,7 @@ export function installGraphQLFront(app: INestApplication): boolean {
     authenticate: (authorization, internalRoute) => auth.authenticate(authorization, internalRoute),
     fallback: expressApp,
     onError: (err) => log.error(`request failed outside GraphQL: ${(err as Error)?.stack ?? String(err)}`),
-    ...(lines && root ? { requestLine: requestLineWriter(root) } : {}),
+    requestLine,
   });
   server.removeAllListeners('request');
   for (const l of listeners) server.on('request', l === expressApp ? front : l);

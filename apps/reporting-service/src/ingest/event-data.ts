@@ -154,16 +154,18 @@ export interface AuditData {
 
 const ACTOR_KINDS = ['user', 'device', 'service', 'system'];
 
+/** What an audit line takes from its event's envelope: the event's id, tenant, time and source. */
+function auditEnvelope(event: EventEnvelope): Pick<AuditData, 'id' | 'tenantId' | 'occurredAt' | 'source'> {
+  return { id: event.id.toLowerCase(), tenantId: envelopeTenant(event), occurredAt: parseTime(event.time, 'time'), source: event.source.slice(0, 100) };
+}
+
 export function parseAuditRecord(event: EventEnvelope): AuditData {
-  const tenantId = envelopeTenant(event);
+  const envelope = auditEnvelope(event);
   const o = obj(event.data, 'data');
   const actorId = optText(o, 'actorId', MAX_SHORT);
   const actorKind = o['actorKind'] === undefined || o['actorKind'] === null ? (actorId ? 'user' : 'system') : oneOf<AuditData['actorKind']>(o, 'actorKind', ACTOR_KINDS);
   return {
-    id: event.id.toLowerCase(),
-    tenantId,
-    occurredAt: parseTime(event.time, 'time'),
-    source: event.source.slice(0, 100),
+    ...envelope,
     actorId,
     actorKind,
     category: text(o, 'category', 200),
@@ -185,10 +187,7 @@ export function parseTransitionAudit(event: EventEnvelope): AuditData | null {
   if (o['audit'] === undefined || o['audit'] === null) return null;
   const a = obj(o['audit'], 'audit');
   return {
-    id: event.id.toLowerCase(),
-    tenantId: envelopeTenant(event),
-    occurredAt: parseTime(event.time, 'time'),
-    source: event.source.slice(0, 100),
+    ...auditEnvelope(event),
     actorId: optText(o, 'actorId', MAX_SHORT),
     actorKind: oneOf<AuditData['actorKind']>(a, 'actorKind', ACTOR_KINDS),
     category: text(a, 'category', 200),

@@ -91,8 +91,12 @@ export class ReportingConsumers implements OnModuleInit {
     let expired = 0;
     const audits: AuditData[] = [];
     outcomes.forEach((o, i) => {
-      if (o instanceof RejectedEventError) return rejected.push({ item: valid[i].item, error: o });
-      if (valid[i].audit) audits.push(valid[i].audit!);
+      const { item, audit } = valid[i];
+      if (o instanceof RejectedEventError) {
+        rejected.push({ item, error: o });
+        return;
+      }
+      if (audit) audits.push(audit);
       if (o === 'stale') stale++;
       else if (o === 'expired') expired++;
     });

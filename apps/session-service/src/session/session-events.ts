@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { auditEvent, createEvent, type SessionFacts, type SessionTransitionAudit, TOPICS, writeToOutbox } from '@remote-help/events';
+import { auditEvent, createEvent, type SessionFacts, sessionAuditDetails, type SessionTransitionAudit, TOPICS, writeToOutbox } from '@remote-help/events';
 import { failureDetails, SERVICE_OPTIONS, type ServiceOptions } from '@remote-help/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
 import { factsOf, SessionRecord } from './session-record';
@@ -21,14 +21,8 @@ export function auditActorOf(caller: Caller): AuditActor {
 
 export const AUDIT_CATEGORY = 'RemoteHelp';
 
-/** Short, text-free details of a session for its audit events (never chat text). */
-export function auditDetails(s: SessionRecord): string {
-  const parts = [`state=${s.state}`, `mode=${s.mode}`, `device=${s.deviceId}`];
-  if (s.sharerId) parts.push(`sharer=${s.sharerId}`);
-  if (s.endReason) parts.push(`endReason=${s.endReason}`);
-  if (s.elevated) parts.push('elevated');
-  return parts.join(' ');
-}
+/** Short, text-free details of a session for its audit lines (never chat text): libs/events' `sessionAuditDetails`. */
+export const auditDetails: (s: SessionRecord) => string = sessionAuditDetails;
 
 /** The audit part of a transition's lifecycle event (SessionFacts.audit), `details` aside. */
 function transitionAudit(activity: string, actor: AuditActor): Omit<SessionTransitionAudit, 'details'> {

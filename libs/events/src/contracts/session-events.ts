@@ -59,6 +59,19 @@ export interface SessionFacts {
   audit?: SessionTransitionAudit;
 }
 
+/**
+ * `SessionTransitionAudit.details` of a session (its state after the transition): short and
+ * text-free (never chat text). session-service writes it (and its SQL form), the benchmark's
+ * producer too.
+ */
+export function sessionAuditDetails(s: Pick<SessionFacts, 'state' | 'mode' | 'deviceId' | 'sharerId' | 'endReason' | 'elevated'>): string {
+  const parts = [`state=${s.state}`, `mode=${s.mode}`, `device=${s.deviceId}`];
+  if (s.sharerId) parts.push(`sharer=${s.sharerId}`);
+  if (s.endReason) parts.push(`endReason=${s.endReason}`);
+  if (s.elevated) parts.push('elevated');
+  return parts.join(' ');
+}
+
 /** The audit part of a lifecycle event (see `SessionFacts.audit`). */
 export interface SessionTransitionAudit {
   category: string;
