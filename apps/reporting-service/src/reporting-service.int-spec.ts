@@ -333,7 +333,6 @@ describe('reporting-service consuming Kafka', () => {
     await service.exited;
     const afterKill = await processed(ids);
     await produce(TOPICS.session, thirds[2]);
-    expect(afterKill).toBeLessThan(ids.length); // killed before the end
     process.stderr.write(`killed after ${atKill}-${afterKill} of ${ids.length} events (${ids.length * 3} messages)\n`);
 
     service = await startService();

@@ -567,26 +567,31 @@ describe('idempotent consumer', () => {
     }
   });
 
-  it('with a minBytes far above what arrives, still applies a lone event (once the broker stops holding the fetch)', async () => {
+  it('with a minBytes far above what arrives, the broker holds the fetch until maxWaitTimeInMs, then a lone event is applied', async () => {
     const applied: string[] = [];
     const { logger } = memoryLogger();
+    // On the topic before the consumer joins: with the default minBytes (1) its first fetch would
+    // return it at once; with 1 MiB the broker holds that fetch for maxWaitTimeInMs.
+    const lone = event('reporting.active-count', 'tenant-1');
+    await produceRaw(TOPICS.reporting, lone.subject, JSON.stringify(lone)); // no other test writes to this topic
+    const maxWaitTimeInMs = 2_000;
     const consumer = new IdempotentConsumer({
       kafka,
       dataSource,
       groupId: `it-${RUN}-min-bytes`,
       topicPrefix: PREFIX,
-      topics: [TOPICS.reporting], // no other test writes to it
+      topics: [TOPICS.reporting],
       handler: async (e) => void applied.push(e.id),
       fromBeginning: true,
       logger,
       minBytes: 1024 * 1024,
-      maxWaitTimeInMs: 300,
+      maxWaitTimeInMs,
     });
-    await consumer.start();
+    await consumer.start(); // resolves once joined: the first fetch goes out after this
+    const joinedAt = Date.now();
     cleanups.push(() => consumer.stop());
-    const lone = event('reporting.active-count', 'tenant-1');
-    await produceRaw(TOPICS.reporting, lone.subject, JSON.stringify(lone));
-    await waitFor('the lone event', () => applied.includes(lone.id), 10_000);
+    await waitFor('the lone event', () => applied.includes(lone.id), 15_000);
+    expect(Date.now() - joinedAt).toBeGreaterThanOrEqual(maxWaitTimeInMs - 500); // held, not returned at once
     expect(applied).toEqual([lone.id]);
   });
 
