@@ -220,6 +220,12 @@ describe('directory: users and licences', () => {
     // an update that changes nothing writes no event
     await upsertUser(t, { id: created.id, userPrincipalName: created.userPrincipalName, displayName: 'Ada King' });
     expect((await tenantEvents(t.tenantId, ['user.upserted'])).filter((e) => e.subject === created.id)).toHaveLength(2);
+
+    // the id in upper case names the same user, and the audit log keeps one id for it
+    const shouted = await upsertUser(t, { id: created.id.toUpperCase(), userPrincipalName: created.userPrincipalName, displayName: 'Ada Byron' });
+    expect(shouted).toMatchObject({ id: created.id, profile: { ...created.profile, displayName: 'Ada Byron', jobTitle: null } });
+    const updates = (await auditRecords(t.tenantId)).filter((a) => a.activity === 'Update user' && a.targetId?.toLowerCase() === created.id);
+    expect(updates.map((a) => a.targetId)).toEqual([created.id, created.id, created.id]);
   });
 
   it('refuses bad input: a UPN outside the verified domains, bad names, bad URLs', async () => {

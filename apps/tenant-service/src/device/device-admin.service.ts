@@ -32,7 +32,7 @@ export class DeviceAdminService {
     let details = '';
     return this.audit.run(
       caller,
-      { category: 'Directory', activity: id ? 'Update device' : 'Create device', targetId: id ? (isUuid(id) ? id.toLowerCase() : null) : (d: DeviceEntity) => d.id, details: () => details },
+      { category: 'Directory', activity: id ? 'Update device' : 'Create device', targetId: id ? (isUuid(id) ? id : null) : (d: DeviceEntity) => d.id, details: () => details },
       async (m) => {
         await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
         if (!Object.values(Platform).includes(input.platform)) throw badInput(`platform must be one of ${Object.values(Platform).join(', ')}`);

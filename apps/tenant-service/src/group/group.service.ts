@@ -116,7 +116,7 @@ export class GroupService {
     let details = '';
     return this.audit.run(
       caller,
-      { category: CATEGORY, activity: op === 'add' ? 'Add group members' : 'Remove group members', targetId: isUuid(groupId) ? groupId.toLowerCase() : null, details: () => details },
+      { category: CATEGORY, activity: op === 'add' ? 'Add group members' : 'Remove group members', targetId: isUuid(groupId) ? groupId : null, details: () => details },
       async (m) => {
         await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
         const userIds = idListOf(userIdsIn, 'userIds');

@@ -84,7 +84,7 @@ export class UserAdminService {
     let details = '';
     return this.audit.run(
       caller,
-      { category: CATEGORY, activity: 'Assign license', targetId: isUuid(input.userId) ? input.userId.toLowerCase() : null, details: () => details },
+      { category: CATEGORY, activity: 'Assign license', targetId: isUuid(input.userId) ? input.userId : null, details: () => details },
       async (m) => {
         await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
         if (!Object.values(LicenseKind).includes(input.kind)) throw badInput(`kind must be one of ${Object.values(LicenseKind).join(', ')}`);
