@@ -179,15 +179,11 @@ export default {
         if (errors) throw new Error(`${name} at size ${label}: ${errors} failed checks, e.g. ${[...r.rate, ...r.max].find((x) => x.firstError)?.firstError}`);
       }
       const fig = (list, k) => median(list.map((x) => x[k]));
+      const sizeFields = { scenario: 'access-decision', size: label, users: p.size.users, devices: p.size.devices, groups: p.size.groups, assignments: p.size.assignments };
       for (const name of ['service', 'gateway']) {
         const r = runs[name];
         rows.push({
-          scenario: 'access-decision',
-          size: label,
-          users: p.size.users,
-          devices: p.size.devices,
-          groups: p.size.groups,
-          assignments: p.size.assignments,
+          ...sizeFields,
           target: name === 'service' ? 'rbac-service (direct)' : 'gateway',
           rate,
           achievedRps: fig(r.rate, 'rps'),
@@ -205,12 +201,7 @@ export default {
         });
       }
       rows.push({
-        scenario: 'access-decision',
-        size: label,
-        users: p.size.users,
-        devices: p.size.devices,
-        groups: p.size.groups,
-        assignments: p.size.assignments,
+        ...sizeFields,
         target: 'seeding',
         userMemberships: p.seeded.counts.userMemberships,
         deviceMemberships: p.seeded.counts.deviceMemberships,
