@@ -1,4 +1,5 @@
-import { createEvent, EventEnvelope, UUID_RE } from './event-envelope';
+import { isUuid } from '@remote-help/domain';
+import { createEvent, EventEnvelope } from './event-envelope';
 
 /** One line of the audit log: who did what to which target, and whether it worked. */
 export interface AuditRecord {
@@ -19,7 +20,7 @@ export const AUDIT_EVENT_TYPE = 'audit.recorded';
  * the log); anything else as given.
  */
 export function auditTargetId(id: string | null): string | null {
-  return id !== null && UUID_RE.test(id) ? id.toLowerCase() : id;
+  return isUuid(id) ? id.toLowerCase() : id;
 }
 
 /** An audit event for the audit topic (`TOPICS.audit`), written through the outbox like any other. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isUuid } from '@remote-help/domain';
 
 /**
  * The one shape of every domain event on Kafka and in the outbox.
@@ -33,7 +34,6 @@ export class EnvelopeError extends Error {
   }
 }
 
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // `tenant.created`, `rbac.role-assigned`, `session.status_changed`: at least two dot-separated segments.
 const TYPE_RE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -68,7 +68,7 @@ export function validateEnvelope(value: unknown): EventEnvelope {
   const o = value as Record<string, unknown>;
 
   const id = requireText(o, 'id');
-  if (!UUID_RE.test(id)) throw new EnvelopeError(`field "id" must be a UUID, got ${describe(id)}`, 'id');
+  if (!isUuid(id)) throw new EnvelopeError(`field "id" must be a UUID, got ${describe(id)}`, 'id');
 
   const type = requireText(o, 'type');
   if (!TYPE_RE.test(type)) {
