@@ -1,5 +1,5 @@
 // Test support (not built): session lifecycle events as session-service publishes them.
-import { createEvent, type EventEnvelope, SESSION_EVENTS, type SessionFacts } from '@remote-help/events';
+import { createEvent, type EventEnvelope, SESSION_EVENTS, sessionAuditDetails, type SessionFacts } from '@remote-help/events';
 import { randomUUID } from 'node:crypto';
 
 export type Ending = 'ENDED' | 'DECLINED' | 'EXPIRED' | 'ACTIVE' | 'WAITING_FOR_SHARER';
@@ -72,7 +72,7 @@ export function lifecycle(o: LifecycleOptions): EventEnvelope<SessionFacts>[] {
   const emit = (type: string, change: Partial<SessionFacts>, at: Date) => {
     facts = { ...facts, ...change, version: events.length + 1 };
     // the transition's audit line, as session-service writes it (activity by event type)
-    const audit = { category: 'RemoteHelp', activity: ACTIVITIES[type], actorKind: facts.actorId ? ('user' as const) : ('system' as const), details: `state=${facts.state} mode=${facts.mode}` };
+    const audit = { category: 'RemoteHelp', activity: ACTIVITIES[type], actorKind: facts.actorId ? ('user' as const) : ('system' as const), details: sessionAuditDetails(facts) };
     events.push(createEvent({ type, source: 'session-service', tenantId: o.tenantId, subject: facts.sessionId, data: { ...facts, audit }, time: at }));
   };
   emit(SESSION_EVENTS.requested, {}, new Date(t0));

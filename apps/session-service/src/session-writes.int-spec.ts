@@ -3,16 +3,16 @@
 // writeOutboxRows (several events and the relay's wake-up in one round trip) and
 // SessionStore's one-statement transitions (the row, its lifecycle event with the audit line
 // completed from the row, the tenant's chat setting) against what the JavaScript forms
-// (SessionEvents.transitioned: factsOf, auditDetails) give.
+// (SessionEvents.transitioned: factsOf, sessionAuditDetails) give.
 import { ComplianceState, EndReason, Platform, SessionMode, SessionState } from '@remote-help/domain';
-import { auditEvent, createEvent, OUTBOX_CHANNEL, SESSION_EVENTS, TOPICS, writeOutboxRows } from '@remote-help/events';
+import { auditEvent, createEvent, OUTBOX_CHANNEL, SESSION_EVENTS, sessionAuditDetails, TOPICS, writeOutboxRows } from '@remote-help/events';
 import { dropDatabase, openServiceDataSource, type ServiceOptions } from '@remote-help/service-kit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ENTITIES, MIGRATIONS } from './data-source';
 import { SessionTimings } from './config';
-import { auditDetails, SessionEvents } from './session/session-events';
+import { SessionEvents } from './session/session-events';
 import { factsOf, fromRow, SessionRecord } from './session/session-record';
 import { factsSql } from './session/session-sql';
 import { SessionStore } from './session/session-store';
@@ -134,11 +134,11 @@ describe('the one-statement transitions of SessionStore', () => {
     const lifecycle = JSON.parse(outbox[3] as string);
     expect(lifecycle).toMatchObject({ type: eventType, subject: s.id, tenantId: s.tenantId, source: 'session-service', data: null });
     expect(JSON.parse(outbox[4] as string)).toEqual({ category: 'RemoteHelp', activity, actorKind: actor.kind });
-    const audit = { category: 'RemoteHelp', activity, actorKind: actor.kind, details: auditDetails(s) };
+    const audit = { category: 'RemoteHelp', activity, actorKind: actor.kind, details: sessionAuditDetails(s) };
     return [{ event_id: outbox[0], topic: TOPICS.session, key: s.id, payload: { ...lifecycle, data: JSON.parse(JSON.stringify({ ...factsOf(s, actor.id), audit })) } }];
   }
 
-  it('inserts a session with its event, the data completed from the row as factsOf and auditDetails make them', async () => {
+  it('inserts a session with its event, the data completed from the row as factsOf and sessionAuditDetails make them', async () => {
     const t = randomUUID();
     const { s, outbox } = await request(t, { chatDisabled: false, version: 1 });
     expect(s).toMatchObject({ tenantId: t, state: SessionState.WAITING_FOR_SHARER, chatEnabled: true, version: 1, reason: 'printer' });

@@ -21,9 +21,6 @@ export function auditActorOf(caller: Caller): AuditActor {
 
 export const AUDIT_CATEGORY = 'RemoteHelp';
 
-/** Short, text-free details of a session for its audit lines (never chat text): libs/events' `sessionAuditDetails`. */
-export const auditDetails: (s: SessionRecord) => string = sessionAuditDetails;
-
 /** The audit part of a transition's lifecycle event (SessionFacts.audit), `details` aside. */
 function transitionAudit(activity: string, actor: AuditActor): Omit<SessionTransitionAudit, 'details'> {
   return { category: AUDIT_CATEGORY, activity, actorKind: actor.kind };
@@ -49,7 +46,7 @@ export class SessionEvents {
    * The outbox parameters of a transition for the one-statement writes of session-sql.ts: the
    * lifecycle event as it will be written except its data, which the statement completes from
    * the row (SessionFacts as `factsOf` makes them, with this audit part, its details as
-   * `auditDetails` makes them): event id, topic, key, event, audit part, actor id.
+   * `sessionAuditDetails` makes them): event id, topic, key, event, audit part, actor id.
    */
   outboxParams(tenantId: string, sessionId: string, eventType: string, activity: string, actor: AuditActor): unknown[] {
     const lifecycle = createEvent({ type: eventType, source: this.options.name, tenantId, subject: sessionId, data: null });
@@ -57,7 +54,7 @@ export class SessionEvents {
   }
 
   async transitioned(m: EntityManager, s: SessionRecord, eventType: string, activity: string, actor: AuditActor): Promise<void> {
-    const data: SessionFacts = { ...factsOf(s, actor.id), audit: { ...transitionAudit(activity, actor), details: auditDetails(s) } };
+    const data: SessionFacts = { ...factsOf(s, actor.id), audit: { ...transitionAudit(activity, actor), details: sessionAuditDetails(s) } };
     await writeToOutbox(m, TOPICS.session, createEvent({ type: eventType, source: this.options.name, tenantId: s.tenantId, subject: s.id, data }));
   }
 

@@ -11,7 +11,7 @@ import { KEEP_NEWER_SETTING } from '../tenant-settings/tenant-settings.store';
  *
  * The outbox payload is built in JavaScript (ids, types, times, actors: everything the row
  * does not hold) and completed in SQL from the row just written: the lifecycle event's `data`
- * (SessionFacts, as `factsOf` makes them) with its audit part's `details` (as `auditDetails`
+ * (SessionFacts, as `factsOf` makes them) with its audit part's `details` (as `sessionAuditDetails`
  * makes them). The unit and integration tests hold the SQL and the JavaScript forms equal.
  */
 
@@ -26,7 +26,7 @@ export const factsSql = (actor: string) => `jsonb_build_object(
   'requestedAt', ${iso('s.requested_at')}, 'startedAt', ${iso('s.started_at')}, 'endedAt', ${iso('s.ended_at')},
   'endReason', s.end_reason, 'actorId', ${actor}::text, 'version', s.version)`;
 
-/** `auditDetails(row)` in SQL (concat_ws skips the NULL parts). */
+/** `sessionAuditDetails(row)` (libs/events) in SQL (concat_ws skips the NULL parts). */
 export const AUDIT_DETAILS_SQL = `concat_ws(' ', 'state=' || s.state, 'mode=' || s.mode, 'device=' || s.device_id, 'sharer=' || s.sharer_id,
   'endReason=' || s.end_reason, CASE WHEN s.elevated THEN 'elevated' END)`;
 
