@@ -63,8 +63,8 @@ const ctx = {
   async newTenant() {
     const domain = `bench${Date.now().toString(36)}${counter++}.example.com`;
     const adminUpn = `admin@${domain}`;
-    const { tenantId, adminUserId } = JSON.parse(ctx.rh(['tenant', 'create', '--name', `Bench ${domain}`, '--domain', domain, '--admin', adminUpn]));
-    return { tenantId, adminUserId, adminUpn, domain, adminToken: ctx.rh(['token', '--tenant', tenantId, '--user', adminUpn, '--ttl', '7200']) };
+    const { tenantId, adminUserId } = JSON.parse(ctx.rh(['tenant', 'create', `--name=Bench ${domain}`, `--domain=${domain}`, `--admin=${adminUpn}`]));
+    return { tenantId, adminUserId, adminUpn, domain, adminToken: ctx.rh(['token', `--tenant=${tenantId}`, `--user=${adminUpn}`, '--ttl=7200']) };
   },
   async gql(query, variables, token) {
     const res = await fetch(run.system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });

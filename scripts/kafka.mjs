@@ -415,14 +415,42 @@ function jvmLogOpts(dataDir) {
   return [`-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, `-Dkafka.logs.dir=${dataDir}`];
 }
 
-async function formatStorage(o, marker) {
+/** A new KRaft cluster id: 16 random bytes in base64url, as Kafka's own `random-uuid` draws. */
+export function newClusterId() {
+  return randomBytes(16).toString('base64url'); // 22 characters; about one in 32 starts with '-' or '_'
+}
+
+/**
+ * The storage tool's arguments for `format`. Every value is joined to its option with `=`, so
+ * that a value beginning with '-' (a cluster id does about once in 64 draws, a data path may)
+ * can never be read as an option by Kafka's argument parser.
+ */
+export function formatArgs({ clusterId, propsFile }) {
+  return ['format', `--cluster-id=${clusterId}`, `--config=${propsFile}`, '--ignore-formatted'];
+}
+
+async function formatStorage(o, marker, clusterId = newClusterId()) {
   if (fs.existsSync(path.join(o.dataDir, 'kraft', 'meta.properties'))) return;
-  const clusterId = randomBytes(16).toString('base64url'); // 22 characters
   o.log(`formatting KRaft storage in ${path.join(o.dataDir, 'kraft')} (cluster id ${clusterId})`);
   const r = await run(javaBin(), ['-Xmx256m', ...jvmLogOpts(o.dataDir), '-cp', path.join(marker.libs, '*'),
-    marker.storageTool, 'format', '-t', clusterId, '-c', path.join(o.dataDir, PROPS_FILE), '--ignore-formatted'],
+    marker.storageTool, ...formatArgs({ clusterId, propsFile: path.join(o.dataDir, PROPS_FILE) })],
   { cwd: o.dataDir });
-  if (r.code !== 0) throw new KafkaSetupError(`formatting the Kafka storage failed (exit ${r.code}):\n${r.out.trim()}`);
+  if (r.code !== 0) {
+    throw new KafkaSetupError(`formatting the Kafka storage in ${o.dataDir} with cluster id ${clusterId} failed (exit ${r.code}):\n${r.out.trim()}`);
+  }
+}
+
+/**
+ * Formats the KRaft storage of a data folder (writing its server.properties first), as a broker
+ * start does: for tests that need a given cluster id. Does nothing when the folder is formatted.
+ */
+export async function formatKafkaStorage({ port, dataDir, log, clusterId } = {}) {
+  const o = resolveOpts({ port, dataDir, log });
+  const marker = await fetchJars({ log: o.log });
+  fs.mkdirSync(o.dataDir, { recursive: true });
+  fs.writeFileSync(path.join(o.dataDir, PROPS_FILE), serverProperties(o));
+  await formatStorage(o, marker, clusterId);
+  return { dataDir: o.dataDir, metaProperties: readText(path.join(o.dataDir, 'kraft', 'meta.properties')) };
 }
 
 async function killAndWait(pid, timeoutMs) {

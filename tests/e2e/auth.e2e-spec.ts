@@ -1,7 +1,7 @@
 import { SignJWT, generateKeyPair, importJWK, base64url } from 'jose';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { errorCodes, gatewayUrl, gql, newTenant, rhOk, serviceUrls } from './support/client';
+import { errorCodes, gatewayUrl, gql, newTenant, serviceUrls, tokenFor } from './support/client';
 
 const QUERY = '{ tenant { id displayName } }';
 const DEV_ISSUER = 'urn:remote-help:dev-issuer';
@@ -94,18 +94,18 @@ describe('the gateway accepts only valid bearer tokens', () => {
   });
 
   it('refuses a token for a tenant that does not exist', async () => {
-    const token = rhOk(['token', '--tenant', '00000000-0000-4000-8000-000000000000', '--user', tenant.adminUpn]);
+    const token = tokenFor('00000000-0000-4000-8000-000000000000', { user: tenant.adminUpn });
     expectRejected(await gql(QUERY, {}, token));
   });
 
   it('refuses a token for a user that is not in the tenant', async () => {
-    const token = rhOk(['token', '--tenant', tenant.tenantId, '--user', `nobody@${tenant.domain}`]);
+    const token = tokenFor(tenant.tenantId, { user: `nobody@${tenant.domain}` });
     expectRejected(await gql(QUERY, {}, token));
   });
 
   it('refuses a token of one tenant carrying a user of another', async () => {
     const other = newTenant();
-    const token = rhOk(['token', '--tenant', tenant.tenantId, '--user', other.adminUpn]);
+    const token = tokenFor(tenant.tenantId, { user: other.adminUpn });
     expectRejected(await gql(QUERY, {}, token));
   });
 });

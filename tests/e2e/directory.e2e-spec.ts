@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@remote-help/events';
-import { errorCodes, gql, gqlOk, newTenant, rhOk, type GqlResponse } from './support/client';
+import { errorCodes, gql, gqlOk, newTenant, type GqlResponse, tokenFor } from './support/client';
 import { PublishedEvents, type PublishedEvent } from './support/published-events';
 
 /**
@@ -133,7 +133,7 @@ describe('directory: Remote Help settings', () => {
   it('refuses a user without MANAGE_SETTINGS / MANAGE_DIRECTORY and changes nothing', async () => {
     const t = newTenant();
     const plain = await upsertUser(t, userInput(t));
-    const token = rhOk(['token', '--tenant', t.tenantId, '--user', plain.userPrincipalName]);
+    const token = tokenFor(t.tenantId, { user: plain.userPrincipalName });
     const group = await createGroup(t, 'Helpers', 'USERS');
     const eventsBefore = (await tenantEvents(t.tenantId)).length;
 
@@ -362,7 +362,7 @@ describe('directory: devices', () => {
   it('a dedicated device signs in and reads only itself', async () => {
     const kiosk = await upsertDevice(t, deviceInput({ platform: 'ANDROID_DEDICATED', osVersion: '14', manufacturer: 'Samsung' }));
     const pc = await upsertDevice(t, deviceInput());
-    const token = rhOk(['token', '--tenant', t.tenantId, '--device', kiosk.id]);
+    const token = tokenFor(t.tenantId, { device: kiosk.id });
     const own = await gqlOk<{ device: any; me: unknown; users: any[]; devices: any[]; groups: any[] }>(
       'query ($id: ID!) { device(id: $id) { id groups { id } remoteHelpSupport { supported } } me { id } users { id } devices { id } groups { id } }',
       { id: kiosk.id },

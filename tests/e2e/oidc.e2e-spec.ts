@@ -1,7 +1,7 @@
 import { base64url, exportSPKI, importJWK, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { databases, errorCodes, gql, GqlResponse, newTenant, rhOk } from './support/client';
+import { databases, errorCodes, gql, GqlResponse, newTenant, rhOk, tokenFor } from './support/client';
 import { ExtraGateway, freePort, OidcProvider, startGateway } from './support/oidc-processes';
 
 /**
@@ -161,14 +161,14 @@ describe('sign-in with an OpenID Connect provider', () => {
   });
 
   it('refuses the development issuer in production mode', async () => {
-    const dev = rhOk(['token', '--tenant', t1.tenantId, '--user', t1.adminUpn]);
+    const dev = tokenFor(t1.tenantId, { user: t1.adminUpn });
     expectRefused(await gql(ME, {}, dev, gateway.url), /unknown issuer/);
   });
 
   it('accepts the development issuer in production only when DEV_ISSUER_ENABLED=true', async () => {
     const devGateway = await startGateway({ NODE_ENV: 'production', DEV_ISSUER_ENABLED: 'true' });
     try {
-      const dev = rhOk(['token', '--tenant', t1.tenantId, '--user', t1.adminUpn]);
+      const dev = tokenFor(t1.tenantId, { user: t1.adminUpn });
       const r = await gql(ME, {}, dev, devGateway.url);
       expect(r.body.data?.me.id).toBe(t1.adminUserId);
       expect(devGateway.output()).toMatch(/development issuer is enabled in production/);

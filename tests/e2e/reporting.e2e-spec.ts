@@ -1,4 +1,4 @@
-import { errorCodes, eventually, gql, gqlOk, newTenant, rhOk } from './support/client';
+import { errorCodes, eventually, gql, gqlOk, newTenant, tokenFor } from './support/client';
 import { assignRole, checkAccess, createDevice, createGroup, createUser, enableRemoteHelp, helpDesk, roleId, type Tenant } from './support/fixtures';
 import { subscribe, wsClient } from './support/ws';
 
@@ -205,7 +205,7 @@ describe('sessions in the reports', () => {
     const ht = helper.token();
     await decided(t, helper.id, kiosk, 'UNATTENDED');
     const id = (await gqlOk<{ requestSession: Rec }>(REQUEST, { input: { deviceId: kiosk, mode: 'UNATTENDED' } }, ht)).requestSession.session.id;
-    const dt = rhOk(['token', '--tenant', t.tenantId, '--device', kiosk]);
+    const dt = tokenFor(t.tenantId, { device: kiosk });
     await mutate(RESPOND, { id, accept: true }, dt);
     await mutate(END, { id }, ht);
     const report = await eventually(

@@ -20,7 +20,7 @@ import {
   TokenKind,
 } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { GqlResponse, gql, newTenant, rhOk } from './support/client';
+import { GqlResponse, gql, newTenant, tokenFor } from './support/client';
 import { subscribe, wsClient } from './support/ws';
 
 /**
@@ -392,7 +392,7 @@ async function makeTenantA() {
     );
     addId('RoleAssignment', assignment?.createRoleAssignment.id);
   }
-  if (helper) aHelperToken = rhOk(['token', '--tenant', a.tenantId, '--user', helper.upn]);
+  if (helper) aHelperToken = tokenFor(a.tenantId, { user: helper.upn });
   if (aHelperToken && device) {
     const r = await step<{ requestSession: { session: { id: string; securityCode: string | null } | null; decision: { allowed: boolean; reasons: string[] } } }>(
       'requestSession',
@@ -429,9 +429,9 @@ beforeAll(async () => {
   if (hasField('Mutation', 'upsertUser')) {
     const upn = `norole@${b.domain}`;
     const r = await gql('mutation ($i: UpsertUserInput!) { upsertUser(input: $i) { id } }', { i: { userPrincipalName: upn, displayName: 'No Role' } }, b.adminToken);
-    if (r.body.data) actors.push({ name: 'a user of B with no role', token: rhOk(['token', '--tenant', b.tenantId, '--user', upn]), domain: b.domain });
+    if (r.body.data) actors.push({ name: 'a user of B with no role', token: tokenFor(b.tenantId, { user: upn }), domain: b.domain });
   }
-  if (norole) actors.push({ name: 'a user of A with no role', token: rhOk(['token', '--tenant', a.tenantId, '--user', norole.upn]), domain: a.domain, mutationsOnly: true });
+  if (norole) actors.push({ name: 'a user of A with no role', token: tokenFor(a.tenantId, { user: norole.upn }), domain: a.domain, mutationsOnly: true });
 
   before = await snapshotOf(a);
   // What counts as "something of A": its ids (those B cannot see as its own) and its unique words.

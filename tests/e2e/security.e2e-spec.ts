@@ -4,7 +4,7 @@ import { importPKCS8, SignJWT } from 'jose';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { errorCodes, gatewayUrl, gql, GqlResponse, gqlOk, newTenant, rhOk, serviceUrls } from './support/client';
+import { errorCodes, gatewayUrl, gql, GqlResponse, gqlOk, newTenant, serviceUrls, tokenFor } from './support/client';
 import { ExtraGateway, freePort, startGateway } from './support/oidc-processes';
 
 /**
@@ -336,7 +336,7 @@ describe('rate limits per caller and per tenant', () => {
     // A second user of X, created through the running system's gateway.
     const upn = `second@${x.domain}`;
     await gqlOk('mutation ($i: UpsertUserInput!) { upsertUser(input: $i) { id } }', { i: { userPrincipalName: upn, displayName: 'Second' } }, x.adminToken);
-    const second = rhOk(['token', '--tenant', x.tenantId, '--user', upn]);
+    const second = tokenFor(x.tenantId, { user: upn });
     for (let i = 0; i < 5; i++) expect((await gql(query, {}, x.adminToken, limited.url)).status).toBe(200);
     for (let i = 0; i < 3; i++) expect((await gql(query, {}, second, limited.url)).status).toBe(200);
     const r = await gql(query, {}, second, limited.url);

@@ -1,4 +1,4 @@
-import { errorCodes, eventually, gql, GqlResponse, gqlOk, newTenant, rhOk } from './support/client';
+import { errorCodes, eventually, gql, GqlResponse, gqlOk, newTenant, tokenFor } from './support/client';
 import { assignRole, checkAccess, createDevice, createGroup, createUser, enableRemoteHelp, helpDesk, roleId, type Tenant } from './support/fixtures';
 import { subscribe, wsClient } from './support/ws';
 
@@ -176,7 +176,7 @@ describe('an unattended session on an Android dedicated device', () => {
     await assignRole(t, { roleId: await roleId(t, 'Help Desk Operator'), adminGroupIds: [helpers], scopeAllUsers: true, scopeAllDevices: true });
     const ht = helper.token();
     await decided(t, helper.id, kiosk, 'UNATTENDED', allowed);
-    const dt = rhOk(['token', '--tenant', t.tenantId, '--device', kiosk]);
+    const dt = tokenFor(t.tenantId, { device: kiosk });
 
     // A device cannot act as a helper.
     expect(code(await gql(REQUEST, { input: { deviceId: kiosk, mode: 'UNATTENDED' } }, dt))).toBe('FORBIDDEN');

@@ -67,13 +67,22 @@ export function rhOk(args: string[]): string {
   return r.stdout.trim();
 }
 
+/**
+ * A development token from the CLI for a user or a dedicated device of a tenant. Each value is
+ * joined to its option with '=', so that one beginning with '-' is never read as an option.
+ */
+export function tokenFor(tenantId: string, who: { user: string } | { device: string }, ttlSeconds?: number): string {
+  const subject = 'user' in who ? `--user=${who.user}` : `--device=${who.device}`;
+  return rhOk(['token', `--tenant=${tenantId}`, subject, ...(ttlSeconds === undefined ? [] : [`--ttl=${ttlSeconds}`])]);
+}
+
 let counter = 0;
 /** A new tenant and its first administrator's token, through the CLI. */
 export function newTenant(opts: { cloud?: string } = {}): { tenantId: string; adminUserId: string; domain: string; adminUpn: string; adminToken: string } {
   const domain = `t${Date.now().toString(36)}${counter++}.example.com`;
   const adminUpn = `admin@${domain}`;
-  const { tenantId, adminUserId } = JSON.parse(rhOk(['tenant', 'create', '--name', `Tenant ${domain}`, '--domain', domain, '--admin', adminUpn, ...(opts.cloud ? ['--cloud', opts.cloud] : [])]));
-  const adminToken = rhOk(['token', '--tenant', tenantId, '--user', adminUpn]);
+  const { tenantId, adminUserId } = JSON.parse(rhOk(['tenant', 'create', `--name=Tenant ${domain}`, `--domain=${domain}`, `--admin=${adminUpn}`, ...(opts.cloud ? [`--cloud=${opts.cloud}`] : [])]));
+  const adminToken = tokenFor(tenantId, { user: adminUpn });
   return { tenantId, adminUserId, domain, adminUpn, adminToken };
 }
 

@@ -1,4 +1,4 @@
-import { gqlOk, newTenant, rhOk } from './client';
+import { gqlOk, newTenant, tokenFor } from './client';
 
 /**
  * Directory set-up through the public API, as an administrator would do it: users with
@@ -27,7 +27,7 @@ export async function createUser(t: Tenant, opts: { name?: string; licensed?: bo
     const activeFrom = opts.licensed === 'future' ? new Date(Date.now() + 4 * 3600_000).toISOString() : new Date(Date.now() - 60_000).toISOString();
     await gqlOk('mutation ($input: AssignLicenseInput!) { assignLicense(input: $input) { id } }', { input: { userId: upsertUser.id, kind: 'REMOTE_HELP_ADDON', activeFrom } }, t.adminToken);
   }
-  return { id: upsertUser.id, upn, token: () => rhOk(['token', '--tenant', t.tenantId, '--user', upn]) };
+  return { id: upsertUser.id, upn, token: () => tokenFor(t.tenantId, { user: upn }) };
 }
 
 export async function createDevice(t: Tenant, opts: Partial<{ platform: string; osVersion: string; manufacturer: string | null; enrolled: boolean; entraRegistered: boolean; compliance: string; primaryUserId: string | null; displayName: string }> = {}) {
