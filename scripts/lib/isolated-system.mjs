@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { ensureKafka } from '../kafka.mjs';
+import { ensureKafka, startKafka, stopKafka } from '../kafka.mjs';
 import { ROOT } from './bootstrap.mjs';
 import { localDatabaseUrl } from './local-postgres.mjs';
 import { GATEWAY, SUBGRAPH_SERVICES } from './services.mjs';
@@ -25,11 +25,43 @@ export function freePort() {
   });
 }
 
-export async function startIsolatedSystem({ label, env = {}, envFor = {}, keep = false }) {
+/** A free port whose next port is free too (a broker's controller listens on port + 1). */
+async function freePortPair() {
+  for (;;) {
+    const port = await freePort();
+    const next = await new Promise((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port + 1, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (next) return port;
+  }
+}
+
+/**
+ * A broker of the run's own, on free ports with its data in the run's folder, that the run may
+ * stop and start again (a broker outage on cue): { brokers, stop, pause(), resume() }.
+ */
+async function ownKafka(dataDir) {
+  const opts = { port: await freePortPair(), dataDir: path.join(dataDir, 'kafka'), log: false };
+  const started = await startKafka(opts);
+  return {
+    brokers: started.brokers,
+    pause: () => stopKafka(opts),
+    resume: () => startKafka(opts),
+    stop: () => stopKafka(opts),
+  };
+}
+
+/**
+ * Starts the system for a run. `ownKafka`: the run gets a broker of its own (see ownKafka above)
+ * instead of the shared one (`KAFKA_BROKERS`, or 127.0.0.1:9092, started when nothing answers).
+ */
+export async function startIsolatedSystem({ label, env = {}, envFor = {}, keep = false, ownKafka: own = false }) {
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const dataDir = path.join(ROOT, '.data', `${label}-${runId}`);
   const topicPrefix = `${label}-${runId}.`;
-  const kafka = await ensureKafka({ log: false });
+  const kafka = own ? await ownKafka(dataDir) : await ensureKafka({ log: false });
   const databases = Object.fromEntries(await Promise.all(SUBGRAPH_SERVICES.map(async (s) => [s.name, await localDatabaseUrl(`rh_${label}_${runId}_${s.name.replace('-service', '')}`)])));
   const ports = {};
   for (const name of [GATEWAY.name, ...SUBGRAPH_SERVICES.map((s) => s.name)]) ports[name] = await freePort();
@@ -41,14 +73,17 @@ export async function startIsolatedSystem({ label, env = {}, envFor = {}, keep =
     await pg.connect();
     for (const url of Object.values(databases)) await pg.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
     await pg.end();
-    const { Kafka, logLevel } = require('kafkajs');
-    const admin = new Kafka({ brokers: kafka.brokers.split(','), clientId: `${label}-cleanup`, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
-    if (topics.length) await admin.deleteTopics({ topics }).catch(() => undefined);
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(topicPrefix));
-    if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
-    await admin.disconnect();
+    // A broker of the run's own goes with its data folder; on the shared one, the run's topics and groups are removed.
+    if (!own) {
+      const { Kafka, logLevel } = require('kafkajs');
+      const admin = new Kafka({ brokers: kafka.brokers.split(','), clientId: `${label}-cleanup`, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+      if (topics.length) await admin.deleteTopics({ topics }).catch(() => undefined);
+      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(topicPrefix));
+      if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+      await admin.disconnect();
+    }
     await kafka.stop();
     if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
   };

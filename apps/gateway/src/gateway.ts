@@ -141,7 +141,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   // Subscriptions: graphql-ws on the same server and path, fed from Kafka and the chat stream.
   const hub = new Hub();
   const eventFeed = new EventFeed(hub, { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX, log });
-  void eventFeed.start().catch((e) => log.error({ err: (e as Error).message }, 'event feed failed to start'));
+  // Retries until it joins (readiness is false meanwhile); rejects only if stopped first.
+  void eventFeed.start().catch((e) => log.info({ err: (e as Error).message }, 'event feed stopped before it started'));
   const chatFeed = new ChatFeed(hub, {
     url: new URL('/internal/chat-stream', subgraphUrl(config, 'session')).toString(),
     token: () => signer.sign({ kind: 'service', service: 'gateway' }, 'session-service'),
@@ -183,7 +184,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     );
     const ok = checks.every(([, up]) => up) && eventFeed.ready;
     const oidcIssuers = discovery.status().map((s) => ({ discoveryUrl: s.discoveryUrl, issuer: s.issuer, discovered: s.discovered }));
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', subgraphs: Object.fromEntries(checks), eventFeed: eventFeed.ready, chatStream: chatFeed.connected, oidcIssuers });
+    const feed = eventFeed.status();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', subgraphs: Object.fromEntries(checks), eventFeed: feed.running, ...(feed.running ? {} : { eventFeedDownForMs: feed.downForMs }), chatStream: chatFeed.connected, oidcIssuers });
   });
 
   app.use(

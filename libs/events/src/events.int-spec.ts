@@ -6,17 +6,14 @@
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 import { randomBytes } from 'node:crypto';
-import net, { type AddressInfo } from 'node:net';
 import { logLevel, Partitioners, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { kafkaForTests } from './testing';
+import type { DataSource } from 'typeorm';
+import { eventsTestDatabase, kafkaForTests, memoryLogger, startBrokerProxy, waitFor } from './testing';
 import {
   createEvent,
   createKafka,
   ensureTopics,
-  EVENTS_ENTITIES,
-  EventsInfrastructure1700000000000,
   IdempotentConsumer,
   OutboxEventEntity,
   hasLocalOutboxRelay,
@@ -32,7 +29,6 @@ import {
   type EventEnvelope,
   type BatchItem,
   type EventHandler,
-  type EventsLogger,
   withBatchHandler,
 } from './index';
 
@@ -46,31 +42,14 @@ jest.setTimeout(60_000);
 let brokers: string[];
 let stopKafka: () => void = () => undefined;
 let dataSource: DataSource;
+let dropDatabase: () => Promise<void> = async () => undefined;
 let kafka: Kafka;
 let producer: Producer;
 const cleanups: (() => Promise<unknown>)[] = [];
 
 // ------------------------------------------------------------------------------------ helpers
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A logger that records everything (and prints nothing). */
-function memoryLogger() {
-  const entries: { level: string; o: Record<string, unknown>; msg?: string }[] = [];
-  const at = (level: string) => (o: object, msg?: string) => void entries.push({ level, o: o as Record<string, unknown>, msg });
-  const logger: EventsLogger = { info: at('info'), warn: at('warn'), error: at('error') };
-  return { logger, entries };
-}
 
 type Received = KafkaMessage & { partition: number };
 
@@ -130,72 +109,12 @@ async function startConsumer(label: string, topics: string[], handler: EventHand
   return { consumer, logs: entries };
 }
 
-/**
- * A TCP proxy on 127.0.0.1 in front of the broker: cut() closes the listening socket and every
- * open connection (the broker becomes unreachable), restore() listens again on the same port.
- */
-async function startProxy(upstream: { host: string; port: number }) {
-  const open = new Set<net.Socket>();
-  let server: net.Server | undefined;
-  let port = 0;
-  const listen = () =>
-    new Promise<void>((resolve, reject) => {
-      const s = net.createServer((client) => {
-        const up = net.connect(upstream);
-        const kill = () => {
-          client.destroy();
-          up.destroy();
-          open.delete(client);
-          open.delete(up);
-        };
-        open.add(client).add(up);
-        client.on('error', kill).on('close', kill);
-        up.on('error', kill).on('close', kill);
-        client.pipe(up);
-        up.pipe(client);
-      });
-      s.once('error', reject);
-      s.listen(port, '127.0.0.1', () => {
-        port = (s.address() as AddressInfo).port;
-        server = s;
-        resolve();
-      });
-    });
-  const cut = async () => {
-    const s = server;
-    server = undefined;
-    const closed = s ? new Promise<void>((r) => s.close(() => r())) : Promise.resolve();
-    for (const sock of open) sock.destroy();
-    open.clear();
-    await closed;
-  };
-  await listen();
-  return { port: () => port, cut, restore: listen, close: cut };
-}
-
 // ------------------------------------------------------------------------------------ set-up
 
 beforeAll(async () => {
   ({ brokers, stop: stopKafka } = await kafkaForTests());
 
-  const admin = new Client({ ...PG, database: 'postgres' });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${DB}"`);
-  await admin.end();
-
-  dataSource = new DataSource({
-    type: 'postgres',
-    host: PG.host,
-    port: PG.port,
-    username: PG.user,
-    database: DB,
-    entities: EVENTS_ENTITIES,
-    migrations: [EventsInfrastructure1700000000000],
-    migrationsRun: true,
-    synchronize: false,
-    logging: false,
-  });
-  await dataSource.initialize();
+  ({ dataSource, drop: dropDatabase } = await eventsTestDatabase(DB));
   await dataSource.query('CREATE TABLE counters (name text PRIMARY KEY, n int NOT NULL)');
 
   kafka = createKafka({ brokers, clientId: `events-it-${RUN}` });
@@ -216,11 +135,7 @@ afterAll(async () => {
     if (ours.length) await admin.deleteGroups(ours).catch(() => undefined);
     await admin.disconnect();
   }
-  if (dataSource?.isInitialized) await dataSource.destroy();
-  const admin = new Client({ ...PG, database: 'postgres' });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
-  await admin.end();
+  await dropDatabase();
   stopKafka();
 }, 120_000);
 
@@ -369,20 +284,10 @@ describe('outbox and relay', () => {
   });
 
   it('(2) keeps an event while Kafka is unreachable, counts the attempts, and publishes it once Kafka is back', async () => {
-    const [host, port] = brokers[0].split(':');
-    const proxy = await startProxy({ host, port: Number(port) });
+    const proxy = await startBrokerProxy(brokers[0]);
     cleanups.push(proxy.close);
     // Every broker connection of this client goes through the proxy (the broker advertises 9092).
-    const proxied = createKafka({
-      brokers: [`127.0.0.1:${proxy.port()}`],
-      clientId: `events-it-${RUN}-proxied`,
-      logLevel: 'error',
-      socketFactory: ({ onConnect }) => {
-        const socket = net.connect({ host: '127.0.0.1', port: proxy.port() }, onConnect);
-        socket.setKeepAlive(true, 30_000);
-        return socket;
-      },
-    });
+    const proxied = proxy.kafka(`events-it-${RUN}-proxied`);
     // kafkajs logs every refused connection at error level; the relay's own log is checked below.
     proxied.logger().setLogLevel(logLevel.NOTHING);
     const topic = await collect(TOPICS.rbac, 'case2');

@@ -1,7 +1,6 @@
 import {
   KafkaJSError,
   Partitioners,
-  type Consumer,
   type EachBatchPayload,
   type Kafka,
   type KafkaMessage,
@@ -10,6 +9,8 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import { EnvelopeError, parseEnvelope, type EventEnvelope } from './event-envelope';
 import { defaultEventsLogger, serializeError, type EventsLogger } from './logger';
+import { retryForever } from './retry';
+import { SupervisedConsumer, type ConsumerStatus } from './supervised-consumer';
 import { TOPICS, topicName } from './topics';
 
 /** Where an event was read: `topic` is the base topic name (as passed in `topics`). */
@@ -87,7 +88,7 @@ export interface IdempotentConsumerOptions {
    * requests and transactions) at the price of up to `maxWaitTimeInMs` of delay when it is quiet.
    */
   minBytes?: number;
-  /** How long start() waits for the group join (default 30 s). */
+  /** How long one attempt to start waits for the group join before it is retried (default 30 s). */
   joinTimeoutMs?: number;
   /** Most events applied in one transaction (default 500; 1 = one transaction per event). */
   maxBatchSize?: number;
@@ -189,7 +190,7 @@ export class IdempotentConsumer {
   private readonly joinTimeoutMs: number;
   private readonly maxBatchSize: number;
 
-  private consumer?: Consumer;
+  private supervisor?: SupervisedConsumer;
   private producer?: Producer;
   private readonly commitIntervalMs: number;
   /** The next offset to commit, by "topic partition", for events applied since the last commit. */
@@ -220,52 +221,43 @@ export class IdempotentConsumer {
     for (const t of this.topics) topicName(this.topicPrefix, t); // validate early
   }
 
-  /** Connects, subscribes and runs; resolves once the consumer has joined its group. */
+  /**
+   * Connects, subscribes and runs; resolves once the consumer has joined its group (retrying with
+   * back-off until then). From then on it comes back from every crash by itself (SupervisedConsumer).
+   */
   async start(): Promise<void> {
-    if (this.consumer) throw new Error('IdempotentConsumer already started');
+    if (this.supervisor) throw new Error('IdempotentConsumer already started');
     // A member that dies without leaving (a crash) holds its partitions until its session times
     // out: 10 s (Kafka's default is 30 s) keeps that pause short; heartbeats every 1 s keep a
     // live member well inside it.
-    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: this.maxWaitTimeInMs, minBytes: this.minBytes, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
-    this.consumer = consumer;
-    let timer: NodeJS.Timeout | undefined;
-    const removers: (() => void)[] = [];
-    const joined = new Promise<void>((resolve, reject) => {
-      removers.push(consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-      // A new assignment: offsets applied under the old one may no longer be this member's to commit.
-      consumer.on(consumer.events.GROUP_JOIN, () => this.applied.clear());
-      removers.push(
-        consumer.on(consumer.events.CRASH, (e) => {
-          if (!e.payload.restart) reject(e.payload.error);
-        }),
-      );
-      timer = setTimeout(
-        () => reject(new Error(`IdempotentConsumer ${this.groupId}: no group join within ${this.joinTimeoutMs} ms`)),
-        this.joinTimeoutMs,
-      );
+    const supervisor = new SupervisedConsumer({
+      kafka: this.kafka,
+      name: this.consumerName,
+      config: { groupId: this.groupId, maxWaitTimeInMs: this.maxWaitTimeInMs, minBytes: this.minBytes, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
+      subscription: { topics: this.topics.map((t) => topicName(this.topicPrefix, t)), fromBeginning: this.fromBeginning },
+      // Offsets are committed by the timer (commitIntervalMs), not by kafkajs after every batch.
+      // The batches of one fetch (one per partition) are handled at once, and their runs applied in
+      // one transaction (submit).
+      run: { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, eachBatch: (payload) => this.onBatch(payload) },
+      // A new assignment (a rebalance or a rebuilt consumer): offsets applied under the old one may
+      // no longer be this member's to commit; they are delivered again and skipped as applied.
+      onJoin: () => this.applied.clear(),
+      joinTimeoutMs: this.joinTimeoutMs,
+      log: this.log,
     });
-    joined.catch(noop);
+    this.supervisor = supervisor;
     try {
       if (this.deadLetter) {
         const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
         this.producer = producer;
-        await producer.connect();
+        await retryForever(() => producer.connect(), { what: `connect the dead-letter producer of ${this.consumerName}`, stopped: () => this.supervisor !== supervisor, log: this.log });
       }
-      await consumer.connect();
-      await consumer.subscribe({ topics: this.topics.map((t) => topicName(this.topicPrefix, t)), fromBeginning: this.fromBeginning });
-      // Offsets are committed by the timer (commitIntervalMs), not by kafkajs after every batch.
-      // The batches of one fetch (one per partition) are handled at once, and their runs applied in
-      // one transaction (submit).
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, eachBatch: (payload) => this.onBatch(payload) });
       this.commitTimer = setInterval(() => void this.commitApplied(), this.commitIntervalMs);
       this.commitTimer.unref();
-      await joined;
+      await supervisor.start();
     } catch (err) {
       await this.disconnect();
       throw err;
-    } finally {
-      if (timer) clearTimeout(timer);
-      for (const remove of removers) remove();
     }
   }
 
@@ -274,10 +266,15 @@ export class IdempotentConsumer {
     await this.disconnect();
   }
 
+  /** Whether the consumer runs now (joined and consuming), and for how long it has not. */
+  status(): ConsumerStatus {
+    return this.supervisor?.status() ?? { consumer: this.consumerName, groupId: this.groupId, running: false, rebuilds: 0 };
+  }
+
   /** Commits the offsets of the events applied since the last commit (failures are retried next time). */
   private commitApplied(): Promise<void> {
     if (this.committing) return this.committing;
-    const consumer = this.consumer;
+    const consumer = this.supervisor?.consumer();
     if (!consumer || this.applied.size === 0) return Promise.resolve();
     const batch = [...this.applied.entries()];
     this.committing = consumer
@@ -295,11 +292,12 @@ export class IdempotentConsumer {
   private async disconnect(): Promise<void> {
     if (this.commitTimer) clearInterval(this.commitTimer);
     this.commitTimer = undefined;
+    // The last commit, while the consumer is still a member of its group.
     await this.commitApplied().catch(noop);
-    const { consumer, producer } = this;
-    this.consumer = undefined;
+    const { supervisor, producer } = this;
+    this.supervisor = undefined;
     this.producer = undefined;
-    if (consumer) await consumer.disconnect().catch(noop);
+    if (supervisor) await supervisor.stop();
     if (producer) await producer.disconnect().catch(noop);
   }
 

@@ -9,6 +9,8 @@ export * from './events.migration';
 export * from './write-to-outbox';
 export * from './outbox-relay';
 export * from './idempotent-consumer';
+export * from './supervised-consumer';
+export * from './retry';
 export * from './housekeeping';
 export * from './pg-client-config';
 export * from './pg-listener';

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ensureTopics, EventHandler, IdempotentConsumer, OutboxRelay } from '@remote-help/events';
+import { ensureTopics, EventHandler, IdempotentConsumer, OutboxRelay, retryForever, type ConsumerStatus } from '@remote-help/events';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { ServiceOptions } from './service-options';
@@ -38,8 +38,19 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
     this.specs.push(spec);
   }
 
+  /** Every registered consumer has started and runs now (none crashed, being rebuilt or not yet joined). */
   consumersReady(): boolean {
-    return this.consumers.length === this.specs.length;
+    return this.consumers.length === this.specs.length && this.consumers.every((c) => c.status().running);
+  }
+
+  /** The consumers that do not run now, with how long they have not (for readiness and operators). */
+  consumersDown(): ConsumerStatus[] {
+    const started = new Set(this.consumers.map((c) => c.status().consumer));
+    const notStarted = this.specs
+      .map((spec) => `${this.options.name}.${spec.name}`)
+      .filter((name) => !started.has(name))
+      .map((consumer) => ({ consumer, groupId: `${this.options.config.KAFKA_TOPIC_PREFIX}${consumer}`, running: false, rebuilds: 0 }));
+    return [...this.consumers.map((c) => c.status()).filter((s) => !s.running), ...notStarted];
   }
 
   onApplicationBootstrap() {
@@ -59,43 +70,35 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
     });
     await this.relay.start();
     for (const spec of this.specs) {
-      const groupId = `${prefix}${this.options.name}.${spec.name}`;
-      await this.retry(`start consumer ${groupId}`, async () => {
-        if (this.stopped) return;
-        const consumer = new IdempotentConsumer({
-          kafka: this.kafka,
-          dataSource: this.dataSource,
-          groupId,
-          consumerName: `${this.options.name}.${spec.name}`,
-          topicPrefix: prefix,
-          topics: spec.topics,
-          handler: spec.handler,
-          fromBeginning: true,
-          logger: pinoLike(this.log),
-          ...spec.fetch,
-        });
-        await consumer.start();
-        this.consumers.push(consumer);
+      if (this.stopped) return;
+      const consumer = new IdempotentConsumer({
+        kafka: this.kafka,
+        dataSource: this.dataSource,
+        groupId: `${prefix}${this.options.name}.${spec.name}`,
+        consumerName: `${this.options.name}.${spec.name}`,
+        topicPrefix: prefix,
+        topics: spec.topics,
+        handler: spec.handler,
+        fromBeginning: true,
+        logger: pinoLike(this.log),
+        ...spec.fetch,
       });
+      // start() retries until the group is joined, and the consumer comes back from every crash
+      // by itself afterwards; stop() below ends both.
+      this.consumers.push(consumer);
+      await consumer.start();
     }
   }
 
-  private async retry(what: string, fn: () => Promise<void>) {
-    for (let attempt = 1, delay = 250; !this.stopped; attempt++, delay = Math.min(delay * 2, 5000)) {
-      try {
-        await fn();
-        return;
-      } catch (e) {
-        this.log.warn(`${what} failed (attempt ${attempt}), retrying in ${delay} ms: ${(e as Error).message}`);
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
+  private retry(what: string, fn: () => Promise<void>) {
+    return retryForever(fn, { what, stopped: () => this.stopped, log: pinoLike(this.log) });
   }
 
   async beforeApplicationShutdown() {
     this.stopped = true;
+    // Stopping a consumer also ends its start() if it is still retrying, so run() can finish.
+    await Promise.all(this.consumers.map((c) => c.stop().catch(() => undefined)));
     await this.running?.catch(() => undefined);
-    for (const c of this.consumers) await c.stop().catch(() => undefined);
     await this.relay?.stop().catch(() => undefined);
   }
 }

@@ -9,15 +9,18 @@ import { E2E_ENV, E2E_ENV_FOR } from './e2e-env.mjs';
 export default async function globalSetup() {
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-  const run = await startIsolatedSystem({ label: 'e2e', env: E2E_ENV, envFor: E2E_ENV_FOR, keep: !!process.env.RH_KEEP_E2E_DATA });
+  // A broker of the run's own, so that a test can stop it (kafka-outage.e2e-spec.ts).
+  const run = await startIsolatedSystem({ label: 'e2e', env: E2E_ENV, envFor: E2E_ENV_FOR, keep: !!process.env.RH_KEEP_E2E_DATA, ownKafka: true });
   globalThis.__RH_E2E__ = run;
-  // Tests stop and start the system's processes through this small control endpoint (the
-  // system lives in this process): POST /processes/<name>/stop?signal=SIGKILL, /processes/<name>/start.
+  // Tests stop and start the system's processes and its broker through this small control
+  // endpoint (the system lives in this process): POST /processes/<name>/stop?signal=SIGKILL,
+  // /processes/<name>/start, /processes/kafka/stop, /processes/kafka/start.
   const control = http.createServer(async (req, res) => {
     const m = /^\/processes\/([a-z-]+)\/(stop|start)/.exec(req.url ?? '');
     if (req.method !== 'POST' || !m) return void res.writeHead(404).end();
     try {
-      if (m[2] === 'stop') await run.system.stopOne(m[1], new URL(req.url, 'http://x').searchParams.get('signal') ?? 'SIGTERM');
+      if (m[1] === 'kafka') await (m[2] === 'stop' ? run.kafka.pause() : run.kafka.resume());
+      else if (m[2] === 'stop') await run.system.stopOne(m[1], new URL(req.url, 'http://x').searchParams.get('signal') ?? 'SIGTERM');
       else await run.system.start(m[1]);
       res.writeHead(200).end('ok');
     } catch (e) {

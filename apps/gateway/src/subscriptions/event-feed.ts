@@ -1,5 +1,5 @@
-import { ActiveSessionCountData, createKafka, parseEnvelope, REPORTING_EVENTS, SessionFacts, TOPICS, topicName } from '@remote-help/events';
-import type { Consumer, Kafka } from 'kafkajs';
+import { ActiveSessionCountData, createKafka, parseEnvelope, REPORTING_EVENTS, SessionFacts, SupervisedConsumer, TOPICS, topicName, type ConsumerStatus } from '@remote-help/events';
+import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import type { Logger } from 'pino';
@@ -16,10 +16,9 @@ export const chatChannel = (sessionId: string) => `chat:${sessionId}`;
  */
 export class EventFeed {
   private readonly kafka: Kafka;
-  private consumer?: Consumer;
   private readonly groupId: string;
+  private readonly consumer: SupervisedConsumer;
   private readonly seen = new Set<string>();
-  ready = false;
 
   constructor(
     private readonly hub: Hub,
@@ -27,20 +26,33 @@ export class EventFeed {
   ) {
     this.kafka = createKafka({ brokers: opts.brokers, clientId: 'gateway' });
     this.groupId = `${opts.topicPrefix}gateway.${os.hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`;
+    // The same supervised consumer as every service's: it retries its start and comes back from
+    // every crash (a broker outage) by itself.
+    this.consumer = new SupervisedConsumer({
+      kafka: this.kafka,
+      name: 'gateway.event-feed',
+      // A fetch returns as soon as an event arrives: the wait only sets how often an idle feed asks.
+      config: { groupId: this.groupId, maxWaitTimeInMs: 500, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
+      subscription: { topics: [topicName(opts.topicPrefix, TOPICS.session), topicName(opts.topicPrefix, TOPICS.reporting)], fromBeginning: false },
+      // Offsets committed at most once a second rather than after every batch: the group is this
+      // process's own, and its position only matters if the broker moves it (a rejoin after a pause).
+      run: { autoCommitInterval: 1000, eachMessage: async ({ message }) => this.handle(message.value) },
+      log: opts.log,
+    });
   }
 
-  async start(): Promise<void> {
-    // A fetch returns as soon as an event arrives: the wait only sets how often an idle feed asks.
-    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 500, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
-    this.consumer = consumer;
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topicName(this.opts.topicPrefix, TOPICS.session), topicName(this.opts.topicPrefix, TOPICS.reporting)], fromBeginning: false });
-    // Offsets committed at most once a second rather than after every batch: the group is this
-    // process's own, and its position only matters if the broker moves it (a rejoin after a pause).
-    await consumer.run({ autoCommitInterval: 1000, eachMessage: async ({ message }) => this.handle(message.value) });
-    await joined;
-    this.ready = true;
+  /** Resolves once the feed has joined its group (retrying until then). */
+  start(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  /** Whether the feed consumes now (false while it starts, after a crash and while it is rebuilt). */
+  get ready(): boolean {
+    return this.consumer.status().running;
+  }
+
+  status(): ConsumerStatus {
+    return this.consumer.status();
   }
 
   private handle(value: Buffer | null) {
@@ -64,9 +76,7 @@ export class EventFeed {
   }
 
   async stop(): Promise<void> {
-    this.ready = false;
-    if (!this.consumer) return;
-    await this.consumer.disconnect().catch(() => undefined);
+    await this.consumer.stop();
     // The group belongs to this process alone: remove it rather than leave it for the broker to expire.
     const admin = this.kafka.admin();
     await admin
