@@ -143,14 +143,12 @@ export default {
       };
       const runs = { service: { rate: [], max: [] }, gateway: { rate: [], max: [] } };
       // Each run its own seed (1, 2, ...): fresh checks every run, none replayed.
-      const seeds = [];
-      const checks = () => {
-        seeds.push({ seed: seeds.length + 1 });
-        return { tenantId: p.t.tenantId, size: { users: p.size.users, devices: p.size.devices }, seed: seeds.length };
-      };
+      const seeds = []; // { seed, drawn } of every run
       const load = async (target, mode) => {
-        const r = await runAccessLoad({ ...(await target()), checks: checks(), mode, rate, connections, durationSeconds: mode === 'rate' ? rateSeconds : maxSeconds, warmupSeconds });
-        seeds.at(-1).drawn = r.drawn;
+        const seed = seeds.length + 1;
+        const checks = { tenantId: p.t.tenantId, size: { users: p.size.users, devices: p.size.devices }, seed };
+        const r = await runAccessLoad({ ...(await target()), checks, mode, rate, connections, durationSeconds: mode === 'rate' ? rateSeconds : maxSeconds, warmupSeconds });
+        seeds.push({ seed, drawn: r.drawn });
         return r;
       };
       for (let i = 0; i < repeats; i++) {
