@@ -10,12 +10,20 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const WORKER = path.join(here, '..', 'workers', 'ws-clients.mjs');
 
-/** Opens `clients` subscribed clients in ceil(clients / perWorker) processes; resolves once all are live. */
-export async function openClientPool({ url, token, query, clients, perWorker = 2500, concurrency = 50, timeoutMs = 300_000 }) {
+/**
+ * Opens `clients` subscribed clients in ceil(clients / perWorker) processes; resolves once all are
+ * live. Client i connects with tokens[i % tokens.length].
+ */
+export async function openClientPool({ url, tokens, query, clients, perWorker = 2500, concurrency = 50, timeoutMs = 300_000 }) {
+  if (!tokens?.length) throw new Error('openClientPool: no tokens');
   const n = Math.max(1, Math.ceil(clients / perWorker));
   const shares = Array.from({ length: n }, (_, i) => Math.floor(clients / n) + (i < clients % n ? 1 : 0));
+  let first = 0;
   const workers = shares.map((share) => {
-    const child = fork(WORKER, [JSON.stringify({ url, token, query, clients: share, concurrency })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(WORKER, [JSON.stringify({ url, query, clients: share, concurrency })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // The tokens by IPC: thousands of them do not fit in argv.
+    child.send({ type: 'open', tokens: Array.from({ length: share }, (_, k) => tokens[(first + k) % tokens.length]) });
+    first += share;
     const waiters = [];
     child.on('message', (msg) => {
       const i = waiters.findIndex((w) => w.match(msg));

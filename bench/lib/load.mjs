@@ -1,17 +1,20 @@
 // Runs a load in a separate process with autocannon and returns its figures
-// ({ rps, p50, p90, p95, p99, max, errors, ... }; p95 is computed by the worker).
+// ({ rps, p50, p90, p95, p99, max, errors, ... }; p95 is computed by the worker). One body and
+// one set of headers for every request, or, with `variantsFile` (a JSON array of { body,
+// authorization }, see writeVariants), those in turn: distinct callers and variables.
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export function runLoad({ url, body, headers = {}, connections, durationSeconds, pipelining = 1 }) {
+export function runLoad({ url, body, headers = {}, variantsFile, connections, durationSeconds, pipelining = 1 }) {
   const opts = {
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...(variantsFile ? { variantsFile } : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     connections,
     duration: durationSeconds,
     pipelining,
@@ -29,9 +32,17 @@ export function runLoad({ url, body, headers = {}, connections, durationSeconds,
   });
 }
 
+/**
+ * Writes request variants ([{ body, token }]: a GraphQL body and the caller's bearer token) to
+ * `file` for runLoad's `variantsFile`; returns the file.
+ */
+export function writeVariants(file, variants) {
+  fs.writeFileSync(file, JSON.stringify(variants.map((v) => ({ body: JSON.stringify(v.body), authorization: `Bearer ${v.token}` }))));
+  return file;
+}
+
 /** Resident memory of a process, in MiB (Linux /proc). */
 export async function rssMiB(pid) {
-  const fs = await import('node:fs');
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
   return Math.round((kb / 1024) * 10) / 10;

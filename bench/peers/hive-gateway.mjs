@@ -1,8 +1,10 @@
 // Hive Gateway (the peer of the gateway-overhead scenario) over the same supergraph and the same
 // running subgraphs. Our subgraphs answer only callers with an internal token, so this process
-// signs one per subgraph for the benchmark's user (as our gateway does, cached the same way) and
-// adds it to every subgraph call. It does not verify client tokens: it trusts every request.
-// Input: JSON in argv[2]: { port, supergraphSdl, subgraphs: [{ url, audience }], privateKeyFile, caller }.
+// signs one per subgraph for the request's caller (as our gateway does, kept 15 s) and adds it
+// to every subgraph call. It does not verify client tokens: it trusts every request, and takes
+// the caller from `callersFile` (a JSON map of "Bearer <token>" to caller) by the request's
+// authorization header, or `caller` for a request without one.
+// Input: JSON in argv[2]: { port, supergraphSdl, subgraphs: [{ url, audience }], privateKeyFile, caller, callersFile? }.
 import { createGatewayRuntime } from '@graphql-hive/gateway';
 import * as fs from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,12 +17,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const opts = JSON.parse(process.argv[2]);
 const auth = require(path.join(root, 'libs/auth/dist/index.js'));
 const signer = auth.createInternalTokenSigner(fs.readFileSync(opts.privateKeyFile, 'utf8'));
+const callers = opts.callersFile ? new Map(Object.entries(JSON.parse(fs.readFileSync(opts.callersFile, 'utf8')))) : new Map();
+const audiences = new Map(opts.subgraphs.map((s) => [new URL(s.url).origin, s.audience]));
+/** Internal tokens by caller and audience: { token, at } (a promise while being signed). */
 const tokens = new Map();
-async function refresh() {
-  for (const s of opts.subgraphs) tokens.set(new URL(s.url).origin, await signer.sign(opts.caller, s.audience));
+function internalToken(authorization, origin) {
+  const audience = audiences.get(origin);
+  if (!audience) return undefined;
+  const key = `${authorization ?? ''} ${audience}`;
+  let entry = tokens.get(key);
+  if (!entry || Date.now() - entry.at > 15_000) {
+    const caller = authorization ? callers.get(authorization) : opts.caller;
+    if (!caller) return Promise.reject(new Error('unknown caller'));
+    entry = { at: Date.now(), token: signer.sign(caller, audience) };
+    tokens.set(key, entry);
+  }
+  return entry.token;
 }
-await refresh();
-setInterval(refresh, 15_000).unref();
 
 const runtime = createGatewayRuntime({
   supergraph: opts.supergraphSdl,
@@ -29,8 +42,8 @@ const runtime = createGatewayRuntime({
   maskedErrors: true,
   plugins: () => [
     {
-      onFetch({ url, options, setOptions }) {
-        const token = tokens.get(new URL(url).origin);
+      async onFetch({ url, options, setOptions, context }) {
+        const token = await internalToken(context?.request?.headers?.get('authorization') ?? undefined, new URL(url).origin);
         if (token) setOptions({ ...options, headers: { ...(options.headers ?? {}), authorization: `Bearer ${token}` } });
       },
     },

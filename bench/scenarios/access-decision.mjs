@@ -1,24 +1,26 @@
 // Scenario 2: checkRemoteHelpAccess against a tenant directory of 0.1x, 1x and 10x "10,000 users,
 // 50,000 devices, 1,000 groups, 200 role assignments", asked of rbac-service directly (with an
 // internal token, as the gateway would send) and through the gateway (with the tenant admin's
-// token): p50/p99 at a fixed 1,000 checks/s (open loop), and the maximum rate (closed loop). The
-// checks are thousands of different (helper, device, mode) triples, a mix of allowed and refused.
-// Each size is a fresh tenant: created, Remote Help enabled, roles and role assignments made
-// through the API; its users, devices, groups and memberships bulk-seeded (bench/lib/directory-seed.mjs).
-// Each figure is the median of the repeats.
+// token): p50/p99 at a fixed 1,000 checks/s (open loop), and the maximum rate (closed loop). Every
+// load run draws its own (helper, device, mode) checks afresh over the whole directory
+// (bench/lib/access-checks.mjs), a mix of allowed and refused, and replays none, so rbac-service's
+// in-memory facts are never handed the same checks twice. Each size is a fresh tenant: created,
+// Remote Help enabled, roles and role assignments made through the API; its users, devices,
+// groups and memberships bulk-seeded (bench/lib/directory-seed.mjs). Each figure is the median of
+// the repeats; the first repeat at 1,000/s, which meets the facts cold, is judged on its own too.
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ROOT } from '../../scripts/lib/bootstrap.mjs';
+import { CHECK, checkDrawer, checkVariables } from '../lib/access-checks.mjs';
 import { runAccessLoad } from '../lib/access-load.mjs';
-import { deviceId, directorySize, groupId, HELPER_EVERY, insertAssignments, seedDirectory, userId } from '../lib/directory-seed.mjs';
+import { directorySize, groupId, insertAssignments, seedDirectory } from '../lib/directory-seed.mjs';
 import { median } from '../lib/load.mjs';
+import { prng } from '../lib/prng.mjs';
 import { mapLimit } from '../lib/session-setup.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
-
-export const CHECK = 'query Check($h: ID!, $d: ID!, $m: SessionMode!) { checkRemoteHelpAccess(helperId: $h, deviceId: $d, mode: $m) { allowed reasons grantedPermissions } }';
 
 /** How many role assignments of a size are made through the API (createRoleAssignment); the rest in bulk. */
 const API_ASSIGNMENTS = 10;
@@ -28,18 +30,6 @@ const CUSTOM_ROLES = [
   { displayName: 'Full control operators', permissions: ['TAKE_FULL_CONTROL', 'OFFER_REMOTE_ASSISTANCE'] },
   { displayName: 'Screen watchers (cannot offer)', permissions: ['VIEW_SCREEN'] },
 ];
-
-/** A small deterministic PRNG (mulberry32), so that a size always gets the same assignments and checks. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The role assignments of a size: admin groups among the helpers' groups; roles: 45% Help Desk
@@ -67,18 +57,6 @@ function assignmentInputs(tenantId, size, layout, roleIds) {
   });
 }
 
-/** The checks: 85% by helpers (the rest by any user), any device, 55% full control, 40% view only, 5% unattended. */
-function checkBodies(tenantId, size, count) {
-  const rnd = prng(size.devices);
-  const helpers = Math.floor(size.users / HELPER_EVERY);
-  return Array.from({ length: count }, () => {
-    const h = rnd() < 0.85 ? HELPER_EVERY * (1 + Math.floor(rnd() * helpers)) : 1 + Math.floor(rnd() * size.users);
-    const m = rnd();
-    const mode = m < 0.55 ? 'FULL_CONTROL' : m < 0.95 ? 'VIEW_ONLY' : 'UNATTENDED';
-    return JSON.stringify({ query: CHECK, variables: { h: userId(tenantId, h), d: deviceId(tenantId, 1 + Math.floor(rnd() * size.devices)), m: mode } });
-  });
-}
-
 async function gqlOk(ctx, query, variables, token) {
   const r = await ctx.gql(query, variables, token);
   if (r.errors?.length) throw new Error(`${query.slice(0, 60)}...: ${JSON.stringify(r.errors).slice(0, 500)}`);
@@ -102,7 +80,7 @@ async function waitForSettings(url, tenantId, timeoutMs = 60_000) {
   }
 }
 
-/** One directory size: a fresh tenant, seeded; returns its bodies file and what it holds. */
+/** One directory size: a fresh tenant, seeded; returns what it holds, checked with `checks` checks through the gateway. */
 export async function prepare(ctx, label, scale, checks) {
   const size = directorySize(scale);
   const t = await ctx.newTenant();
@@ -124,24 +102,20 @@ export async function prepare(ctx, label, scale, checks) {
   await insertAssignments(ctx.run.databases['rbac-service'], t.tenantId, inputs.slice(API_ASSIGNMENTS));
   const assignSeconds = (Date.now() - t0) / 1000;
 
-  const bodies = checkBodies(t.tenantId, size, checks);
-  const bodiesFile = path.join(ctx.run.dataDir, `access-checks-${label}.json`);
-  fs.writeFileSync(bodiesFile, JSON.stringify(bodies));
-  // Every check answers (no error), and the mix holds allowed and refused decisions.
-  const sample = await mapLimit(bodies.slice(0, ctx.quick ? 40 : 200), 4, (b) => {
-    const { variables } = JSON.parse(b);
-    return gqlOk(ctx, CHECK, variables, t.adminToken).then((d) => d.checkRemoteHelpAccess);
-  });
+  // Checks answer (no error), and the mix holds allowed and refused decisions. Drawn from a seed
+  // of their own (0): the load runs' draws (seeds from 1) are not asked before they run.
+  const draw = checkDrawer(size, 0);
+  const sample = await mapLimit(Array.from({ length: checks }, draw), 4, (c) => gqlOk(ctx, CHECK, checkVariables(t.tenantId, c), t.adminToken).then((d) => d.checkRemoteHelpAccess));
   const reasons = {};
   for (const d of sample) for (const r of d.reasons) reasons[r] = (reasons[r] ?? 0) + 1;
   const allowedShare = sample.filter((d) => d.allowed).length / sample.length;
   if (allowedShare === 0 || allowedShare === 1) throw new Error(`the checks of size ${label} are all ${allowedShare ? 'allowed' : 'refused'}: ${JSON.stringify(reasons)}`);
-  return { t, size, seeded, assignSeconds, bodiesFile, sample: { allowedShare, reasons } };
+  return { t, size, seeded, assignSeconds, sample: { allowedShare, reasons } };
 }
 
 export default {
   name: 'access-decision',
-  description: 'checkRemoteHelpAccess over 0.1x/1x/10x a 10k-user directory, at rbac-service and through the gateway: p50/p99 at 1,000/s and max rate',
+  description: 'checkRemoteHelpAccess over 0.1x/1x/10x a 10k-user directory, fresh checks over the whole directory in every run, at rbac-service and through the gateway: p50/p99 at 1,000/s (first run judged too) and max rate',
   async run(ctx) {
     const { quick } = ctx;
     // RH_BENCH_ACCESS_SIZES=1x (or 0.1x,10x): some sizes only, when working on one.
@@ -160,7 +134,7 @@ export default {
     const rows = [];
     const bySize = {};
     for (const [label, scale] of sizes) {
-      const p = await prepare(ctx, label, scale, quick ? 500 : 5000);
+      const p = await prepare(ctx, label, scale, quick ? 40 : 200);
       const caller = { kind: 'user', tenantId: p.t.tenantId, userId: p.t.adminUserId, upn: p.t.adminUpn };
       // Internal tokens live 60 s: one is signed for each load run, as the gateway signs its own.
       const targets = {
@@ -168,10 +142,29 @@ export default {
         gateway: async () => ({ url: ctx.run.system.gatewayUrl, headers: { authorization: `Bearer ${p.t.adminToken}` } }),
       };
       const runs = { service: { rate: [], max: [] }, gateway: { rate: [], max: [] } };
+      // Each run its own seed (1, 2, ...): fresh checks every run, none replayed.
+      const seeds = []; // { seed, drawn } of every run
+      const load = async (target, mode) => {
+        const seed = seeds.length + 1;
+        const checks = { tenantId: p.t.tenantId, size: { users: p.size.users, devices: p.size.devices }, seed };
+        const r = await runAccessLoad({ ...(await target()), checks, mode, rate, connections, durationSeconds: mode === 'rate' ? rateSeconds : maxSeconds, warmupSeconds });
+        seeds.push({ seed, drawn: r.drawn });
+        return r;
+      };
       for (let i = 0; i < repeats; i++) {
         for (const [name, target] of Object.entries(targets)) {
-          runs[name].rate.push(await runAccessLoad({ ...(await target()), bodiesFile: p.bodiesFile, mode: 'rate', rate, connections, durationSeconds: rateSeconds, warmupSeconds }));
-          runs[name].max.push(await runAccessLoad({ ...(await target()), bodiesFile: p.bodiesFile, mode: 'max', connections, durationSeconds: maxSeconds, warmupSeconds }));
+          runs[name].rate.push(await load(target, 'rate'));
+          runs[name].max.push(await load(target, 'max'));
+        }
+      }
+      // What the checks reached: the runs' draws replayed.
+      const touched = { users: new Set(), devices: new Set() };
+      for (const { seed, drawn } of seeds) {
+        const draw = checkDrawer(p.size, seed);
+        for (let k = 0; k < drawn; k++) {
+          const c = draw();
+          touched.users.add(c.helper);
+          touched.devices.add(c.device);
         }
       }
       for (const [name, r] of Object.entries(runs)) {
@@ -191,8 +184,9 @@ export default {
           p99: fig(r.rate, 'p99'),
           late: fig(r.rate, 'late'),
           loadLagP99: fig(r.rate, 'lagP99'),
-          // The first run at 1,000/s meets rbac-service's in-memory facts cold (mostly misses).
+          // The first run at 1,000/s meets rbac-service's in-memory facts cold (judged too).
           firstRunP99: r.rate[0].p99,
+          worstRunP99: Math.max(...r.rate.map((x) => x.p99)),
           maxRps: fig(r.max, 'rps'),
           p50AtMax: fig(r.max, 'p50'),
           p99AtMax: fig(r.max, 'p99'),
@@ -208,6 +202,9 @@ export default {
         seedSeconds: p.seeded.seconds,
         assignSeconds: p.assignSeconds,
         sampleAllowedShare: Math.round(p.sample.allowedShare * 100) / 100,
+        checksDrawn: seeds.reduce((a, x) => a + x.drawn, 0),
+        usersTouched: touched.users.size,
+        devicesTouched: touched.devices.size,
       });
       bySize[label] = { service: rows.at(-3), gateway: rows.at(-2), reasons: p.sample.reasons };
       process.stderr.write(`access-decision ${label}: seeded in ${p.seeded.seconds} s, ${p.size.assignments} assignments in ${p.assignSeconds} s; sample reasons ${JSON.stringify(p.sample.reasons)}\n`);
@@ -221,7 +218,12 @@ export default {
       [`serviceMaxRps_${labels.at(-1)}_vs_${labels[0]}`]: round(last.service.maxRps / first.service.maxRps),
       ...Object.fromEntries(labels.map((l) => [`gatewayP99_vs_service_${l}`, round(bySize[l].gateway.p99 / bySize[l].service.p99)])),
     };
-    const targets = Object.fromEntries(labels.map((l) => [`p99 at most 5 ms at the service at ${rate} checks/s, ${l} directory`, bySize[l].service.p99 <= 5]));
+    const targets = Object.fromEntries(
+      labels.flatMap((l) => [
+        [`p99 at most 5 ms at the service at ${rate} fresh checks/s, ${l} directory (median of ${repeats})`, bySize[l].service.p99 <= 5],
+        [`p99 at most 5 ms at the service at ${rate} fresh checks/s, ${l} directory, first (cold) run`, bySize[l].service.firstRunP99 <= 5],
+      ]),
+    );
     return { rows, ratios, targets };
   },
 };

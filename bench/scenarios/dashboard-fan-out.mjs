@@ -1,14 +1,18 @@
 // Scenario 5: dashboard fan-out. 1,000, 5,000 and 10,000 graphql-ws clients (in separate
 // processes, bench/workers/ws-clients.mjs) on one gateway, all subscribed to one tenant's
-// `activeSessionCount` as its administrator. Per size: the gateway's resident memory before
-// connecting and after every client is subscribed (per connection, in KB), then a few real count
-// changes (a help-desk session accepted: count up; ended: count down), each measured from the
-// moment the mutation returns to each client's receipt of the new count: p50/p95 per change
-// (medians over the changes), the pooled p95 and max, and the time until the last client has it.
+// `activeSessionCount`, spread over 1,000 report readers of the tenant (bench/lib/report-readers.mjs),
+// each client with a token of its own (a reader signed in on several dashboards has several).
+// Per size: the gateway's resident memory before connecting and after every client is subscribed
+// (per connection, in KB), then real count changes (a help-desk session accepted: count up;
+// ended: count down), each measured from the moment the mutation returns to each client's
+// receipt of the new count. The target is judged on the pooled p95 over every change and every
+// client (a client that never receives a change counts at the 30 s it was waited for); per-change
+// p50/p95 medians, the max and the time until the last client has it are reported beside it.
 // Each size runs on a freshly restarted gateway. Sizes: RH_BENCH_FANOUT_SIZES=1000,5000 overrides.
 import { performance } from 'node:perf_hooks';
 import { median, rssMiB } from '../lib/load.mjs';
 import { openClientPool, quantile } from '../lib/fan-out-clients.mjs';
+import { reportReaders } from '../lib/report-readers.mjs';
 
 const COUNT = 'subscription { activeSessionCount { tenantId count at } }';
 const SESSION = 'id state';
@@ -18,13 +22,19 @@ const round = (n) => Math.round(n * 10) / 10;
 
 export default {
   name: 'dashboard-fan-out',
-  description: 'graphql-ws clients subscribed to one tenant\'s activeSessionCount: time until every client has a change, gateway memory per connection',
+  description: 'graphql-ws clients (many users, a token each) subscribed to one tenant\'s activeSessionCount: time until every client has a change (pooled p95), gateway memory per connection',
   async run(ctx) {
     const { quick } = ctx;
     const sizes = process.env.RH_BENCH_FANOUT_SIZES ? process.env.RH_BENCH_FANOUT_SIZES.split(',').map(Number) : quick ? [20] : [1000, 5000, 10000];
     const changes = quick ? 2 : 10; // alternately up (accept) and down (end)
     const wsUrl = ctx.run.system.gatewayUrl.replace(/^http/, 'ws');
     const desk = await helpDesk(ctx);
+    // The dashboards' users, and a token of its own for every client of the largest size.
+    const users = quick ? 4 : 1000;
+    const largest = Math.max(...sizes);
+    const readers = await reportReaders(ctx, desk.t, Math.min(users, largest), { tokensPerReader: Math.ceil(largest / Math.min(users, largest)) });
+    // Client i: reader i % users, its (i / users)-th token.
+    const tokens = Array.from({ length: largest }, (_, i) => readers[i % readers.length].tokens[Math.floor(i / readers.length)]);
 
     const rows = [];
     for (const clients of sizes) {
@@ -33,7 +43,7 @@ export default {
       if (!quick) await restartGateway(ctx, desk.t.adminToken);
       const gatewayPid = ctx.run.system.pidOf('gateway');
       const rssBefore = await settledRss(gatewayPid, quick ? 2 : 4);
-      const pool = await openClientPool({ url: wsUrl, token: desk.t.adminToken, query: COUNT, clients, perWorker: 2500, concurrency: quick ? 10 : 50 });
+      const pool = await openClientPool({ url: wsUrl, tokens, query: COUNT, clients, perWorker: 2500, concurrency: quick ? 10 : 50 });
       try {
         if (pool.failed) throw new Error(`${pool.failed} of ${clients} clients could not subscribe (3 attempts): ${JSON.stringify(pool.errors)}`);
         if (pool.retries) process.stderr.write(`dashboard-fan-out: ${pool.retries} subscriptions of ${clients} were refused and tried again: ${JSON.stringify(pool.errors)}\n`);
@@ -44,6 +54,7 @@ export default {
         const perChange = [];
         const all = [];
         let missed = 0;
+        const waitedMs = 30_000; // how long measureChange waits for every client
         const warmUp = quick ? 0 : 2; // one unmeasured up/down pair warms the fan-out path first
         for (let i = -warmUp; i < changes; i++) {
           let delays;
@@ -52,7 +63,7 @@ export default {
             delays = await pool.measureChange(count + 1, async () => {
               await desk.accept(s.id);
               return wallNow();
-            });
+            }, { timeoutMs: waitedMs });
             open = s;
             count++;
           } else {
@@ -60,31 +71,36 @@ export default {
             delays = await pool.measureChange(count - 1, async () => {
               await desk.end(s.id);
               return wallNow();
-            });
+            }, { timeoutMs: waitedMs });
             open = undefined;
             count--;
           }
           if (i < 0) continue;
           const got = delays.filter((d) => d !== null);
           missed += delays.length - got.length;
-          all.push(...got);
+          // Pooled: every client of every change; one that never got it at (at least) the time waited.
+          all.push(...delays.map((d) => d ?? waitedMs));
           if (got.length) perChange.push({ p50: quantile(got, 0.5), p95: quantile(got, 0.95), first: Math.min(...got), last: Math.max(...got), spread: Math.max(...got) - Math.min(...got) });
         }
         if (open) await desk.end(open.id);
         rows.push({
           scenario: 'dashboard-fan-out',
           clients,
+          users: Math.min(readers.length, clients),
+          tokens: clients,
           workers: pool.workers,
           subscribeSeconds: round(pool.openSeconds),
           subscribeRetries: pool.retries,
           changes,
           missed,
-          // Per change, over its clients; each figure the median over the changes (one change held
-          // up in the Kafka pipeline would otherwise set the p95 of all); and the pooled p95.
-          p50: round(median(perChange.map((c) => c.p50))),
-          p95: round(median(perChange.map((c) => c.p95))),
-          p95Pooled: round(quantile(all, 0.95)),
+          // Pooled over every change and every client (the target), and, beside it, per change
+          // over its clients, the median over the changes.
+          p50: round(quantile(all, 0.5)),
+          p95: round(quantile(all, 0.95)),
+          p99: round(quantile(all, 0.99)),
           max: round(Math.max(...all)),
+          p50MedianOfChanges: round(median(perChange.map((c) => c.p50))),
+          p95MedianOfChanges: round(median(perChange.map((c) => c.p95))),
           // first client: the pipeline (session-service, Kafka, reporting, Kafka, gateway); spread: the fan-out
           firstClientMedian: round(median(perChange.map((c) => c.first))),
           lastClientMedian: round(median(perChange.map((c) => c.last))),
@@ -98,15 +114,15 @@ export default {
       }
       await sleep(quick ? 200 : 2000);
     }
-    const largest = rows[rows.length - 1];
-    const at = `${largest.clients.toLocaleString('en-US')} clients`;
+    const last = rows[rows.length - 1];
+    const at = `${last.clients.toLocaleString('en-US')} clients of ${last.users.toLocaleString('en-US')} users`;
     return {
       rows,
-      ratios: rows.length > 1 ? { p95LargestVsSmallest: round(largest.p95 / Math.max(rows[0].p95, 1)) } : {},
+      ratios: rows.length > 1 ? { p95LargestVsSmallest: round(last.p95 / Math.max(rows[0].p95, 1)) } : {},
       targets: {
-        [`${at}: every client has each change (none missed)`]: largest.missed === 0,
-        [`${at}: p95 at most 500 ms`]: largest.p95 <= 500,
-        [`${at}: at most 20 KB per connection`]: largest.kbPerConnection <= 20,
+        [`${at}: every client has each change (none missed)`]: last.missed === 0,
+        [`${at}: pooled p95 (every change, every client) at most 500 ms`]: last.p95 <= 500,
+        [`${at}: at most 20 KB per connection`]: last.kbPerConnection <= 20,
       },
     };
   },
@@ -122,7 +138,7 @@ async function restartGateway(ctx, token) {
     if (Date.now() > deadline) throw new Error('the restarted gateway is not ready (event feed) within 60 s');
     await sleep(200);
   }
-  const pool = await openClientPool({ url: system.gatewayUrl.replace(/^http/, 'ws'), token, query: COUNT, clients: 1 });
+  const pool = await openClientPool({ url: system.gatewayUrl.replace(/^http/, 'ws'), tokens: [token], query: COUNT, clients: 1 });
   await pool.close();
   await activeCount(ctx, token);
 }

@@ -1,7 +1,8 @@
-// One load run of varied GraphQL requests, in its own process (so that the load generator does not
+// One load run of access checks, in its own process (so that the load generator does not
 // share an event loop with what it measures), over keep-alive HTTP/1.1 connections. Input: JSON in
-// argv[2]: { url, headers, bodiesFile (a JSON array of request bodies, sent in turn from a random
-// start), mode: 'rate' | 'max', rate (requests/s, mode 'rate'), connections, durationSeconds,
+// argv[2]: { url, headers, checks: { tenantId, size: { users, devices }, seed } (every request a
+// check drawn afresh by bench/lib/access-checks.mjs from that seed, warm-up included: none is
+// sent twice), mode: 'rate' | 'max', rate (requests/s, mode 'rate'), connections, durationSeconds,
 // warmupSeconds }. 'rate' is open-loop: request i is sent at start + i/rate whatever the answers
 // (at most `connections` on the wire; more wait for a connection, and that wait counts in their
 // latency); 'max' is closed-loop: `connections` callers each send the next request when the
@@ -10,19 +11,24 @@
 // they were due is reported apart (lagP99), so that it neither hides nor inflates the service's
 // latency. In 'rate' mode, requests still unanswered 2 s after the end are cut off and counted as
 // `late` (their latency, counted as the time until then, is a lower bound). Output: one JSON line
-// with the figures on stdout. With RH_BENCH_SLOW_LOG set (a file), each recorded request slower than
+// with the figures on stdout (and `drawn`, the checks drawn, for the scenario to replay them). With RH_BENCH_SLOW_LOG set (a file), each recorded request slower than
 // RH_BENCH_SLOW_MS (default 5) is also appended there once the run is over, with its absolute issue
 // time, for bench/tail-attribution.mjs.
+import { checkBody, checkDrawer } from '../lib/access-checks.mjs';
 import { percentile } from '../lib/stats.mjs';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 const opts = JSON.parse(process.argv[2]);
-const bodies = JSON.parse(fs.readFileSync(opts.bodiesFile, 'utf8')).map((b) => Buffer.from(typeof b === 'string' ? b : JSON.stringify(b)));
+const draw = checkDrawer(opts.checks.size, opts.checks.seed);
+let drawn = 0;
+const nextBody = () => {
+  drawn++;
+  return Buffer.from(checkBody(opts.checks.tenantId, draw()));
+};
 const url = new URL(opts.url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections, maxFreeSockets: opts.connections });
-let next = Math.floor(Math.random() * bodies.length);
 /** Requests on the wire or waiting for a connection; and whether the run is over and they are being cut off. */
 const pending = new Set();
 let cutting = false;
@@ -60,7 +66,7 @@ async function run(seconds, record) {
   const lags = [];
   const tally = { requests: 0, errors: 0, allowed: 0, late: 0, firstError: null };
   const one = async (due) => {
-    const body = bodies[next++ % bodies.length];
+    const body = nextBody();
     const issued = performance.now();
     const r = await send(body);
     const ms = performance.now() - issued;
@@ -141,6 +147,7 @@ process.stdout.write(
     allowedShare: r.requests ? round(r.allowed / Math.max(1, r.requests - r.errors - r.late)) : 0,
     durationSeconds: round(r.elapsed),
     lagP99: opts.mode === 'rate' ? pctOf(lags, 99) : 0,
+    drawn,
   }) + '\n',
 );
 

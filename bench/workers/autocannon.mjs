@@ -1,19 +1,40 @@
 // One load run in its own process (so that the load generator does not share an event loop with
 // what it measures). Input: JSON in argv[2] (autocannon options). Output: one JSON line with the
-// figures on stdout. autocannon's percentiles have no p95, so the worker also keeps the response
+// figures on stdout; errors count failed and timed-out requests, non-2xx answers and answers
+// carrying GraphQL errors. autocannon's percentiles have no p95, so the worker also keeps the response
 // time of every 2xx response and computes p95 from them (nearest rank; raw times, without the
 // coordinated-omission correction autocannon applies to its own percentiles at a fixed rate).
+// With `variantsFile` (a JSON array of { body, authorization }), the requests take those bodies
+// and bearer headers in turn, one after the other across all connections (so that no two
+// connections send the same request at the same moment), instead of one body and one header.
+import * as fs from 'node:fs';
 import { percentile as nearestRank } from '../lib/stats.mjs';
 import autocannon from 'autocannon';
 
-const opts = JSON.parse(process.argv[2]);
+const { variantsFile, ...opts } = JSON.parse(process.argv[2]);
+if (variantsFile) {
+  const variants = JSON.parse(fs.readFileSync(variantsFile, 'utf8')).map((v) => ({ body: typeof v.body === 'string' ? v.body : JSON.stringify(v.body), authorization: v.authorization }));
+  if (!variants.length) throw new Error(`no request variants in ${variantsFile}`);
+  let next = Math.floor(Math.random() * variants.length);
+  opts.requests = [
+    {
+      setupRequest: (req) => {
+        const v = variants[next++ % variants.length];
+        return { ...req, body: v.body, headers: { ...req.headers, ...(v.authorization ? { authorization: v.authorization } : {}) } };
+      },
+    },
+  ];
+}
 const latencies = [];
-const instance = autocannon({ ...opts, setupClient: undefined });
+// A GraphQL error comes in a 200: every answer's body is checked for one (an error, not a sample).
+let firstError = null;
+const instance = autocannon({ ...opts, setupClient: undefined, verifyBody: (body) => !String(body).includes('"errors"') });
 instance.on('response', (_client, statusCode, _bytes, responseTime) => {
   if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
 });
+instance.on('reqMismatch', (body) => (firstError ??= String(body).slice(0, 300)));
 const result = await instance;
-const errors = result.errors + result.timeouts + (result.non2xx ?? 0);
+const errors = result.errors + result.timeouts + (result.non2xx ?? 0) + (result.mismatches ?? 0);
 process.stdout.write(
   JSON.stringify({
     requests: result.requests.total,
@@ -25,6 +46,8 @@ process.stdout.write(
     max: result.latency.max,
     errors,
     non2xx: result.non2xx ?? 0,
+    graphqlErrors: result.mismatches ?? 0,
+    firstError,
     durationSeconds: result.duration,
   }) + '\n',
 );

@@ -1,6 +1,7 @@
 // A process of graphql-ws clients for the dashboard fan-out scenario (forked with IPC, so that
 // the clients never share an event loop with the harness or the gateway). Input: JSON in argv[2]
-// { url, token, clients, query, concurrency }. It opens `clients` graphql-ws connections (at most
+// { url, clients, query, concurrency }, then { type: 'open', tokens } from the parent (client i's
+// bearer token is tokens[i]). It opens `clients` graphql-ws connections (at most
 // `concurrency` connecting at once; a refused one is tried again, at most 3 times), subscribes
 // each to `query` (activeSessionCount), and reports
 // { type: 'ready' } once every client has its first payload (the current count: the subscription
@@ -14,6 +15,14 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
 const opts = JSON.parse(process.argv[2]);
+const { tokens } = await new Promise((resolve) => {
+  const first = (msg) => {
+    if (msg?.type !== 'open') return;
+    process.off('message', first);
+    resolve(msg);
+  };
+  process.on('message', first);
+});
 const wallNow = () => performance.timeOrigin + performance.now();
 const send = (msg) => process.send(msg);
 
@@ -76,7 +85,7 @@ function openOnce(i) {
     const client = createClient({
       url: opts.url,
       webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${opts.token}` },
+      connectionParams: { authorization: `Bearer ${tokens[i]}` },
       retryAttempts: 0,
       lazy: true,
       keepAlive: 0,
