@@ -7,7 +7,8 @@ import { checkAccess, helpDesk } from './support/fixtures';
  * After an admin change in tenant-service, rbac-service's decisions follow it once the event
  * has travelled (outbox -> Kafka -> rbac's local copy). This test measures that delay for a
  * membership removal and re-addition and records it; the target (1 s) is reported, not timed
- * here (targets belong to the benchmarks), but the change must show well within 10 s.
+ * here (targets belong to the benchmarks): the test waits for each change to show, for at most
+ * a generous minute, and fails only when one never does.
  */
 describe('an admin change reaches the access decision', () => {
   it('follows a helper leaving and re-joining the helpers group', async () => {
@@ -19,7 +20,7 @@ describe('an admin change reaches the access decision', () => {
       for (;;) {
         const d = await checkAccess(t, helper.id, deviceId, 'FULL_CONTROL');
         if (d.allowed === allowed) return { ms: Date.now() - t0, decision: d };
-        if (Date.now() - t0 > 10_000) throw new Error(`decision still ${JSON.stringify(d)} after 10 s`);
+        if (Date.now() - t0 > 60_000) throw new Error(`decision still ${JSON.stringify(d)} after 60 s`);
         await new Promise((r) => setTimeout(r, 20));
       }
     };
@@ -37,5 +38,5 @@ describe('an admin change reaches the access decision', () => {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify({ delaysMs: delays, maxMs: Math.max(...delays) }, null, 2));
     process.stderr.write(`admin change -> decision delays (ms): ${delays.join(', ')}\n`);
-  });
+  }, 420_000);
 });

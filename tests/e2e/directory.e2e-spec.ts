@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@remote-help/events';
-import { errorCodes, gql, gqlOk, newTenant, type GqlResponse, tokenFor } from './support/client';
+import { errorCodes, gql, gqlOk, newTenant, rhOk, type GqlResponse, tokenFor } from './support/client';
 import { PublishedEvents, type PublishedEvent } from './support/published-events';
 
 /**
@@ -245,7 +245,18 @@ describe('directory: users and licences', () => {
     // renaming another user to it is a conflict too
     const other = await upsertUser(t, userInput(t));
     expectRefused(await gql(UPSERT_USER, { input: { id: other.id, userPrincipalName: input.userPrincipalName, displayName: 'x' } }, t.adminToken), 'CONFLICT');
-    expect(first.id).toBeDefined();
+    // Another tenant with the same verified domain has a user of that UPN of its own.
+    const adminUpn = `admin2-${seq++}@${t.domain}`;
+    const second = JSON.parse(rhOk(['tenant', 'create', `--name=Second ${t.domain}`, `--domain=${t.domain}`, `--admin=${adminUpn}`])) as { tenantId: string };
+    const secondToken = tokenFor(second.tenantId, { user: adminUpn });
+    const theirs = (await gqlOk<{ upsertUser: any }>(UPSERT_USER, { input: { ...input, userPrincipalName: input.userPrincipalName.toUpperCase() } }, secondToken)).upsertUser;
+    expect(theirs.id).not.toBe(first.id);
+    expect(theirs.userPrincipalName.toLowerCase()).toBe(input.userPrincipalName.toLowerCase());
+    // ... and each tenant still sees only its own.
+    const read = 'query ($id: ID!) { user(id: $id) { id userPrincipalName } }';
+    expect((await gqlOk<{ user: unknown }>(read, { id: first.id }, t.adminToken)).user).toEqual({ id: first.id, userPrincipalName: input.userPrincipalName });
+    expect((await gqlOk<{ user: unknown }>(read, { id: first.id }, secondToken)).user).toBeNull();
+    expect((await gqlOk<{ user: unknown }>(read, { id: theirs.id }, t.adminToken)).user).toBeNull();
   });
 
   it('refuses unknown ids and ids of another tenant', async () => {
@@ -276,9 +287,13 @@ describe('directory: users and licences', () => {
     expect(b).toEqual({ id: u.id, licenses: [{ kind: 'REMOTE_HELP_ADDON', activeFrom: past, expiresAt: until }], hasActiveRemoteHelpLicense: true });
 
     // a user may hold several; activeFrom defaults to now
+    const sentAt = Date.now();
     const c = (await gqlOk<{ assignLicense: any }>(ASSIGN_LICENSE, { input: { userId: u.id, kind: 'INTUNE_SUITE' } }, t.adminToken)).assignLicense;
+    const answeredAt = Date.now();
     expect(c.licenses.map((l: any) => l.kind)).toEqual(['INTUNE_SUITE', 'REMOTE_HELP_ADDON']);
-    expect(Math.abs(Date.parse(c.licenses[0].activeFrom) - Date.now())).toBeLessThan(60_000);
+    // between the call and its answer (a second either side for the two clocks' rounding)
+    expect(Date.parse(c.licenses[0].activeFrom)).toBeGreaterThanOrEqual(sentAt - 1000);
+    expect(Date.parse(c.licenses[0].activeFrom)).toBeLessThanOrEqual(answeredAt + 1000);
 
     // an expired licence is not active
     const expired = await upsertUser(t, userInput(t));

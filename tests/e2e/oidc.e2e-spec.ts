@@ -1,4 +1,4 @@
-import { base64url, exportSPKI, importJWK, SignJWT } from 'jose';
+import { base64url, exportSPKI, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { databases, errorCodes, gql, GqlResponse, newTenant, rhOk, tokenFor } from './support/client';
@@ -77,6 +77,22 @@ describe('sign-in with an OpenID Connect provider', () => {
     expect(r.status).toBe(200);
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data).toEqual({ me: { id: t1.adminUserId, userPrincipalName: t1.adminUpn }, tenant: { id: t1.tenantId } });
+    expect((await providerA.stats()).jwksFetches).toBe(1);
+  });
+
+  // Right after that first fetch, so always within its minute (were it not, the gateway would
+  // refetch and the count below would say so: the check cannot pass by running late).
+  it('refuses a key id it does not know within a minute of the last JWKS fetch, without fetching again', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ ...claimsOf(t1) })
+      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: `not-a-key-of-a-${randomUUID()}` })
+      .setIssuer(providerA.issuer)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(privateKey);
+    expectRefused(await gql(ME, {}, token, gateway.url), /invalid signature/);
     expect((await providerA.stats()).jwksFetches).toBe(1);
   });
 
@@ -207,11 +223,8 @@ describe('sign-in with an OpenID Connect provider', () => {
     const newKid = await providerA.rotate();
     const token = await providerA.tokenFor(claimsOf(t1));
     expect(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).kid).toBe(newKid);
-    if (Date.now() - firstJwksFetchAt < 55_000) {
-      // Within a minute of the last fetch an unknown key id does not make the gateway refetch.
-      expectRefused(await gql(ME, {}, token, gateway.url), /invalid signature/);
-      expect((await providerA.stats()).jwksFetches).toBe(before.jwksFetches);
-    }
+    // (That an unknown key id within the minute is refused without a fetch is shown just after
+    // the first fetch, above; here: the new key is taken once the minute has passed.)
     const r = await poll(() => gql(ME, {}, token, gateway.url), (x) => x.status === 200, 75_000);
     expect(r.body.data?.me.id).toBe(t1.adminUserId);
     expect(Date.now() - firstJwksFetchAt).toBeGreaterThanOrEqual(59_000);

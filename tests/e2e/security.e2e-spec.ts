@@ -24,6 +24,8 @@ let prod: ExtraGateway;
 let limited: ExtraGateway;
 let blackhole: net.Server;
 const held = new Set<net.Socket>();
+/** GraphQL requests (POST) the never-answering "subgraph" has received. */
+let blackholePosts = 0;
 let schema: GraphQLSchema;
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}, raw = false) {
@@ -61,6 +63,7 @@ beforeAll(async () => {
   // A "subgraph" that accepts connections and never answers.
   blackhole = net.createServer((s) => {
     held.add(s);
+    s.on('data', (chunk) => (blackholePosts += (chunk.toString('latin1').match(/^POST /gm) ?? []).length));
     s.on('close', () => held.delete(s));
   });
   const port = await freePort();
@@ -114,12 +117,13 @@ describe('request size, batching and CSRF', () => {
     await expectServed();
   });
 
-  it('answers a huge string under the body limit promptly, without an internal error', async () => {
+  // How fast is the benchmark's to judge; here: an answer (within the test's timeout), no crash.
+  it('answers a huge string under the body limit without an internal error', async () => {
     const field = Object.values(schema.getQueryType()!.getFields()).find((f) => f.args.some((a) => a.name === 'search' && String(a.type) === 'String'));
-    const query = field ? `query ($s: String) { ${field.name}(search: $s) { __typename } }` : 'query ($s: String!) { __type(name: $s) { name } }';
-    const t0 = Date.now();
+    expect(field).toBeDefined(); // a search argument to put the string in (users, devices)
+    const query = `query ($s: String) { ${field!.name}(search: $s) { __typename } }`;
     const r = await gql(query, { s: 'x'.repeat(900_000) }, tenant.adminToken);
-    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(r.status).toBe(200);
     expect(errorCodes(r)).not.toContain('INTERNAL_SERVER_ERROR');
     expect(JSON.stringify(r.body).length).toBeLessThan(10_000); // the string is not echoed back
     await expectServed();
@@ -273,9 +277,11 @@ describe('the OWASP GraphQL cheat sheet attacks are refused with a clear error',
 
 describe('production errors and subgraph timeouts', () => {
   it('a subgraph that never answers costs one timeout, and the client sees no internal message', async () => {
-    const t0 = Date.now();
+    // Answered at all (the subgraph never answers: only the gateway's timeout ends the call),
+    // after one call to that subgraph, not retried.
+    const postsBefore = blackholePosts;
     const r = await gql('{ tenant { id activeSessionCount } }', {}, tenant.adminToken, prod.url);
-    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(blackholePosts - postsBefore).toBe(1);
     expect(r.body.errors?.length).toBeGreaterThan(0);
     for (const e of r.body.errors!) expect({ message: e.message, extensions: e.extensions }).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(JSON.stringify(r.body)).not.toMatch(/abort|timeout|ECONN|fetch|127\.0\.0\.1|reporting/i);
@@ -297,13 +303,9 @@ describe('production errors and subgraph timeouts', () => {
 describe('rate limits per caller and per tenant', () => {
   const query = '{ tenant { id } }';
 
-  it('refuses a caller over its budget with 429, Retry-After and RATE_LIMITED, and other tenants are not slowed', async () => {
+  it('refuses a caller over its budget with 429, Retry-After and RATE_LIMITED, and other tenants are still served', async () => {
     const x = newTenant();
     const y = newTenant();
-    // Baseline latency of tenant Y before tenant X floods.
-    const t0 = Date.now();
-    await expectServed(limited.url, y.adminToken);
-    const baseline = Date.now() - t0;
 
     for (let i = 0; i < 5; i++) expect((await gql(query, {}, x.adminToken, limited.url)).status).toBe(200);
     const over = await post(limited.url, { query }, { authorization: `Bearer ${x.adminToken}` });
@@ -313,26 +315,16 @@ describe('rate limits per caller and per tenant', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await json(over)).toEqual({ errors: [{ message: `too many requests (per caller): try again in ${retryAfter} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter } }] });
 
-    // X floods; Y's requests are served meanwhile, as fast as before.
+    // X floods; Y's requests are served meanwhile (how fast, under a flood, is the benchmark's to judge).
     const flood = Promise.all(Array.from({ length: 60 }, () => gql(query, {}, x.adminToken, limited.url)));
-    const yTimes: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      const t = Date.now();
-      await expectServed(limited.url, y.adminToken);
-      yTimes.push(Date.now() - t);
-    }
+    for (let i = 0; i < 4; i++) await expectServed(limited.url, y.adminToken);
     const flooded = await flood;
-    expect(flooded.every((r) => r.status === 429 && errorCodes(r)[0] === 'RATE_LIMITED')).toBe(true);
-    expect(Math.max(...yTimes)).toBeLessThan(Math.max(1000, baseline * 5));
+    expect(flooded.map((r) => `${r.status} ${errorCodes(r).join(',')}`)).toEqual(flooded.map(() => '429 RATE_LIMITED'));
   });
 
   it('caps all of a tenant\'s callers together', async () => {
     const x = newTenant();
-    const upsert = schema.getMutationType()?.getFields().upsertUser;
-    if (!upsert) {
-      process.stderr.write('rate limits: upsertUser is not served yet; the per-tenant cap is shown with one caller only\n');
-      return;
-    }
+    expect(schema.getMutationType()?.getFields().upsertUser).toBeDefined(); // a second caller of X is made with it
     // A second user of X, created through the running system's gateway.
     const upn = `second@${x.domain}`;
     await gqlOk('mutation ($i: UpsertUserInput!) { upsertUser(input: $i) { id } }', { i: { userPrincipalName: upn, displayName: 'Second' } }, x.adminToken);
@@ -346,11 +338,7 @@ describe('rate limits per caller and per tenant', () => {
 
   it('is stricter on joinSession and requestSession (each alias counts)', async () => {
     const mutation = schema.getMutationType()?.getFields();
-    const strict = ['joinSession', 'requestSession'].filter((f) => mutation?.[f]);
-    if (!strict.includes('joinSession')) {
-      process.stderr.write('rate limits: joinSession is not served yet; its stricter limit is covered by the unit tests only\n');
-      return;
-    }
+    expect(Object.keys(mutation ?? {})).toEqual(expect.arrayContaining(['joinSession', 'requestSession']));
     const z = newTenant();
     const join = (alias = '') => gql(`mutation { ${alias}joinSession(securityCode: "ZZZZZZZZ") { id } }`, {}, z.adminToken, limited.url);
     for (let i = 0; i < 2; i++) expect(errorCodes(await join())).not.toContain('RATE_LIMITED');

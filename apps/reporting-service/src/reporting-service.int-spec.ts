@@ -329,11 +329,23 @@ describe('reporting-service consuming Kafka', () => {
     await waitFor('the first part applied', async () => (await processed(firstIds)) === firstIds.length);
     const atKill = await processed(ids);
     await produce(TOPICS.session, thirds[1]);
+    expect(service.proc.exitCode).toBeNull(); // still running when the kill comes
     service.proc.kill('SIGKILL');
     await service.exited;
     const afterKill = await processed(ids);
     await produce(TOPICS.session, thirds[2]);
     process.stderr.write(`killed after ${atKill}-${afterKill} of ${ids.length} events (${ids.length * 3} messages)\n`);
+    // The kill landed mid-stream: it killed the running service (not one that had stopped), after
+    // the first part was applied and before the stream was: what is left includes every event
+    // first sent in the third part, which only the restarted service can apply.
+    expect(service.proc.signalCode).toBe('SIGKILL');
+    expect(atKill).toBeGreaterThanOrEqual(firstIds.length);
+    expect(afterKill).toBeGreaterThanOrEqual(atKill);
+    const sentBeforeKill = new Set([...thirds[0], ...thirds[1]].map((e) => e.id));
+    const onlyAfterKill = [...new Set(thirds[2].map((e) => e.id))].filter((id) => !sentBeforeKill.has(id));
+    expect(onlyAfterKill.length).toBeGreaterThan(0);
+    expect(await processed(onlyAfterKill)).toBe(0);
+    expect(afterKill).toBeLessThanOrEqual(sentBeforeKill.size);
 
     service = await startService();
     await waitFor('every event applied', async () => (await processed(ids)) === ids.length, 120_000);

@@ -41,7 +41,10 @@ describe('token verifier with the dev issuer (local JWKS)', () => {
     const identity = await verifier.verify(token);
     expect(identity).toEqual({ issuer: DEV_ISSUER, tenantId: 'tenant-1', upn: 'alice@contoso.com', expiresAt: expect.any(Date) });
     expect(identity).not.toHaveProperty('deviceId');
-    expect(Math.abs(identity.expiresAt.getTime() - (Date.now() + 120_000))).toBeLessThan(5_000);
+    // The token's own expiry, to the second (the claim), 120 s after it was issued.
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { iat: number; exp: number };
+    expect(claims.exp - claims.iat).toBe(120);
+    expect(identity.expiresAt.getTime()).toBe(claims.exp * 1000);
   });
 
   it('verifies a device token and maps its claims', async () => {

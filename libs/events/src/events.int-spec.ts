@@ -158,9 +158,10 @@ describe('schema', () => {
 describe('outbox and relay', () => {
   it('(1) publishes a committed event once and removes it from the outbox; a rolled-back one is never published', async () => {
     const topic = await collect(TOPICS.tenant, 'case1');
-    // A poll interval far above the test's waits: delivery here is driven by LISTEN/NOTIFY.
+    // A poll interval (an hour) far above the test's generous waits: an event can only arrive
+    // here because the commit's NOTIFY woke the relay. How fast is the benchmark's business.
     const { logger } = memoryLogger();
-    const relay = new OutboxRelay({ dataSource, kafka, topicPrefix: PREFIX, pollIntervalMs: 30_000, logger });
+    const relay = new OutboxRelay({ dataSource, kafka, topicPrefix: PREFIX, pollIntervalMs: 3_600_000, logger });
     await relay.start();
 
     const e1 = event('tenant.created', 'tenant-A', { name: 'Acme' });
@@ -169,7 +170,7 @@ describe('outbox and relay', () => {
       await m.query(`INSERT INTO counters (name, n) VALUES ('tenants', 1)`);
       await writeToOutbox(m, TOPICS.tenant, e1);
     });
-    await waitFor('e1 on Kafka', () => topic.messages.length >= 1, 10_000);
+    await waitFor('e1 on Kafka (woken by NOTIFY: the poll is an hour away)', () => topic.messages.length >= 1, 60_000);
     const latencyMs = Date.now() - t0;
 
     const e2 = event('tenant.renamed', 'tenant-A', { name: 'Never' });
@@ -184,7 +185,7 @@ describe('outbox and relay', () => {
     // e3 is committed after e2 was rolled back, on the same key: had e2 been published, it would come first.
     const e3 = event('tenant.renamed', 'tenant-A', { name: 'Acme 2' });
     await dataSource.transaction((m) => writeToOutbox(m, TOPICS.tenant, e3));
-    await waitFor('e3 on Kafka', () => topic.messages.length >= 2, 10_000);
+    await waitFor('e3 on Kafka (woken by NOTIFY)', () => topic.messages.length >= 2, 60_000);
     await sleep(700); // room for a duplicate to show up
 
     expect(eventIds(topic.messages)).toEqual([e1.id, e3.id]);
@@ -192,7 +193,6 @@ describe('outbox and relay', () => {
     expect(m1.key!.toString()).toBe('tenant-A');
     expect(header(m1.headers, 'event-type')).toBe('tenant.created');
     expect(JSON.parse(m1.value!.toString())).toEqual(e1);
-    expect(latencyMs).toBeLessThan(5000);
 
     // Published rows leave the outbox in the transaction that saw Kafka acknowledge them.
     expect(await dataSource.getRepository(OutboxEventEntity).count()).toBe(0);
@@ -205,10 +205,10 @@ describe('outbox and relay', () => {
     expect(await relay.flushOnce()).toBe(1);
     expect(await relay.flushOnce()).toBe(0);
     await relay.stop();
-    await waitFor('e4 on Kafka', () => topic.messages.length >= 3, 10_000);
+    await waitFor('e4 on Kafka', () => topic.messages.length >= 3, 60_000);
     expect(eventIds(topic.messages)).toEqual([e1.id, e3.id, e4.id]);
-    console.info(`case 1: commit -> on Kafka in ${latencyMs} ms (woken by NOTIFY; poll interval 30 s)`);
-  });
+    console.info(`case 1: commit -> on Kafka in ${latencyMs} ms (woken by NOTIFY; poll interval 1 h)`);
+  }, 240_000);
 
   it('reconnects its LISTEN connection when PostgreSQL drops it, and is woken by NOTIFY again', async () => {
     const topic = await collect(TOPICS.audit, 'listen');
@@ -391,11 +391,12 @@ describe('outbox and relay', () => {
 describe('idempotent consumer', () => {
   it('(3) retries a failing handler on the same message and applies the event exactly once', async () => {
     const calls: string[] = [];
+    const topics: string[] = []; // judged after the run: a throw in here is a handler failure to the consumer
     let failuresLeft = 1;
     const { logs } = await startConsumer('case3', [TOPICS.rbac], async (e, manager, meta) => {
       if (e.type !== 'rbac.permission-granted') return;
       calls.push(e.id);
-      expect(meta.topic).toBe(TOPICS.rbac);
+      topics.push(meta.topic);
       await bump(manager, `case3:${e.id}`); // rolled back when we throw below
       if (failuresLeft-- > 0) throw new Error('database hiccup');
     });
@@ -405,6 +406,7 @@ describe('idempotent consumer', () => {
     await waitFor('the event to be recorded', async () => (await processedRows(`it-${RUN}-case3`, e.id)) === 1, 20_000);
     await sleep(500);
     expect(calls).toEqual([e.id, e.id]);
+    expect(topics).toEqual([TOPICS.rbac, TOPICS.rbac]); // the base name, without the run's prefix
     expect(await counter(`case3:${e.id}`)).toBe(1);
     expect(await processedRows(`it-${RUN}-case3`, e.id)).toBe(1);
     expect(logs.filter((l) => l.level === 'warn' && l.o.eventId === e.id)).toHaveLength(1);
@@ -556,6 +558,7 @@ describe('idempotent consumer: batches', () => {
 
     const single: string[] = [];
     const batches: { ids: string[]; tx: string }[] = [];
+    const outOfOrder: string[] = []; // judged after the run: a throw in the batch handler would only send its events one at a time
     const mine = (e: EventEnvelope) => e.subject === 'batch-6';
     await startConsumer(
       'case6',
@@ -572,7 +575,11 @@ describe('idempotent consumer: batches', () => {
           for (const it of ours) await bump(m, `case6:${it.event.id}`);
           // Each partition's events in their order (a batch may span the partitions of a fetch).
           const same = (k: number, j: number) => items[j].meta.partition === items[k].meta.partition && items[j].meta.topic === items[k].meta.topic;
-          expect(items.every((it, k) => items.slice(0, k).every((_, j) => !same(k, j) || BigInt(items[j].meta.offset) < BigInt(it.meta.offset)))).toBe(true);
+          items.forEach((it, k) =>
+            items.slice(0, k).forEach((before, j) => {
+              if (same(k, j) && BigInt(before.meta.offset) >= BigInt(it.meta.offset)) outOfOrder.push(`${it.meta.topic}/${it.meta.partition}: offset ${before.meta.offset} before ${it.meta.offset}`);
+            }),
+          );
         },
       ),
     );
@@ -590,6 +597,7 @@ describe('idempotent consumer: batches', () => {
     await waitFor('the marker', async () => (await counter(`case6:${marker.id}`)) === 1);
     for (const e of events.slice(2)) expect(await counter(`case6:${e.id}`)).toBe(1);
     expect([...batches.flatMap((b) => b.ids), ...single].filter((id) => id !== marker.id)).toHaveLength(8);
+    expect(outOfOrder).toEqual([]);
   });
 
   it('(7) a batch handler that fails rolls its batch back; the events are then applied one at a time, once each', async () => {
@@ -656,7 +664,7 @@ describe('idempotent consumer: batches', () => {
     const events = Array.from({ length: 12 }, (_, i) => [event('tenant.batch-nine', `batch-9-${i}`, { n: 1 }), event('tenant.batch-nine', `batch-9-${i}`, { n: 2 })]).flat();
     await produceRun(TOPICS.tenant, events);
     const mine = (e: EventEnvelope) => e.type === 'tenant.batch-nine';
-    const calls: { partitions: Set<number>; tx: string; ids: string[] }[] = [];
+    const calls: { partitions: Set<number>; tx: string; ids: string[]; subjects: string[] }[] = [];
     let failuresLeft = 1;
     const { logs } = await startConsumer(
       'case9',
@@ -668,12 +676,15 @@ describe('idempotent consumer: batches', () => {
         async (items, m) => {
           const ours = items.filter((it) => mine(it.event));
           if (ours.length === 0) return;
-          calls.push({ partitions: new Set(ours.map((it) => it.meta.partition)), tx: await txid(m), ids: ours.map((it) => it.event.id) });
+          // Recorded here, judged after the run: an expect thrown in here would be taken by the
+          // consumer for a handler failure (and answered by its fallback), not fail the test.
+          calls.push({
+            partitions: new Set(ours.map((it) => it.meta.partition)),
+            tx: await txid(m),
+            ids: ours.map((it) => it.event.id),
+            subjects: ours.map((it) => `${it.event.subject}#${(it.event.data as { n: number }).n}`),
+          });
           for (const it of ours) await bump(m, `case9:${it.event.id}`);
-          // Each key's two events in their order.
-          for (const it of ours.filter((o) => (o.event.data as { n: number }).n === 2)) {
-            expect(ours.findIndex((o) => o.event.subject === it.event.subject && (o.event.data as { n: number }).n === 1)).toBeLessThan(ours.indexOf(it));
-          }
           if (ours.length === events.length && failuresLeft-- > 0) throw new Error('not this time'); // rolls the whole gathered batch back
         },
       ),
@@ -692,6 +703,15 @@ describe('idempotent consumer: batches', () => {
     expect(calls.slice(1).flatMap((c) => c.ids).sort()).toEqual(events.map((e) => e.id).sort());
     for (const e of events) expect(await counter(`case9:${e.id}`)).toBe(1);
     for (const e of events) expect(await processedRows(`it-${RUN}-case9`, e.id)).toBe(1);
+    // In every call, first try and fallback alike, each key's events came in their order (the
+    // first call held all of them: both of every key).
+    for (const c of calls) {
+      const keys = [...new Set(c.subjects.map((s) => s.split('#')[0]))];
+      for (const key of keys) {
+        const seen = c.subjects.filter((s) => s.startsWith(`${key}#`));
+        expect({ key, seen }).toEqual({ key, seen: [`${key}#1`, `${key}#2`].filter((s) => seen.includes(s)) });
+      }
+    }
   });
 });
 

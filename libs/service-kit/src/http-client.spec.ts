@@ -58,8 +58,8 @@ describe('HttpClient', () => {
     const t0 = Date.now();
     try {
       await expect(client.post(`${base}/never`, {}, 'x')).rejects.toThrow(/timeout/i);
+      // Not before its timeout (without one, the call would hang past the test's own timeout).
       expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
-      expect(Date.now() - t0).toBeLessThan(5_000);
     } finally {
       await client.close();
     }

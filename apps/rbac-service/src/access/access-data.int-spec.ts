@@ -137,7 +137,7 @@ describe('decision facts', () => {
     expect(foreign.targetUser).toBeNull();
   });
 
-  it('stays fast at 10k users, 50k devices, 1k groups and 200 assignments', async () => {
+  it('loads the right facts for each decision at 10k users, 50k devices, 1k groups and 200 assignments', async () => {
     const t = newTenant();
     await ds.transaction((m) => store.bootstrapTenant(m, t.bootstrap));
     const T = t.tenantId;
@@ -177,18 +177,30 @@ describe('decision facts', () => {
     await ds.query('ANALYZE');
     const users: string[] = (await ds.query(`SELECT id FROM directory_users WHERE tenant_id = $1 ORDER BY random() LIMIT 200`, [T])).map((r: { id: string }) => r.id);
     const devices: string[] = (await ds.query(`SELECT id FROM directory_devices WHERE tenant_id = $1 ORDER BY random() LIMIT 200`, [T])).map((r: { id: string }) => r.id);
-    const times: number[] = [];
-    let allowed = 0;
-    for (let i = 0; i < 1500; i++) {
-      const t0 = process.hrtime.bigint();
-      const facts = await data.decisionFacts({ tenantId: T, helperId: users[i % users.length], deviceId: devices[(i * 7) % devices.length] });
+    // Each decision's facts against the tables read plainly, one fact at a time (how fast the
+    // one query is at this size is `npm run bench -- access-decision`'s to judge, not a test's).
+    const sorted = (ids: string[]) => [...ids].sort();
+    const groupsOfUser = async (id: string) => sorted((await ds.query(`SELECT group_id FROM directory_group_users WHERE user_id = $1`, [id])).map((r: { group_id: string }) => r.group_id));
+    const groupsOfDevice = async (id: string) => sorted((await ds.query(`SELECT group_id FROM directory_group_devices WHERE device_id = $1`, [id])).map((r: { group_id: string }) => r.group_id));
+    const outcomes = { allowed: 0, denied: 0 };
+    for (let i = 0; i < 300; i++) {
+      const helperId = users[i % users.length];
+      const deviceId = devices[(i * 7) % devices.length];
+      const facts = await data.decisionFacts({ tenantId: T, helperId, deviceId });
+      const helperGroups = await groupsOfUser(helperId);
+      const [{ primary_user_id: primary }] = await ds.query(`SELECT primary_user_id FROM directory_devices WHERE id = $1`, [deviceId]);
+      const assignments: string[] = (
+        await ds.query(`SELECT id FROM role_assignments WHERE tenant_id = $1 AND admin_group_ids && $2::uuid[]`, [T, helperGroups])
+      ).map((r: { id: string }) => r.id);
+      expect({ i, helper: facts.helper?.id, helperGroups: sorted(facts.helper?.group_ids ?? []) }).toEqual({ i, helper: helperId, helperGroups });
+      expect({ i, device: facts.device?.id, deviceGroups: sorted(facts.device?.group_ids ?? []) }).toEqual({ i, device: deviceId, deviceGroups: await groupsOfDevice(deviceId) });
+      expect({ i, targetUser: facts.targetUser?.id ?? null, targetGroups: sorted(facts.targetUser?.group_ids ?? []) }).toEqual({ i, targetUser: primary, targetGroups: primary ? await groupsOfUser(primary) : [] });
+      expect({ i, assignments: sorted(facts.assignments.map((x) => x.id)) }).toEqual({ i, assignments: sorted(assignments) });
       const d = decideRemoteHelpAccess(toDecisionInput({ tenantId: T, mode: SessionMode.FULL_CONTROL, now: new Date(), facts }));
-      if (i >= 300) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      if (d.allowed) allowed++;
+      outcomes[d.allowed ? 'allowed' : 'denied']++;
     }
-    times.sort((a, b) => a - b);
-    const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
-    process.stderr.write(`decision (load + decide), sequential, ${times.length} samples: p50 ${p(0.5).toFixed(2)} ms, p99 ${p(0.99).toFixed(2)} ms (${allowed} allowed)\n`);
-    expect(p(0.99)).toBeLessThan(25); // loose here; the benchmark holds the 5 ms target
+    // The sample decides both ways (scoped assignments cover some pairs, not others).
+    expect(outcomes.allowed).toBeGreaterThan(0);
+    expect(outcomes.denied).toBeGreaterThan(0);
   });
 });

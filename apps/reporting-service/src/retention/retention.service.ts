@@ -22,6 +22,41 @@ const BATCH = 5000;
 /** pg advisory lock: one instance sweeps session records at a time. */
 const LOCK_KEY = 0x52_45_50_54; // "REPT"
 
+/**
+ * `WITH doomed AS (<select of keys>) DELETE ... RETURNING 1` counting what it deleted ($1: the
+ * cutoff). A single key is matched as `= ANY(ARRAY(...))`, which reads the rows by their primary
+ * key: a join with the batch lets the planner hash the whole table instead.
+ */
+function deleteBatchSql(select: string, table: string, key: string): string {
+  const match = key.includes(', ')
+    ? `USING doomed d WHERE ${key
+        .split(', ')
+        .map((k) => `t.${k} = d.${k}`)
+        .join(' AND ')}`
+    : `WHERE t.${key} = ANY(ARRAY(SELECT ${key} FROM doomed))`;
+  return `WITH doomed AS (${select}), deleted AS (DELETE FROM ${table} t ${match} RETURNING 1) SELECT count(*)::int AS n FROM deleted`;
+}
+
+/**
+ * The statements a sweep sends for each batch, $1 being the cutoff. Exported so that the index
+ * test runs EXPLAIN ANALYZE on these very statements (each must find its rows from an index).
+ */
+export const RETENTION_STATEMENTS = {
+  /** One batch of session records, returning what they leave in the daily totals and active counts. */
+  sessionRecords: `WITH doomed AS (
+         SELECT session_id FROM session_records WHERE requested_at < $1 ORDER BY requested_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED
+       ), deleted AS (
+         DELETE FROM session_records s WHERE s.session_id = ANY(ARRAY(SELECT session_id FROM doomed))
+         RETURNING s.tenant_id, s.requested_at, s.session_type, s.duration_seconds, s.state
+       )
+       SELECT tenant_id, to_char(requested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, session_type, count(*)::int AS sessions,
+              count(duration_seconds)::int AS with_duration, coalesce(sum(duration_seconds), 0)::bigint AS seconds,
+              (count(*) FILTER (WHERE state = 'ACTIVE'))::int AS active
+       FROM deleted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  auditEvents: deleteBatchSql(`SELECT id FROM audit_events WHERE occurred_at < $1 LIMIT ${BATCH}`, 'audit_events', 'id'),
+  rejectedEvents: deleteBatchSql(`SELECT consumer, event_id FROM rejected_events WHERE rejected_at < $1 LIMIT ${BATCH}`, 'rejected_events', 'consumer, event_id'),
+} as const;
+
 interface DeletedGroup {
   tenant_id: string;
   day: string;
@@ -85,8 +120,8 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
       result.sessionRecords += n;
       if (n < BATCH) break;
     }
-    result.auditEvents = await this.deleteInBatches(`SELECT id FROM audit_events WHERE occurred_at < $1 LIMIT ${BATCH}`, 'audit_events', 'id', cutoff);
-    result.rejectedEvents = await this.deleteInBatches(`SELECT consumer, event_id FROM rejected_events WHERE rejected_at < $1 LIMIT ${BATCH}`, 'rejected_events', 'consumer, event_id', cutoff);
+    result.auditEvents = await this.deleteInBatches(RETENTION_STATEMENTS.auditEvents, cutoff);
+    result.rejectedEvents = await this.deleteInBatches(RETENTION_STATEMENTS.rejectedEvents, cutoff);
     result.processedEvents = await purgeProcessedEvents(this.dataSource, cutoff);
     result.sentOutbox = await purgeSentOutbox(this.dataSource, new Date(now.getTime() - DAY_MS));
     return result;
@@ -96,19 +131,7 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
   private async deleteSessionBatch(m: EntityManager, cutoff: Date, now: Date): Promise<number | null> {
     const [{ locked }]: { locked: boolean }[] = await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [LOCK_KEY]);
     if (!locked) return null;
-    const groups: DeletedGroup[] = await m.query(
-      `WITH doomed AS (
-         SELECT session_id FROM session_records WHERE requested_at < $1 ORDER BY requested_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED
-       ), deleted AS (
-         DELETE FROM session_records s USING doomed d WHERE s.session_id = d.session_id
-         RETURNING s.tenant_id, s.requested_at, s.session_type, s.duration_seconds, s.state
-       )
-       SELECT tenant_id, to_char(requested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, session_type, count(*)::int AS sessions,
-              count(duration_seconds)::int AS with_duration, coalesce(sum(duration_seconds), 0)::bigint AS seconds,
-              (count(*) FILTER (WHERE state = 'ACTIVE'))::int AS active
-       FROM deleted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-      [cutoff],
-    );
+    const groups: DeletedGroup[] = await m.query(RETENTION_STATEMENTS.sessionRecords, [cutoff]);
     // Lock order as in SessionRecordStore: records, then the count of a tenant, then its daily totals.
     const activeByTenant = new Map<string, number>();
     for (const g of groups) if (g.active > 0) activeByTenant.set(g.tenant_id, (activeByTenant.get(g.tenant_id) ?? 0) + g.active);
@@ -124,16 +147,10 @@ export class RetentionService implements OnApplicationBootstrap, BeforeApplicati
     return groups.reduce((n, g) => n + g.sessions, 0);
   }
 
-  private async deleteInBatches(select: string, table: string, key: string, cutoff: Date): Promise<number> {
+  private async deleteInBatches(statement: string, cutoff: Date): Promise<number> {
     let total = 0;
     for (;;) {
-      const [{ n }]: { n: number }[] = await this.dataSource.query(
-        `WITH doomed AS (${select}), deleted AS (DELETE FROM ${table} t USING doomed d WHERE ${key
-          .split(', ')
-          .map((k) => `t.${k} = d.${k}`)
-          .join(' AND ')} RETURNING 1) SELECT count(*)::int AS n FROM deleted`,
-        [cutoff],
-      );
+      const [{ n }]: { n: number }[] = await this.dataSource.query(statement, [cutoff]);
       total += n;
       if (n < BATCH) return total;
     }
