@@ -12,7 +12,7 @@ const os = await import('node:os');
 const path = await import('node:path');
 const { spawnSync } = await import('node:child_process');
 
-await ensurePostgres();
+const postgres = await ensurePostgres();
 // Built before the harness's own modules load: some of them (through scripts/lib/kafkajs.mjs)
 // require the built libs, which a fresh clone does not have yet.
 if (!process.env.RH_BENCH_NO_BUILD) build();
@@ -91,6 +91,7 @@ try {
   if (selected.some((s) => s.name === 'memory')) results.find((r) => r.scenario === 'memory')?.rows?.push(...(await memorySnapshot(run.system, 'end of run')));
 } finally {
   await run.cleanup();
+  await postgres.stop();
 }
 
 // Every row must carry figures: a scenario that produced none has rotted.

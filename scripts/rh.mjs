@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SUBGRAPH_SERVICES } from './lib/services.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -60,7 +61,10 @@ function serviceCli(service, databaseEnv, args) {
     if (r.status !== 0) throw new Error(`building ${service} failed (see the output above)`);
   }
   const env = { ...process.env };
+  // RH_<SERVICE>_DATABASE_URL, else the service's database on RH_POSTGRES_URL's server, else the service's default.
+  const database = SUBGRAPH_SERVICES.find((s) => s.name === service)?.database;
   if (process.env[databaseEnv]) env.DATABASE_URL = process.env[databaseEnv];
+  else if (process.env.RH_POSTGRES_URL && database) env.DATABASE_URL = `${process.env.RH_POSTGRES_URL.replace(/\/+$/, '')}/${database}`;
   else delete env.DATABASE_URL;
   const r = spawnSync(process.execPath, ['--disable-warning=TimeoutNegativeWarning', entry, ...args], { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0) throw new Error(r.stderr.trim().split('\n').pop() || `${service} failed`);

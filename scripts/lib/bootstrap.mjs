@@ -63,14 +63,18 @@ export function isReachable(host, port, timeoutMs = 1000) {
   });
 }
 
-/** PostgreSQL must be there already: say how to start it if it is not. */
-export async function ensurePostgres(url = process.env.RH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432') {
-  const u = new URL(url);
-  if (await isReachable(u.hostname, Number(u.port || 5432))) return;
-  fail(
-    `PostgreSQL does not answer at ${u.hostname}:${u.port || 5432}. Start it (e.g. \`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\`, ` +
-      'or `docker compose up -d postgres`), or set RH_POSTGRES_URL.',
-  );
+/**
+ * A PostgreSQL to use: RH_POSTGRES_URL, the one on 127.0.0.1:5432, or an embedded one started in
+ * its place (scripts/lib/postgres-server.mjs). Resolves { url, embedded, stop }. Call after
+ * ensureToolchain (the embedded server is a dependency).
+ */
+export async function ensurePostgres() {
+  const { ensurePostgresServer } = await import('./postgres-server.mjs');
+  try {
+    return await ensurePostgresServer();
+  } catch (e) {
+    fail(e.message);
+  }
 }
 
 /** Runs a command, its output going to stderr; stops with a message when it fails. */

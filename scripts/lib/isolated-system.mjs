@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { ensureKafka, startKafka, stopKafka } from '../kafka.mjs';
 import { ROOT } from './bootstrap.mjs';
 import { localDatabaseUrl } from './local-postgres.mjs';
+import { postgresServerUrl } from './postgres-server.mjs';
 import { GATEWAY, SUBGRAPH_SERVICES } from './services.mjs';
 import { startSystem } from './system.mjs';
 
@@ -69,7 +70,7 @@ export async function startIsolatedSystem({ label, env = {}, envFor = {}, keep =
   const cleanup = async () => {
     await system?.stop();
     const { Client } = require('pg');
-    const pg = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    const pg = new Client({ connectionString: `${postgresServerUrl()}/postgres` });
     await pg.connect();
     for (const url of Object.values(databases)) await pg.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
     await pg.end();

@@ -9,19 +9,22 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ROOT } from './bootstrap.mjs';
+import { postgresServerUrl } from './postgres-server.mjs';
 
 const require = createRequire(path.join(ROOT, 'package.json'));
-const TCP_URL = 'postgres://postgres@127.0.0.1:5432';
 const CANDIDATE_DIRS = ['/var/run/postgresql', '/run/postgresql', '/tmp'];
 
 let found;
 
-/** The directory of the socket of the same server as 127.0.0.1:5432, or '' (none, or another server). */
+/** The directory of the socket of the same server as the TCP one (postgresServerUrl), or '' (none, another server, or not on this machine). */
 export function localPostgresSocketDir() {
   found ??= (async () => {
+    const TCP_URL = postgresServerUrl();
+    const { hostname, port } = new URL(TCP_URL);
+    if (hostname !== '127.0.0.1' && hostname !== 'localhost') return '';
     const configured = process.env.RH_POSTGRES_SOCKET_DIR;
     const dirs = configured !== undefined ? [configured].filter(Boolean) : CANDIDATE_DIRS;
-    const dir = dirs.find((d) => fs.existsSync(path.join(d, '.s.PGSQL.5432')));
+    const dir = dirs.find((d) => fs.existsSync(path.join(d, `.s.PGSQL.${port || 5432}`)));
     if (!dir) return '';
     // The socket may belong to another server than the one on the port (e.g. a container
     // published on 5432): use it only when both are the same cluster.
@@ -45,8 +48,8 @@ export function localPostgresSocketDir() {
   return found;
 }
 
-/** The URL of a database on the local server (127.0.0.1:5432), through its socket when it has one. */
+/** The URL of a database on the server (postgresServerUrl), through its socket when it has one here. */
 export async function localDatabaseUrl(database) {
   const dir = await localPostgresSocketDir();
-  return `${TCP_URL}/${database}${dir ? `?host=${dir}` : ''}`;
+  return `${postgresServerUrl()}/${database}${dir ? `?host=${dir}` : ''}`;
 }

@@ -14,5 +14,6 @@ export * from './retry';
 export * from './housekeeping';
 export * from './pg-client-config';
 export * from './pg-listener';
+export * from './pg-broadcast';
 export * from './audit-event';
 export * from './contracts';

@@ -103,7 +103,8 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
-function pinoLike(log: Logger) {
+/** A Nest logger in the shape @remote-help/events takes (pino-like: fields first, then the message). */
+export function pinoLike(log: Logger) {
   const fmt = (o: unknown, msg?: string) => (msg ? `${msg} ${JSON.stringify(o)}` : JSON.stringify(o));
   return {
     info: (o: object, msg?: string) => log.log(fmt(o, msg)),

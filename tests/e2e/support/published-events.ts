@@ -54,6 +54,9 @@ export class PublishedEvents {
     await this.consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
+        // After a rejoin (no offsets are committed) a partition is read again from the start:
+        // what was read already is skipped, so that each event is recorded once.
+        if (Number(message.offset) < (this.next.get(`${topic}:${partition}`) ?? 0)) return;
         const e = JSON.parse(message.value!.toString('utf8'));
         const list = this.recorded.get(topic) ?? [];
         list.push({ partition, offset: Number(message.offset), event: { type: e.type, subject: e.subject, tenantId: e.tenantId, time: e.time, data: e.data } });

@@ -299,7 +299,7 @@ export class SessionService {
     const fromUserId = (caller as Extract<Caller, { kind: 'user' }>).userId;
     const sentAt = new Date();
     const id = randomUUID();
-    this.hub.publish({
+    await this.hub.publish({
       id,
       sessionId: found.id,
       tenantId: found.tenantId,
