@@ -51,7 +51,7 @@ log(`ready.
   GraphQL subscriptions:         ${system.gatewayUrl.replace('http', 'ws')}
   subgraphs:                     ${SUBGRAPH_SERVICES.map((s) => system.urlOf(s.name)).join('  ')}
   Kafka:                         ${kafka.brokers}${kafka.started ? ' (started here; stops with Ctrl-C)' : ''}
-  PostgreSQL:                    ${postgres.url}${postgres.embedded ? ' (embedded, data in .data/postgres; stops with Ctrl-C)' : ''}
+  PostgreSQL:                    ${postgres.url}${postgres.embedded ? ` (embedded, data in ${path.relative(ROOT, postgres.dataDir) || postgres.dataDir}; stops with Ctrl-C)` : ''}
   a tenant and a token:
     npm run -s rh -- tenant create --name Contoso --domain contoso.com --admin admin@contoso.com
     npm run -s rh -- token --tenant <tenantId> --user admin@contoso.com

@@ -97,5 +97,5 @@ export async function ensurePostgresServer() {
   const server = await startEmbeddedPostgres({ port, dataDir, persistent: !forced });
   if (forced) process.env.RH_POSTGRES_URL = server.url;
   log(`embedded PostgreSQL ready on ${server.url} (data ${server.dataDir})`);
-  return { url: server.url, embedded: true, stop: server.stop };
+  return { url: server.url, embedded: true, dataDir: server.dataDir, stop: server.stop };
 }
