@@ -195,6 +195,7 @@ describe('an administrator', () => {
     await signIn(page, desk.t.adminToken);
     await page.getByRole('button', { name: 'Menu' }).click();
     await openPage(page, 'Remote Help sessions');
+    await page.locator('table').waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await check(page, 'phone-remote-help-sessions')).toEqual([]);

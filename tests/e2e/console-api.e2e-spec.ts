@@ -177,3 +177,32 @@ describe('CSV exports', () => {
     expect(await codeOf(await download('/exports/audit-events.csv?ticket=made-up'))).toEqual([401, 'UNAUTHENTICATED']);
   });
 });
+
+describe('the admin console at /', () => {
+  const get = (path: string, accept: string, method = 'GET') => fetch(`${base()}${path}`, { method, headers: { accept } });
+
+  it('serves the built console, its client-side routes to browsers only, and its runtime configuration; API paths stay 404', async () => {
+    const home = await get('/', 'text/html,application/xhtml+xml');
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await home.text();
+    expect(html).toContain('<div id="root"></div>');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const asset = await get(script, '*/*');
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toMatch(/immutable/);
+
+    // a client-side route: index.html for a browser, 404 for anything else
+    expect(await (await get('/monitor', 'text/html')).text()).toBe(html);
+    expect((await get('/monitor', 'application/json')).status).toBe(404);
+    expect((await get('/monitor', 'text/html', 'POST')).status).toBe(404);
+    for (const api of ['/scim/v2/Users', '/metrics', '/exports/none.csv', '/health/nothing', '/internal/x']) {
+      const r = await get(api, 'text/html');
+      expect([api, r.status]).toEqual([api, 404]);
+    }
+    expect((await get('/assets/missing.js', 'text/html')).status).toBe(404);
+
+    const config = await (await get('/console-config.json', 'application/json')).json();
+    expect(config).toEqual({ apiUrl: '/graphql', devIssuer: true, oidcIssuers: expect.any(Array) });
+  });
+});

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql, type ResultOf } from '../graphql';
-import { ConfirmButton, Empty, ErrorMessage, Loading, PageTitle } from '../ui';
+import { ConfirmButton, Empty, ErrorMessage, Loading, PageTitle, DataTable } from '../ui';
 
 const ASSIGNMENTS = graphql(`
   query Assignments {
@@ -52,19 +52,7 @@ export default function AssignmentsPage() {
       {data && draft && <AssignmentForm data={data} draft={draft} onDone={() => (setDraft(null), reload())} onCancel={() => setDraft(null)} />}
       {data && data.roleAssignments.length === 0 && <Empty>No assignments yet.</Empty>}
       {data && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Table (scrolls sideways on small screens)">
-          <table>
-            <caption className="sr-only">Role assignments</caption>
-            <thead>
-              <tr>
-                <th scope="col">Assignment</th>
-                <th scope="col">Role</th>
-                <th scope="col">Admin groups</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable caption="Role assignments" headers={['Assignment', 'Role', 'Admin groups', 'Scope', 'Actions']}>
               {data.roleAssignments.map((a) => (
                 <tr key={a.id}>
                   <td>
@@ -90,9 +78,7 @@ export default function AssignmentsPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </DataTable>
       )}
     </section>
   );

@@ -3,7 +3,7 @@ import { useQuery } from 'urql';
 import { graphql } from '../graphql';
 import { Pager } from '../paging';
 import { useCursorPaging, usePeriod } from '../period';
-import { Empty, ErrorMessage, formatTime, Loading, PageTitle } from '../ui';
+import { Empty, ErrorMessage, formatTime, Loading, PageTitle, DataTable } from '../ui';
 
 const AUDIT = graphql(`
   query AuditLog($from: DateTime, $to: DateTime, $category: String, $first: Int, $after: String) {
@@ -53,19 +53,7 @@ export default function AuditPage() {
       <ErrorMessage error={error} />
       {conn && conn.edges.length === 0 && <Empty>No event matches the filters.</Empty>}
       {conn && conn.edges.length > 0 && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Table (scrolls sideways on small screens)">
-          <table>
-            <caption className="sr-only">Audit events</caption>
-            <thead>
-              <tr>
-                {['Time', 'Actor', 'Activity', 'Target', 'Result', 'Details'].map((h) => (
-                  <th scope="col" key={h}>
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable caption="Audit events" headers={['Time', 'Actor', 'Activity', 'Target', 'Result', 'Details']}>
               {conn.edges.map(({ node: e }) => (
                 <tr key={e.id}>
                   <td>{formatTime(e.occurredAt)}</td>
@@ -78,9 +66,7 @@ export default function AuditPage() {
                   <td>{e.details ?? ''}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </DataTable>
       )}
       <Pager label="Audit log" page={paging.page} hasNext={!!conn?.pageInfo.hasNextPage} onNext={() => conn?.pageInfo.endCursor && paging.next(conn.pageInfo.endCursor)} onPrevious={paging.previous} />
     </section>

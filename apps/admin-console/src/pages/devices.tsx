@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../graphql';
 import { Pager, PAGE_SIZE, SearchBox, useIdPaging } from '../paging';
-import { Empty, ErrorMessage, Loading, PageTitle, words } from '../ui';
+import { Empty, ErrorMessage, Loading, PageTitle, words, DataTable } from '../ui';
 
 const DEVICES = graphql(`
   query Devices($search: String, $first: Int, $after: String) {
@@ -37,19 +37,7 @@ export default function DevicesPage() {
       <ErrorMessage error={error} />
       {data && rows.length === 0 && <Empty>No device matches.</Empty>}
       {rows.length > 0 && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Table (scrolls sideways on small screens)">
-          <table>
-            <caption className="sr-only">Devices</caption>
-            <thead>
-              <tr>
-                <th scope="col">Device</th>
-                <th scope="col">Platform</th>
-                <th scope="col">Enrolment</th>
-                <th scope="col">Compliance</th>
-                <th scope="col">Primary user</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable caption="Devices" headers={['Device', 'Platform', 'Enrolment', 'Compliance', 'Primary user']}>
               {rows.map((d) => (
                 <tr key={d.id}>
                   <td>{d.displayName}</td>
@@ -63,9 +51,7 @@ export default function DevicesPage() {
                   <td>{d.primaryUser?.userPrincipalName ?? 'None (dedicated)'}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </DataTable>
       )}
       <Pager label="Devices" page={paging.page} hasNext={(data?.devices.length ?? 0) > PAGE_SIZE} onNext={() => paging.next(rows[rows.length - 1].id)} onPrevious={paging.previous} />
     </section>

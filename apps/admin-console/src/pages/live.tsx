@@ -3,7 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../graphql';
 import { useActiveSessionCount } from '../live-count';
 import { useCan } from '../me';
-import { ConfirmButton, Empty, ErrorMessage, formatTime, Loading, PageTitle, words } from '../ui';
+import { ConfirmButton, Empty, ErrorMessage, formatTime, Loading, PageTitle, words, DataTable } from '../ui';
 
 const ACTIVE = graphql(`
   query ActiveSessions {
@@ -30,20 +30,7 @@ export default function LivePage() {
       <ErrorMessage error={error ?? ending.error} />
       {data && data.activeSessions.length === 0 && <Empty>No session is active right now.</Empty>}
       {data && data.activeSessions.length > 0 && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Table (scrolls sideways on small screens)">
-          <table>
-            <caption className="sr-only">Active sessions</caption>
-            <thead>
-              <tr>
-                <th scope="col">Helper</th>
-                <th scope="col">Sharer</th>
-                <th scope="col">Device</th>
-                <th scope="col">Mode</th>
-                <th scope="col">Since</th>
-                {mayEnd && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable caption="Active sessions" headers={['Helper', 'Sharer', 'Device', 'Mode', 'Since', ...(mayEnd ? ['Actions'] : [])]}>
               {data.activeSessions.map((s) => (
                 <tr key={s.id}>
                   <td>{s.helper.profile.displayName}</td>
@@ -63,9 +50,7 @@ export default function LivePage() {
                   )}
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </DataTable>
       )}
     </section>
   );

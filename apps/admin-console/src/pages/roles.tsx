@@ -3,7 +3,7 @@ import { useMutation, useQuery } from 'urql';
 // The product's rule of implications, one definition for the API and the console (pure code).
 import { ALL_ADMIN_PERMISSIONS, ALL_REMOTE_HELP_PERMISSIONS, effectivePermissions, RemoteHelpPermission } from '../../../../libs/domain/src/permissions';
 import { graphql, type ResultOf } from '../graphql';
-import { ConfirmButton, Empty, ErrorMessage, Loading, PageTitle, words } from '../ui';
+import { ConfirmButton, Empty, ErrorMessage, Loading, PageTitle, words, DataTable } from '../ui';
 
 const ROLES = graphql(`
   query Roles { roles { id displayName description builtIn permissions effectivePermissions adminPermissions } }
@@ -51,18 +51,7 @@ export default function RolesPage() {
       {draft && <RoleForm draft={draft} onDone={() => (setDraft(null), reload())} onCancel={() => setDraft(null)} />}
       {data && data.roles.length === 0 && <Empty>No roles.</Empty>}
       {data && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Table (scrolls sideways on small screens)">
-          <table>
-            <caption className="sr-only">Roles</caption>
-            <thead>
-              <tr>
-                <th scope="col">Role</th>
-                <th scope="col">Remote Help permissions (effective)</th>
-                <th scope="col">Admin permissions</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable caption="Roles" headers={['Role', 'Remote Help permissions (effective)', 'Admin permissions', 'Actions']}>
               {data.roles.map((r) => (
                 <tr key={r.id}>
                   <td>
@@ -91,9 +80,7 @@ export default function RolesPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </DataTable>
       )}
     </section>
   );

@@ -4,7 +4,7 @@ import { exportUrl, useConfig } from '../config';
 import { graphql, type VariablesOf } from '../graphql';
 import { Pager } from '../paging';
 import { useCursorPaging, usePeriod } from '../period';
-import { Empty, ErrorMessage, formatDuration, formatTime, Loading, PageTitle, words } from '../ui';
+import { Empty, ErrorMessage, formatDuration, formatTime, Loading, PageTitle, words, DataTable } from '../ui';
 
 const CHOICES = graphql(`
   query SessionFilterChoices { users(first: 100) { id userPrincipalName profile { displayName } } devices(first: 100) { id displayName } }
@@ -100,19 +100,7 @@ export default function SessionsPage() {
       {conn && <p className="muted">{conn.totalCount} session(s) match.</p>}
       {conn && conn.edges.length === 0 && <Empty>No session matches the filters.</Empty>}
       {conn && conn.edges.length > 0 && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Table (scrolls sideways on small screens)">
-          <table>
-            <caption className="sr-only">Remote Help sessions</caption>
-            <thead>
-              <tr>
-                {['Provider', 'Recipient', 'Device', 'Type', 'Start', 'End', 'Duration', 'Elevation', 'Chat', 'Reason'].map((h) => (
-                  <th scope="col" key={h}>
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable caption="Remote Help sessions" headers={['Provider', 'Recipient', 'Device', 'Type', 'Start', 'End', 'Duration', 'Elevation', 'Chat', 'Reason']}>
               {conn.edges.map(({ node: s }) => (
                 <tr key={s.sessionId} data-session-id={s.sessionId}>
                   <td>{s.provider.profile.displayName}</td>
@@ -127,9 +115,7 @@ export default function SessionsPage() {
                   <td>{s.reason ?? ''}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </DataTable>
       )}
       <Pager label="Sessions" page={paging.page} hasNext={!!conn?.pageInfo.hasNextPage} onNext={() => conn?.pageInfo.endCursor && paging.next(conn.pageInfo.endCursor)} onPrevious={paging.previous} />
     </section>

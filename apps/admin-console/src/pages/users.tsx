@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../graphql';
 import { Pager, PAGE_SIZE, SearchBox, useIdPaging } from '../paging';
-import { Empty, ErrorMessage, formatTime, Loading, PageTitle, words } from '../ui';
+import { Empty, ErrorMessage, formatTime, Loading, PageTitle, words, DataTable } from '../ui';
 
 const USERS = graphql(`
   query Users($search: String, $first: Int, $after: String) {
@@ -41,18 +41,7 @@ export default function UsersPage() {
       <ErrorMessage error={error ?? licensing.error} />
       {data && rows.length === 0 && <Empty>No user matches.</Empty>}
       {rows.length > 0 && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Table (scrolls sideways on small screens)">
-          <table>
-            <caption className="sr-only">Users</caption>
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Licences</th>
-                <th scope="col">Groups</th>
-                <th scope="col">Effective Remote Help permissions</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable caption="Users" headers={['User', 'Licences', 'Groups', 'Effective Remote Help permissions']}>
               {rows.map((u) => (
                 <tr key={u.id}>
                   <td>
@@ -75,9 +64,7 @@ export default function UsersPage() {
                   <td>{u.effectiveRemoteHelpPermissions.map(words).join(', ') || '—'}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </DataTable>
       )}
       <Pager label="Users" page={paging.page} hasNext={(data?.users.length ?? 0) > PAGE_SIZE} onNext={() => paging.next(rows[rows.length - 1].id)} onPrevious={paging.previous} />
     </section>
