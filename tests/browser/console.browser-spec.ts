@@ -5,7 +5,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { eventually, gqlOk, tokenFor } from '../e2e/support/client';
 import { createGroup, createUser, helpDesk } from '../e2e/support/fixtures';
 import { accessSettled, endSession, startSession } from '../e2e/support/sessions';
-import { check, launch, openPage, signIn } from './browser';
+import * as path from 'node:path';
+import { check, consoleUrl, launch, openPage, SCREENSHOTS, signIn } from './browser';
 
 /**
  * The admin console in a real browser (Debian's Chromium) against the whole system: an
@@ -39,9 +40,10 @@ afterEach(async () => {
 describe('an administrator', () => {
   it('signs in with a development token, switches Remote Help settings and sees them saved after a reload and in the Audit log', async () => {
     await signIn(page, desk.t.adminToken);
-    expect(await check(page, 'settings')).toEqual([]);
     await openPage(page, 'Settings');
     const chat = page.getByRole('switch', { name: 'Disable chat' });
+    await chat.waitFor();
+    expect(await check(page, 'settings')).toEqual([]);
     expect(await page.getByRole('switch', { name: 'Enable Remote Help' }).isChecked()).toBe(true);
     expect(await page.getByRole('switch', { name: 'Allow Remote Help to unenrolled devices' }).isVisible()).toBe(true);
     expect(await chat.isChecked()).toBe(false);
@@ -103,7 +105,7 @@ describe('an administrator', () => {
     await openPage(page, 'Assignments');
     await page.getByRole('button', { name: 'Create assignment' }).click();
     await page.getByLabel('Name').fill('Tier 2 everywhere');
-    await page.getByLabel('Role').selectOption({ label: 'Tier 2 elevation' });
+    await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Tier 2 elevation' });
     await page.getByRole('checkbox', { name: groupName, exact: true }).check();
     await page.getByLabel('All users').check();
     await page.getByLabel('All devices').check();
@@ -190,6 +192,24 @@ describe('an administrator', () => {
     expect(await check(page, 'explain-access')).toEqual([]);
   });
 
+  it('opens the bundled GraphQL explorer, which runs a query with the console token and loads nothing from outside the gateway', async () => {
+    const outside: string[] = [];
+    const origin = new URL(consoleUrl()).origin;
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== origin && u.origin.replace(/^ws/, 'http') !== origin) outside.push(r.url());
+    });
+    await signIn(page, desk.t.adminToken);
+    await page.getByRole('link', { name: 'GraphQL explorer' }).click();
+    await page.locator('.graphiql-container').waitFor();
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    // the answer, as the signed-in administrator (the result editor wraps long lines)
+    const result = await eventually(async () => (await page.locator('.result-window').textContent()) ?? '', (t) => t.includes('"TERMINATE_SESSIONS"'), 30_000);
+    expect(result).toContain('"activeSessionCount"');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'graphql-explorer.png') });
+    expect(outside).toEqual([]);
+  });
+
   it('works at a phone width without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, desk.t.adminToken);
@@ -206,7 +226,8 @@ describe('refusals', () => {
   it('keeps a helper without admin permissions out of every admin page', async () => {
     await signIn(page, desk.helper.token());
     await page.getByRole('heading', { name: 'You have no administrative role' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Admin center' }).getByRole('link').count()).toBe(0);
+    // no admin page in the navigation (the GraphQL explorer is for every signed-in user: the API decides)
+    expect(await page.getByRole('navigation', { name: 'Admin center' }).getByRole('link').allTextContents()).toEqual(['GraphQL explorer']);
     expect(await check(page, 'no-admin-role')).toEqual([]);
     for (const path of ['/settings', '/roles', '/monitor', '/audit']) {
       await page.evaluate((p) => {
@@ -217,16 +238,23 @@ describe('refusals', () => {
     }
   });
 
-  it('sends an expired token back to sign-in with the reason, and refuses a malformed one in place', async () => {
-    const token = tokenFor(desk.t.tenantId, { user: desk.t.adminUpn }, 3);
+  it('asks to sign in again when the token expires, keeping what was typed; refuses a malformed token in place', async () => {
+    const token = tokenFor(desk.t.tenantId, { user: desk.t.adminUpn }, 5);
     await signIn(page, token);
-    await page.getByText('Your sign-in expired. Sign in again to go on.').waitFor({ timeout: 15_000 });
-    expect(await page.getByLabel('Development token').isVisible()).toBe(true);
+    await openPage(page, 'Roles');
+    await page.getByRole('button', { name: 'Create custom role' }).click();
+    await page.getByLabel('Name').fill('Typed before expiry');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Your sign-in expired. Sign in again to go on.').waitFor({ timeout: 15_000 });
     expect(await check(page, 'sign-in-expired')).toEqual([]);
-    await page.getByLabel('Development token').fill('not a token');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(/Paste a whole token/).waitFor();
-    expect(await page.getByLabel('Development token').inputValue()).toBe('not a token');
+    await dialog.getByLabel('Development token').fill('not a token');
+    await dialog.getByRole('button', { name: 'Sign in' }).click();
+    await dialog.getByText(/Paste a whole token/).waitFor();
+    expect(await dialog.getByLabel('Development token').inputValue()).toBe('not a token');
+    await dialog.getByLabel('Development token').fill(desk.t.adminToken);
+    await dialog.getByRole('button', { name: 'Sign in' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.getByLabel('Name').inputValue()).toBe('Typed before expiry');
   });
 
   it('shows a refused mutation as a readable message and keeps the input', async () => {

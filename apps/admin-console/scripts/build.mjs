@@ -36,7 +36,7 @@ run(bin('gql.tada'), ['generate', 'output']);
 run(bin('gql.tada'), ['check', '--fail-on-warn']);
 // 4. Types of the whole app, 5. the bundle.
 run(bin('tsc'), ['-p', 'tsconfig.json']);
-run(bin('vite'), ['build', '--logLevel', 'warn']);
+run(bin('vite'), ['build', '--logLevel', 'error']);
 
 // 6. The initial JavaScript: the entry script and what index.html preloads.
 const dist = path.join(app, 'dist');

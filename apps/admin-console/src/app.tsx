@@ -1,12 +1,16 @@
-import { Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { BrowserRouter, Navigate, NavLink, Route, Routes } from 'react-router';
 import { Provider, useQuery } from 'urql';
 import { AuthProvider, useAuth } from './auth';
 import { createApiClient } from './client';
-import { apiUrls, ConfigContext, type ConsoleConfig } from './config';
+import { apiUrls, ConfigContext, useConfig, type ConsoleConfig } from './config';
+import { LiveContext } from './live-count';
 import { ME, MeContext, type Me } from './me';
 import { PAGES } from './pages';
 import { SignIn } from './sign-in';
+
+// The GraphQL explorer: a chunk of its own (the editor is large), loaded only when opened.
+const GraphiQLPage = lazy(() => import('./graphiql-page'));
 import { ErrorMessage, Loading, messageOf } from './ui';
 
 export function App({ config }: { config: ConsoleConfig }) {
@@ -20,27 +24,45 @@ export function App({ config }: { config: ConsoleConfig }) {
 }
 
 function Gate({ config }: { config: ConsoleConfig }) {
-  const { token, signOut } = useAuth();
+  const { token, expired, expire } = useAuth();
   const urls = useMemo(() => apiUrls(config), [config]);
-  const api = useMemo(() => (token ? createApiClient(urls, token, () => signOut('Your sign-in is no longer valid (expired or revoked). Sign in again.')) : null), [token, urls, signOut]);
+  const api = useMemo(() => (token ? createApiClient(urls, token, () => expire('Your sign-in is no longer valid (expired or revoked). Sign in again to go on.')) : null), [token, urls, expire]);
   useEffect(() => () => api?.close(), [api]);
   if (!token || !api) return <SignIn config={config} />;
   return (
-    <Provider value={api.client}>
-      <SignedIn />
-    </Provider>
+    <>
+      <div inert={expired}>
+        <Provider value={api.client}>
+          <LiveContext.Provider value={api.live}>
+            <SignedIn />
+          </LiveContext.Provider>
+        </Provider>
+      </div>
+      {expired && (
+        <div className="overlay">
+          <div role="dialog" aria-modal="true" aria-labelledby="sign-in-title" className="dialog">
+            <SignIn config={config} />
+          </div>
+        </div>
+      )}
+    </>
   );
 }
 
 function SignedIn() {
   const { signOut } = useAuth();
   const [{ data, error, fetching }] = useQuery({ query: ME, requestPolicy: 'network-only' });
-  const me: Me | null = useMemo(() => (data?.me ? { ...data.me, tenant: data.tenant } : null), [data]);
+  // The last known account stays while a new sign-in reads it again, so the pages (and what was
+  // typed in them) stay mounted.
+  const [me, setMe] = useState<Me | null>(null);
+  useEffect(() => {
+    if (data?.me) setMe({ ...data.me, tenant: data.tenant });
+  }, [data]);
   useEffect(() => {
     if (data && !data.me) signOut('This token belongs to a device, not to a user: the admin center needs a user.');
   }, [data, signOut]);
-  if (fetching && !data) return <Loading what="your account" />;
-  if (error && !data)
+  if (!me && fetching && !data) return <Loading what="your account" />;
+  if (!me && error && !data)
     return (
       <main className="center">
         <h1>Remote Help admin center</h1>
@@ -54,7 +76,7 @@ function SignedIn() {
   return (
     <MeContext.Provider value={me}>
       <BrowserRouter>
-        <Layout me={me} />
+        <Layout key={me.id} me={me} />
       </BrowserRouter>
     </MeContext.Provider>
   );
@@ -63,6 +85,7 @@ function SignedIn() {
 function Layout({ me }: { me: Me }) {
   const { signOut } = useAuth();
   const [menuOpen, setMenuOpen] = useState(false);
+  const { graphiql } = useConfig();
   const allowed = PAGES.filter((p) => me.effectiveAdminPermissions.includes(p.permission));
   return (
     <div className="shell">
@@ -90,6 +113,13 @@ function Layout({ me }: { me: Me }) {
               </NavLink>
             </li>
           ))}
+          {graphiql && (
+            <li>
+              <NavLink to="/graphiql" onClick={() => setMenuOpen(false)}>
+                GraphQL explorer
+              </NavLink>
+            </li>
+          )}
         </ul>
       </nav>
       <main id="main">
@@ -99,6 +129,7 @@ function Layout({ me }: { me: Me }) {
             {PAGES.map((p) => (
               <Route key={p.path} path={`/${p.path}`} element={allowed.includes(p) ? <p.Component /> : allowed.length ? <NotAllowed name={p.name} /> : <NoRole />} />
             ))}
+            {graphiql && <Route path="/graphiql" element={<GraphiQLPage />} />}
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

@@ -1,11 +1,17 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 
-/** The signed-in token, kept in memory only (never in storage), and why the last session ended. */
+/**
+ * The signed-in token, kept in memory only (never in storage). When it expires (or the API
+ * refuses it) it is marked expired rather than dropped: the pages stay mounted, with what was
+ * typed, under a sign-in dialog; signing in again carries on where the user was.
+ */
 interface Auth {
   token: string | null;
+  expired: boolean;
   notice: string | null;
   signIn(token: string): void;
   signOut(notice?: string): void;
+  expire(notice: string): void;
 }
 
 const AuthContext = createContext<Auth | null>(null);
@@ -22,24 +28,30 @@ export function expiryOf(token: string): number | null {
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [token, setToken] = useState<string | null>(null);
+  const [expired, setExpired] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const signOut = useCallback((why?: string) => {
     setToken(null);
+    setExpired(false);
     setNotice(why ?? null);
+  }, []);
+  const expire = useCallback((why: string) => {
+    setExpired(true);
+    setNotice(why);
   }, []);
   const signIn = useCallback((t: string) => {
     setNotice(null);
+    setExpired(false);
     setToken(t);
   }, []);
-  // An expired token leads back to sign-in, with the reason.
   useEffect(() => {
-    if (!token) return;
+    if (!token || expired) return;
     const exp = expiryOf(token);
     if (exp === null) return;
-    const timer = window.setTimeout(() => signOut('Your sign-in expired. Sign in again to go on.'), Math.max(0, exp - Date.now()));
+    const timer = window.setTimeout(() => expire('Your sign-in expired. Sign in again to go on.'), Math.max(0, exp - Date.now()));
     return () => window.clearTimeout(timer);
-  }, [token, signOut]);
-  const value = useMemo(() => ({ token, notice, signIn, signOut }), [token, notice, signIn, signOut]);
+  }, [token, expired, expire]);
+  const value = useMemo(() => ({ token, expired, notice, signIn, signOut, expire }), [token, expired, notice, signIn, signOut, expire]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -6,8 +6,28 @@ import { createClient as createWsClient } from 'graphql-ws';
  * graphql-ws (reconnecting for ever: the count catches up on reconnect), the bearer token on
  * both. An UNAUTHENTICATED answer signs out (expired or revoked token).
  */
-export function createApiClient(urls: { http: string; ws: string }, token: string, onUnauthenticated: () => void): { client: Client; close(): void } {
+/** Whether the subscription socket is up (the pages say when live updates are interrupted). */
+export interface LiveConnection {
+  connected(): boolean;
+  onChange(listener: () => void): () => void;
+}
+
+export function createApiClient(urls: { http: string; ws: string }, token: string, onUnauthenticated: () => void): { client: Client; live: LiveConnection; close(): void } {
+  const changes = new EventTarget();
+  let up = false;
+  const set = (v: boolean) => {
+    up = v;
+    changes.dispatchEvent(new Event('change'));
+  };
+  const live: LiveConnection = {
+    connected: () => up,
+    onChange: (listener) => {
+      changes.addEventListener('change', listener);
+      return () => changes.removeEventListener('change', listener);
+    },
+  };
   const ws = createWsClient({
+    on: { connected: () => set(true), closed: () => set(false) },
     url: urls.ws,
     connectionParams: { authorization: `Bearer ${token}` },
     retryAttempts: Number.MAX_SAFE_INTEGER,
@@ -35,5 +55,5 @@ export function createApiClient(urls: { http: string; ws: string }, token: strin
       }),
     ],
   });
-  return { client, close: () => void ws.dispose() };
+  return { client, live, close: () => void ws.dispose() };
 }

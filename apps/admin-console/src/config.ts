@@ -5,6 +5,8 @@ export interface ConsoleConfig {
   apiUrl: string;
   devIssuer: boolean;
   oidcIssuers: { discoveryUrl: string; audience: string | string[] }[];
+  /** Whether the GraphQL explorer (GraphiQL) is offered. */
+  graphiql: boolean;
 }
 
 export async function loadConfig(): Promise<ConsoleConfig> {

@@ -3,12 +3,14 @@ import { useAuth } from './auth';
 import type { ConsoleConfig } from './config';
 
 export function SignIn({ config }: { config: ConsoleConfig }) {
-  const { signIn, notice } = useAuth();
+  const { signIn, notice, expired } = useAuth();
+  // In the dialog over the pages (an expired sign-in) it is not the page's main landmark.
+  const Wrapper = expired ? 'div' : 'main';
   const [token, setToken] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   return (
-    <main className="center" id="main">
-      <h1>Sign in to the Remote Help admin center</h1>
+    <Wrapper className="center" {...(expired ? {} : { id: 'main' })}>
+      <h1 id="sign-in-title">Sign in to the Remote Help admin center</h1>
       {notice && (
         <p role="alert" className="error">
           {notice}
@@ -43,6 +45,6 @@ export function SignIn({ config }: { config: ConsoleConfig }) {
       ) : config.oidcIssuers.length === 0 ? (
         <p role="alert">No sign-in method is configured on this gateway (no OpenID Connect issuer, development issuer off).</p>
       ) : null}
-    </main>
+    </Wrapper>
   );
 }

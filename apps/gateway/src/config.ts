@@ -77,6 +77,7 @@ export const configSpec = {
   CONSOLE_ENABLED: { description: 'serve the admin console at / (and its configuration at /console-config.json)', default: 'true', parse: parsers.bool },
   CONSOLE_DIR: { description: 'folder of the built admin console (`npm run build` writes it)', default: path.resolve(__dirname, '..', '..', 'admin-console', 'dist'), parse: parsers.string },
   CONSOLE_API_URL: { description: 'the GraphQL URL the console calls (written to /console-config.json); default: /graphql of the gateway that serves it', default: '/graphql', parse: (raw: string) => (raw.startsWith('/') ? raw : parsers.url('http', 'https')(raw)) },
+  GRAPHIQL_ENABLED: { description: 'offer the GraphQL explorer (GraphiQL, bundled with the console: no outside asset) at /graphiql; default: on except in production', default: '', parse: (raw: string) => (raw === '' ? null : parsers.bool(raw)) },
   EXPORT_TIMEOUT_MS: { description: 'most time between two parts of a CSV export from reporting-service before the download is cut', default: '30000', parse: parsers.int(1000, 600000) },
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
 };

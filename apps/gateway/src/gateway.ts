@@ -219,7 +219,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     app.use(
       consoleRoutes({
         dir: config.CONSOLE_DIR,
-        config: { apiUrl: config.CONSOLE_API_URL, devIssuer, oidcIssuers: config.OIDC_ISSUERS.map((i) => ({ discoveryUrl: i.discoveryUrl, audience: i.audience })) },
+        config: { apiUrl: config.CONSOLE_API_URL, devIssuer, graphiql: config.GRAPHIQL_ENABLED ?? !production, oidcIssuers: config.OIDC_ISSUERS.map((i) => ({ discoveryUrl: i.discoveryUrl, audience: i.audience })) },
         log,
       }),
     );

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useQuery } from 'urql';
 import { graphql } from '../graphql';
-import { useActiveSessionCount } from '../live-count';
+import { useActiveSessionCount, useLiveConnected } from '../live-count';
 import { ErrorMessage, formatDuration, Loading, PageTitle, words } from '../ui';
 
 const MONITOR = graphql(`
@@ -19,6 +19,7 @@ const PERIODS = [
 export default function MonitorPage() {
   const [days, setDays] = useState(7);
   const live = useActiveSessionCount();
+  const connected = useLiveConnected();
   // The period is fixed when chosen, so the query does not change on every render.
   const vars = useMemo(() => {
     const to = new Date(Date.now() + 60_000);
@@ -38,7 +39,9 @@ export default function MonitorPage() {
           <span className="tile-value" aria-labelledby="active-label" data-testid="active-count" aria-live="polite">
             {active ?? '…'}
           </span>
-          <span className="muted">{live.error ? 'Live updates interrupted; reconnecting…' : 'live'}</span>
+          <span className="muted" role="status">
+            {connected && !live.error ? 'live' : live.count === null ? 'Connecting live updates…' : 'Live updates interrupted; reconnecting…'}
+          </span>
         </div>
         <div className="tile">
           <span className="tile-label">Sessions in the period</span>

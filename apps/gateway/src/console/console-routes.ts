@@ -11,6 +11,8 @@ export interface ConsoleRuntimeConfig {
   devIssuer: boolean;
   /** OpenID Connect issuers the gateway accepts (their discovery URLs), for the Authorization Code sign-in. */
   oidcIssuers: { discoveryUrl: string; audience: string | string[] }[];
+  /** Whether the console offers its GraphQL explorer (GraphiQL) at /graphiql. */
+  graphiql: boolean;
 }
 
 export interface ConsoleOptions {
@@ -34,16 +36,22 @@ export function consoleRoutes(o: ConsoleOptions): express.Router {
   const built = fs.existsSync(index);
   if (!built) o.log.warn({ dir: o.dir }, 'the admin console is not built (npm run build): / answers 503 until it is');
 
+  // The console's own content security policy (in every environment): its scripts and styles
+  // from here only, API calls to here (HTTP and WebSocket), the API URL and the issuers.
+  // Only on what the console serves: other answers (API, unknown paths) keep the gateway's policy.
+  const csp = consoleCsp(o.config);
+  const withCsp = (res: express.Response) => res.setHeader('content-security-policy', csp);
   router.get('/console-config.json', (_req, res) => {
     res.setHeader('cache-control', 'no-store');
     res.json(o.config);
   });
   // Hashed asset names never change content: cached for a year; index.html is always asked again.
-  router.use('/assets', express.static(path.join(o.dir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: true }));
-  router.use(express.static(o.dir, { index: false, maxAge: 0 }));
+  router.use('/assets', express.static(path.join(o.dir, 'assets'), { index: false, immutable: true, maxAge: '365d', setHeaders: withCsp }));
+  router.use(express.static(o.dir, { index: false, maxAge: 0, setHeaders: withCsp }));
   router.get(/.*/, (req, res, next) => {
     const acceptsHtml = (req.headers.accept ?? '').split(',').some((t) => t.trim().toLowerCase().startsWith('text/html'));
     if (!acceptsHtml || API_PATHS.test(req.path) || path.extname(req.path) !== '') return next();
+    withCsp(res);
     if (!built) {
       res.status(503).type('text/plain').send('The admin console is not built: run npm run build (or npm start).\n');
       return;
@@ -52,4 +60,28 @@ export function consoleRoutes(o: ConsoleOptions): express.Router {
     res.sendFile(index);
   });
   return router;
+}
+
+/** The content security policy of the console's responses. */
+export function consoleCsp(config: ConsoleRuntimeConfig): string {
+  const origins = new Set<string>();
+  if (!config.apiUrl.startsWith('/')) {
+    const api = new URL(config.apiUrl);
+    origins.add(api.origin);
+    origins.add(`${api.protocol === 'https:' ? 'wss:' : 'ws:'}//${api.host}`);
+  }
+  for (const i of config.oidcIssuers) origins.add(new URL(i.discoveryUrl).origin);
+  const connect = ["'self'", ...origins].join(' ');
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    // GraphiQL's editor (Monaco) adds its styles as <style> elements.
+    config.graphiql ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${connect}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
 }

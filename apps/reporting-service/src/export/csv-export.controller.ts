@@ -1,10 +1,9 @@
 import { Controller, Get, Inject, Logger, Param, Query, Req, Res } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { AdminPermission } from '@remote-help/domain';
 import { AdminAuthorizer, badInput, notFound, type AppError } from '@remote-help/service-kit';
 import type { Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
-import { ExportName } from './export-ticket.model';
+import { EXPORT_PERMISSIONS, ExportName } from './export-ticket.model';
 import { ExportTicketService } from './export-ticket.service';
 import { CsvExportService } from './csv-export.service';
 
@@ -37,7 +36,7 @@ export class CsvExportController {
       const { ticket, ...params } = query;
       const caller = await this.callerOf(req.caller, ticket, name);
       const filter = this.exports.filterOf(name, caller, params);
-      await this.admin.require(caller, name === ExportName.REMOTE_HELP_SESSIONS ? AdminPermission.READ_REPORTS : AdminPermission.READ_AUDIT_LOG);
+      await this.admin.require(caller, EXPORT_PERMISSIONS[name]);
       await this.exports.write(name, filter, res);
     } catch (e) {
       if (res.headersSent) {

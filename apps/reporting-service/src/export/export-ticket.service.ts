@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { forbidden, unauthenticated } from '@remote-help/service-kit';
+import { AdminPermission } from '@remote-help/domain';
+import { AdminAuthorizer, forbidden, unauthenticated } from '@remote-help/service-kit';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
-import { ExportName, ExportTicket } from './export-ticket.model';
+import { EXPORT_PERMISSIONS, ExportName, ExportTicket } from './export-ticket.model';
 import { ExportTicketStore } from './export-ticket.store';
 
 export const TICKET_TTL_MS = 60_000;
@@ -19,10 +20,16 @@ export class ExportTicketService {
   constructor(
     private readonly store: ExportTicketStore,
     private readonly clock: Clock,
+    private readonly admin: AdminAuthorizer,
   ) {}
 
+  /** A ticket for the caller, who must hold the permission of the export (of one of them when none is named). */
   async create(caller: Caller, exportName: ExportName | null): Promise<ExportTicket> {
     if (caller.kind !== 'user') throw forbidden('only a signed-in user can download an export');
+    if (exportName) await this.admin.require(caller, EXPORT_PERMISSIONS[exportName]);
+    else if (!(await this.admin.has(caller, AdminPermission.READ_REPORTS)) && !(await this.admin.has(caller, AdminPermission.READ_AUDIT_LOG))) {
+      throw forbidden('you need READ_REPORTS or READ_AUDIT_LOG to export');
+    }
     const ticket = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.clock.now().getTime() + TICKET_TTL_MS);
     await this.store.save(ticket, { tenantId: caller.tenantId, userId: caller.userId, upn: caller.upn, exportName }, expiresAt);
