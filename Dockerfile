@@ -24,6 +24,7 @@ COPY libs/domain/package.json libs/domain/
 COPY libs/events/package.json libs/events/
 COPY libs/service-kit/package.json libs/service-kit/
 COPY apps/gateway/package.json apps/gateway/
+COPY apps/admin-console/package.json apps/admin-console/
 COPY apps/tenant-service/package.json apps/tenant-service/
 COPY apps/rbac-service/package.json apps/rbac-service/
 COPY apps/session-service/package.json apps/session-service/
@@ -65,6 +66,8 @@ COPY --from=builder /app/libs/domain/dist/ libs/domain/dist/
 COPY --from=builder /app/libs/events/dist/ libs/events/dist/
 COPY --from=builder /app/libs/service-kit/dist/ libs/service-kit/dist/
 COPY --from=builder /app/apps/gateway/dist/ apps/gateway/dist/
+# The admin console's static files, which the gateway serves at /.
+COPY --from=builder /app/apps/admin-console/dist/ apps/admin-console/dist/
 COPY --from=builder /app/apps/tenant-service/dist/ apps/tenant-service/dist/
 COPY --from=builder /app/apps/rbac-service/dist/ apps/rbac-service/dist/
 COPY --from=builder /app/apps/session-service/dist/ apps/session-service/dist/

@@ -47,6 +47,7 @@ try {
   await shutdown(1);
 }
 log(`ready.
+  Admin console (browser):       ${system.gatewayUrl.replace(/\/graphql$/, '/')}  (sign in with a token from the commands below)
   GraphQL (queries, mutations):  ${system.gatewayUrl}
   GraphQL subscriptions:         ${system.gatewayUrl.replace('http', 'ws')}
   subgraphs:                     ${SUBGRAPH_SERVICES.map((s) => system.urlOf(s.name)).join('  ')}

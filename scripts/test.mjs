@@ -3,7 +3,7 @@
 // (all five processes, through the gateway). Starts Kafka itself when none is reachable and
 // stops it again at the end; fails if any part fails or runs no test. Test runs use their own
 // databases, ports and topic prefixes, so they pass while `npm start` is running.
-// `npm test -- types|unit|integration|e2e|e2e-embedded-postgres|bench-quick` runs one part (`types`: tsc over every file).
+// `npm test -- types|unit|integration|e2e|browser|e2e-embedded-postgres|bench-quick` runs one part (`types`: tsc over every file).
 import { build, ensurePostgres, ensureToolchain, fail, log, ROOT } from './lib/bootstrap.mjs';
 
 ensureToolchain(import.meta.url);
@@ -20,8 +20,10 @@ const PARTS = [
   { name: 'unit', config: 'jest.unit.config.cjs', needs: [] },
   { name: 'integration', config: 'jest.integration.config.cjs', needs: ['postgres', 'kafka'] },
   { name: 'e2e', config: 'jest.e2e.config.cjs', needs: ['postgres', 'kafka'] },
-  // The same suite against an embedded PostgreSQL of its own (what `npm start` runs where no
-  // PostgreSQL answers), on another port: the global setup checks that every database is there.
+  // The admin console in Debian's Chromium (playwright-core), against the system as e2e starts it.
+  { name: 'browser', config: 'jest.browser.config.cjs', needs: ['postgres', 'kafka', 'chromium'] },
+  // The e2e suite again, against an embedded PostgreSQL of its own (what `npm start` runs where
+  // no PostgreSQL answers), on another port: the global setup checks that every database is there.
   { name: 'e2e-embedded-postgres', config: 'jest.e2e.config.cjs', needs: ['postgres', 'kafka'], embeddedPostgres: true },
   // The benchmark harness at tiny size, so that it never rots (figures produced, not judged).
   { name: 'bench-quick', command: ['node', 'bench/run.mjs', '--quick'], needs: ['postgres', 'kafka'] },
@@ -39,6 +41,9 @@ if (parts.some((p) => p.needs.includes('kafka'))) {
   } catch (e) {
     fail(e.message);
   }
+}
+if (parts.some((p) => p.needs.includes('chromium')) && !fs.existsSync(process.env.RH_CHROMIUM ?? '/usr/bin/chromium')) {
+  fail('the browser tests need Chromium at /usr/bin/chromium: apt-get install chromium (.ci/run installs it)');
 }
 build();
 

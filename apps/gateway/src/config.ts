@@ -74,6 +74,11 @@ export const configSpec = {
   RATE_LIMIT_SESSION_PER_CALLER: { description: '`requestSession` and `joinSession` calls one caller may make per window; 0: no limit', default: '30', parse: limit(10_000_000) },
   RATE_LIMIT_SESSION_PER_TENANT: { description: "`requestSession` and `joinSession` calls of one tenant's callers per window; 0: no limit", default: '300', parse: limit(10_000_000) },
   MAX_BODY_BYTES: { description: 'largest accepted request body', default: '1048576', parse: parsers.int(1024, 50 * 1024 * 1024) },
+  CONSOLE_ENABLED: { description: 'serve the admin console at / (and its configuration at /console-config.json)', default: 'true', parse: parsers.bool },
+  CONSOLE_DIR: { description: 'folder of the built admin console (`npm run build` writes it)', default: path.resolve(__dirname, '..', '..', 'admin-console', 'dist'), parse: parsers.string },
+  CONSOLE_API_URL: { description: 'the GraphQL URL the console calls (written to /console-config.json); default: /graphql of the gateway that serves it', default: '/graphql', parse: (raw: string) => (raw.startsWith('/') ? raw : parsers.url('http', 'https')(raw)) },
+  GRAPHIQL_ENABLED: { description: 'offer the GraphQL explorer (GraphiQL, bundled with the console: no outside asset) at /graphiql; default: on except in production', default: '', parse: (raw: string) => (raw === '' ? null : parsers.bool(raw)) },
+  EXPORT_TIMEOUT_MS: { description: 'most time between two parts of a CSV export from reporting-service before the download is cut', default: '30000', parse: parsers.int(1000, 600000) },
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
 };
 

@@ -13,6 +13,8 @@ import { GatewayConfig, SUBGRAPHS, subgraphUrl } from './config';
 import { IdentityService } from './identity';
 import { SubgraphClient } from './subgraph-client';
 import { SubgraphDataSource } from './subgraph-data-source';
+import { consoleRoutes } from './console/console-routes';
+import { exportRoutes } from './exports/export-proxy';
 import { ChatFeed } from './subscriptions/chat-feed';
 import { EventFeed } from './subscriptions/event-feed';
 import { QueryResult } from './subscriptions/gateway-query';
@@ -205,6 +207,25 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     },
     graphqlMiddleware(server, async (req) => ({ caller: await admit(req.headers.authorization), requestId: (req as { requestId?: string }).requestId ?? randomUUID() })),
   );
+
+  app.use(
+    exportRoutes({
+      reportingUrl: subgraphUrl(config, 'reporting'),
+      signer,
+      admit,
+      timeoutMs: config.EXPORT_TIMEOUT_MS,
+      log,
+    }),
+  );
+  if (config.CONSOLE_ENABLED) {
+    app.use(
+      consoleRoutes({
+        dir: config.CONSOLE_DIR,
+        config: { apiUrl: config.CONSOLE_API_URL, devIssuer, graphiql: config.GRAPHIQL_ENABLED ?? !production, oidcIssuers: config.OIDC_ISSUERS.map((i) => ({ discoveryUrl: i.discoveryUrl, audience: i.audience })) },
+        log,
+      }),
+    );
+  }
 
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });

@@ -6,6 +6,11 @@ import { Clock } from './common/clock';
 import { REPORTING_SETTINGS, reportingSettingsOf, SERVICE_NAME, type ReportingConfig } from './config';
 import { ENTITIES, MIGRATIONS } from './data-source';
 import { DirectoryUserStore } from './directory/directory-user.store';
+import { CsvExportController } from './export/csv-export.controller';
+import { CsvExportService } from './export/csv-export.service';
+import { CsvExportStore } from './export/csv-export.store';
+import { ExportTicketService } from './export/export-ticket.service';
+import { ExportTicketStore } from './export/export-ticket.store';
 import { ReportingConsumers } from './ingest/reporting-consumers';
 import { MonitorService } from './monitor/monitor.service';
 import { SessionStatsReader } from './monitor/session-stats.reader';
@@ -23,6 +28,7 @@ export class AppModule {
         ServiceKitModule.forRoot({ name: SERVICE_NAME, config, entities: ENTITIES, migrations: MIGRATIONS, ...keys }),
         subgraphGraphQLModule({ production: config.NODE_ENV === 'production', orphanedTypes: ORPHANED_TYPES }),
       ],
+      controllers: [CsvExportController],
       providers: [
         ...RESOLVERS,
         { provide: REPORTING_SETTINGS, useValue: reportingSettingsOf(config) },
@@ -36,6 +42,10 @@ export class AppModule {
         MonitorService,
         AuditLogService,
         RetentionService,
+        ExportTicketStore,
+        ExportTicketService,
+        CsvExportStore,
+        CsvExportService,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { AuditLogResolver } from './audit/audit-log.resolver';
+import { ExportTicketResolver } from './export/export-ticket.resolver';
 import { MonitorResolver } from './monitor/monitor.resolver';
 import { SessionRecordResolver } from './session-record/session-record.resolver';
 import { ActiveSessionCountResolver } from './subscription/active-session-count.resolver';
@@ -6,5 +7,5 @@ import { Tenant } from './tenant/tenant.model';
 import { TenantMonitorResolver } from './tenant/tenant-monitor.resolver';
 
 /** What this subgraph serves: its resolvers, and types no query returns directly. */
-export const RESOLVERS = [SessionRecordResolver, MonitorResolver, AuditLogResolver, TenantMonitorResolver, ActiveSessionCountResolver];
+export const RESOLVERS = [SessionRecordResolver, MonitorResolver, AuditLogResolver, TenantMonitorResolver, ActiveSessionCountResolver, ExportTicketResolver];
 export const ORPHANED_TYPES: Function[] = [Tenant];

@@ -26,3 +26,13 @@ export class CreateRoleAssignmentInput {
   @Field(() => Boolean, { nullable: true }) scopeAllUsers?: boolean | null;
   @Field(() => Boolean, { nullable: true }) scopeAllDevices?: boolean | null;
 }
+
+@InputType('UpdateRoleAssignmentInput', { description: 'An absent field is left as it is.' })
+export class UpdateRoleAssignmentInput {
+  @Field(() => String, { nullable: true }) displayName?: string | null;
+  @Field(() => String, { nullable: true, description: 'null or empty clears it.' }) description?: string | null;
+  @Field(() => [ID], { nullable: true, description: 'At least one group when given; its members hold the role.' }) adminGroupIds?: string[] | null;
+  @Field(() => [ID], { nullable: true }) scopeGroupIds?: string[] | null;
+  @Field(() => Boolean, { nullable: true }) scopeAllUsers?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) scopeAllDevices?: boolean | null;
+}

@@ -4,7 +4,7 @@ import { CurrentCaller, tenantOf } from '@remote-help/service-kit';
 import { memoRoles } from '../role/request-memo';
 import { Role } from '../role/role.model';
 import { RoleService } from '../role/role.service';
-import { CreateRoleAssignmentInput, RoleAssignment } from './role-assignment.model';
+import { CreateRoleAssignmentInput, RoleAssignment, UpdateRoleAssignmentInput } from './role-assignment.model';
 import { RoleAssignmentService } from './role-assignment.service';
 
 @Resolver(() => RoleAssignment)
@@ -32,6 +32,13 @@ export class RoleAssignmentResolver {
   })
   createRoleAssignment(@Args('input') input: CreateRoleAssignmentInput, @CurrentCaller() caller: Caller) {
     return this.assignments.createRoleAssignment(caller, input);
+  }
+
+  @Mutation(() => RoleAssignment, {
+    description: 'Changes the given fields of a custom role assignment (MANAGE_ROLES); absent fields are left as they are. The built-in assignment cannot be edited.',
+  })
+  updateRoleAssignment(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateRoleAssignmentInput, @CurrentCaller() caller: Caller) {
+    return this.assignments.updateRoleAssignment(caller, id, input);
   }
 
   @Mutation(() => Boolean, { description: 'Deletes a role assignment (MANAGE_ROLES); the built-in one cannot be deleted.' })

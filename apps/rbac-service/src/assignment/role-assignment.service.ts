@@ -9,10 +9,11 @@ import { FactsCache } from '../access/access-facts.cache';
 import { assignmentEvent } from '../role/rbac-events';
 import { RoleEntity } from '../role/role.entity';
 import { descriptionOf, displayNameOf, groupIdsOf } from '../role/role.rules';
-import { CreateRoleAssignmentInput, RoleAssignment } from './role-assignment.model';
+import { CreateRoleAssignmentInput, RoleAssignment, UpdateRoleAssignmentInput } from './role-assignment.model';
 import { RoleAssignmentEntity } from './role-assignment.entity';
 
 const AUDIT_CATEGORY = 'Role';
+const NO_ADMIN_GROUP = 'a role assignment needs at least one admin group (whose members hold the role)';
 
 /**
  * How long createRoleAssignment waits for a group it does not know yet: the local copy follows
@@ -73,17 +74,10 @@ export class RoleAssignmentService {
     const description = descriptionOf(input.description, 'role assignment');
     const adminGroupIds = groupIdsOf(input.adminGroupIds, 'admin');
     const scopeGroupIds = groupIdsOf(input.scopeGroupIds, 'scope');
-    if (adminGroupIds.length === 0) throw badInput('a role assignment needs at least one admin group (whose members hold the role)');
+    if (adminGroupIds.length === 0) throw badInput(NO_ADMIN_GROUP);
     const role = isUuid(input.roleId) ? await this.dataSource.getRepository(RoleEntity).findOneBy({ tenantId, id: input.roleId }) : null;
     if (!role) throw notFound(`role ${input.roleId}`);
-    const groups = await this.waitForGroups(tenantId, [...new Set([...adminGroupIds, ...scopeGroupIds])], waitMs);
-    for (const [ids, what] of [[adminGroupIds, 'admin'], [scopeGroupIds, 'scope']] as const) {
-      for (const id of ids) if (!groups.has(id)) throw badInput(`${what} group ${id} is not a group of this tenant`);
-    }
-    for (const id of adminGroupIds) {
-      const g = groups.get(id)!;
-      if (g.member_kind === 'DEVICES') throw badInput(`admin group "${g.display_name}" (${id}) holds devices; the admin groups of an assignment must hold users`);
-    }
+    await this.checkGroups(tenantId, adminGroupIds, scopeGroupIds, waitMs);
     const row = this.dataSource.manager.create(RoleAssignmentEntity, {
       id: randomUUID(),
       tenantId,
@@ -97,6 +91,57 @@ export class RoleAssignmentService {
       scopeAllDevices: input.scopeAllDevices ?? false,
     });
     return { row, role };
+  }
+
+  /** Refuses group ids that are not groups of this tenant (after waiting for them) and admin groups of devices. */
+  private async checkGroups(tenantId: string, adminGroupIds: string[], scopeGroupIds: string[], waitMs: number): Promise<void> {
+    const groups = await this.waitForGroups(tenantId, [...new Set([...adminGroupIds, ...scopeGroupIds])], waitMs);
+    for (const [ids, what] of [[adminGroupIds, 'admin'], [scopeGroupIds, 'scope']] as const) {
+      for (const id of ids) if (!groups.has(id)) throw badInput(`${what} group ${id} is not a group of this tenant`);
+    }
+    for (const id of adminGroupIds) {
+      const g = groups.get(id)!;
+      if (g.member_kind === 'DEVICES') throw badInput(`admin group "${g.display_name}" (${id}) holds devices; the admin groups of an assignment must hold users`);
+    }
+  }
+
+  /**
+   * Changes the fields given of a custom assignment (MANAGE_ROLES); an absent field is left as it
+   * is. Group ids are checked as createRoleAssignment checks them (waiting for new groups); the
+   * built-in assignment cannot be edited.
+   */
+  async updateRoleAssignment(caller: Caller, id: string, input: UpdateRoleAssignmentInput, waitMs = GROUP_WAIT_MS): Promise<RoleAssignment> {
+    const tenantId = tenantOf(caller);
+    const action: AuditedAction<RoleAssignment> = {
+      category: AUDIT_CATEGORY,
+      activity: 'Update role assignment',
+      targetId: isUuid(id) ? id : null,
+      details: (a) => `${a.displayName}: admin groups ${a.adminGroups.map((g) => g.id).join(', ')}, scope ${describeScope(a)}`,
+    };
+    let change: Partial<Pick<RoleAssignmentEntity, 'displayName' | 'description' | 'adminGroupIds' | 'scopeGroupIds' | 'scopeAllUsers' | 'scopeAllDevices'>>;
+    try {
+      await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
+      change = {};
+      if (input.displayName !== undefined) change.displayName = displayNameOf(input.displayName, 'role assignment');
+      if (input.description !== undefined) change.description = descriptionOf(input.description, 'role assignment');
+      if (input.adminGroupIds !== undefined && input.adminGroupIds !== null) change.adminGroupIds = groupIdsOf(input.adminGroupIds, 'admin');
+      if (input.scopeGroupIds !== undefined && input.scopeGroupIds !== null) change.scopeGroupIds = groupIdsOf(input.scopeGroupIds, 'scope');
+      if (input.scopeAllUsers !== undefined && input.scopeAllUsers !== null) change.scopeAllUsers = input.scopeAllUsers;
+      if (input.scopeAllDevices !== undefined && input.scopeAllDevices !== null) change.scopeAllDevices = input.scopeAllDevices;
+      if (change.adminGroupIds?.length === 0) throw badInput(NO_ADMIN_GROUP);
+      await this.checkGroups(tenantId, change.adminGroupIds ?? [], change.scopeGroupIds ?? [], waitMs);
+    } catch (e) {
+      await this.audit.run(caller, action, () => Promise.reject(e)).catch(() => undefined);
+      throw e;
+    }
+    return this.facts.changedBy(tenantId, this.audit.run(caller, action, async (m) => {
+      const row = await lockAssignment(m, tenantId, id);
+      if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is the built-in assignment of the tenant's first administrators and cannot be edited`);
+      if (Object.keys(change).length) await m.update(RoleAssignmentEntity, { id: row.id, tenantId }, change);
+      const saved = await m.findOneByOrFail(RoleAssignmentEntity, { id: row.id });
+      await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentUpdated, saved));
+      return toRoleAssignment(saved);
+    }));
   }
 
   /** The tenant's groups among `ids`, waiting up to `waitMs` for the ones the local copy lacks. */

@@ -32,7 +32,7 @@ export function assignmentSnapshot(row: RoleAssignmentEntity): RoleAssignmentSna
 }
 
 type RoleEventType = (typeof RBAC_EVENTS)['roleCreated' | 'roleUpdated' | 'roleDeleted'];
-type AssignmentEventType = (typeof RBAC_EVENTS)['assignmentCreated' | 'assignmentDeleted'];
+type AssignmentEventType = (typeof RBAC_EVENTS)['assignmentCreated' | 'assignmentUpdated' | 'assignmentDeleted'];
 
 export function roleEvent(type: RoleEventType, row: RoleEntity): EventEnvelope<RoleSnapshot> {
   return createEvent({ type, source: SERVICE_NAME, tenantId: row.tenantId, subject: row.id, data: roleSnapshot(row) });

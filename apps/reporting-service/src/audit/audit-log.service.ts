@@ -2,10 +2,10 @@ import { isUuid } from '@remote-help/domain';
 import { Injectable } from '@nestjs/common';
 import { badInput } from '@remote-help/service-kit';
 import { DataSource } from 'typeorm';
-import { cutPage, decodeCursor, encodeCursor, pageSize } from '../common/page';
+import { cutPage, type CursorPosition, decodeCursor, encodeCursor, pageSize } from '../common/page';
 import type { AuditEvent, AuditEventConnection } from './audit-event.model';
 
-interface Row {
+export interface Row {
   id: string;
   occurred_at: Date;
   category: string;
@@ -28,28 +28,43 @@ export class AuditLogService {
   ): Promise<AuditEventConnection> {
     const size = pageSize(args.first);
     const after = decodeCursor('audit', args.after);
-    if (args.from && args.to && args.from.getTime() > args.to.getTime()) throw badInput('from must not be after to');
-    if (args.category !== null && args.category !== undefined && (args.category.length === 0 || args.category.length > 200)) {
-      throw badInput('category must be 1 to 200 characters');
-    }
-    const params: unknown[] = [tenantId];
-    const conditions = ['tenant_id = $1'];
-    const add = (sql: (n: number) => string, v: unknown) => (params.push(v), conditions.push(sql(params.length)));
-    if (args.category) add((n) => `category = $${n}`, args.category);
-    if (args.from) add((n) => `occurred_at >= $${n}`, args.from);
-    if (args.to) add((n) => `occurred_at < $${n}`, args.to);
-    if (after) {
-      params.push(after.at, after.id);
-      conditions.push(`(occurred_at, id) < ($${params.length - 1}, $${params.length})`);
-    }
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT id, occurred_at, category, activity, actor_id, actor_kind, target_id, result, details FROM audit_events
-       WHERE ${conditions.join(' AND ')} ORDER BY occurred_at DESC, id DESC LIMIT ${size + 1}`,
-      params,
-    );
+    const q = auditQuery(tenantId, args, after);
+    const rows: Row[] = await this.dataSource.query(`${q.sql} LIMIT ${size + 1}`, q.params);
     const { items, pageInfo } = cutPage(rows.map(toAuditEvent), size, (e) => encodeCursor('audit', e.occurredAt, e.id));
     return { edges: items, pageInfo };
   }
+}
+
+export interface AuditFilter {
+  from?: Date | null;
+  to?: Date | null;
+  category?: string | null;
+}
+
+/**
+ * The audit events of the tenant matching the filter (checked: BAD_USER_INPUT), after the cursor
+ * position when given, newest first: what a page and the CSV export read.
+ */
+export function auditQuery(tenantId: string, f: AuditFilter, after: CursorPosition | null = null): { sql: string; params: unknown[] } {
+  if (f.from && f.to && f.from.getTime() > f.to.getTime()) throw badInput('from must not be after to');
+  if (f.category !== null && f.category !== undefined && (f.category.length === 0 || f.category.length > 200)) {
+    throw badInput('category must be 1 to 200 characters');
+  }
+  const params: unknown[] = [tenantId];
+  const conditions = ['tenant_id = $1'];
+  const add = (sql: (n: number) => string, v: unknown) => (params.push(v), conditions.push(sql(params.length)));
+  if (f.category) add((n) => `category = $${n}`, f.category);
+  if (f.from) add((n) => `occurred_at >= $${n}`, f.from);
+  if (f.to) add((n) => `occurred_at < $${n}`, f.to);
+  if (after) {
+    params.push(after.at, after.id);
+    conditions.push(`(occurred_at, id) < ($${params.length - 1}, $${params.length})`);
+  }
+  return {
+    sql: `SELECT id, occurred_at, category, activity, actor_id, actor_kind, target_id, result, details FROM audit_events
+       WHERE ${conditions.join(' AND ')} ORDER BY occurred_at DESC, id DESC`,
+    params,
+  };
 }
 
 export function toAuditEvent(r: Row): AuditEvent {

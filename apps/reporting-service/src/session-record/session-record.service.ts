@@ -6,7 +6,24 @@ import { EARLIEST, LATEST, SessionStatsReader } from '../monitor/session-stats.r
 import { SessionRecord, SessionRecordConnection, SessionRecordFilter } from './session-record.model';
 import { filtersById, type SessionQuery, sessionQuery, sessionWhere } from './session-record.query';
 
-interface Row {
+/**
+ * The report's rows matching `where` (over `session_records s`), newest first: what a page and
+ * the CSV export read. `provider_display` is the helper's name as the local copy of the directory
+ * knows it (display name, else sign-in name, else id).
+ */
+export function sessionRecordsSql(where: string): string {
+  return `SELECT s.session_id, s.helper_id, s.sharer_id, s.device_id, s.device_enrolled, s.session_type, s.elevation_used, s.chat_used,
+              s.requested_at, s.started_at, s.ended_at, s.duration_seconds, s.state, s.end_reason, s.reason,
+              CASE WHEN s.sharer_id IS NULL THEN '--' ELSE COALESCE(NULLIF(u.display_name, ''), u.user_principal_name, s.sharer_id::text) END AS recipient_display,
+              COALESCE(NULLIF(h.display_name, ''), h.user_principal_name, s.helper_id::text) AS provider_display
+       FROM session_records s
+       LEFT JOIN directory_users u ON u.id = s.sharer_id AND u.tenant_id = s.tenant_id
+       LEFT JOIN directory_users h ON h.id = s.helper_id AND h.tenant_id = s.tenant_id
+       WHERE ${where}
+       ORDER BY s.requested_at DESC, s.session_id DESC`;
+}
+
+export interface Row {
   session_id: string;
   helper_id: string;
   sharer_id: string | null;
@@ -23,6 +40,7 @@ interface Row {
   end_reason: EndReason | null;
   reason: string | null;
   recipient_display: string;
+  provider_display: string;
 }
 
 /** The "Remote Help sessions" report of one tenant: newest first, keyset-paged. */
@@ -37,16 +55,7 @@ export class SessionRecordService {
     const q = sessionQuery(tenantId, filter);
     const size = pageSize(first);
     const where = sessionWhere(q, decodeCursor('sessions', after));
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT s.session_id, s.helper_id, s.sharer_id, s.device_id, s.device_enrolled, s.session_type, s.elevation_used, s.chat_used,
-              s.requested_at, s.started_at, s.ended_at, s.duration_seconds, s.state, s.end_reason, s.reason,
-              CASE WHEN s.sharer_id IS NULL THEN '--' ELSE COALESCE(NULLIF(u.display_name, ''), u.user_principal_name, s.sharer_id::text) END AS recipient_display
-       FROM session_records s LEFT JOIN directory_users u ON u.id = s.sharer_id AND u.tenant_id = s.tenant_id
-       WHERE ${where.sql}
-       ORDER BY s.requested_at DESC, s.session_id DESC
-       LIMIT ${size + 1}`,
-      where.params,
-    );
+    const rows: Row[] = await this.dataSource.query(`${sessionRecordsSql(where.sql)} LIMIT ${size + 1}`, where.params);
     const { items, pageInfo } = cutPage(rows.map(toRecord), size, (r) => encodeCursor('sessions', r.requestedAt, r.sessionId));
     return { edges: items, pageInfo, countTotal: () => this.count(q) };
   }

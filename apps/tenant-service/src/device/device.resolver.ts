@@ -1,10 +1,10 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import type { Caller } from '@remote-help/auth';
 import { CloudEnvironment, Platform, platformSupport } from '@remote-help/domain';
 import { CurrentCaller, forbidden, tenantOf } from '@remote-help/service-kit';
 import { mayReadDevice, mayReadDirectory } from '../directory/directory-access';
 import { DirectoryLoaders } from '../directory/directory-loaders';
-import { pageSizeOf, searchTermOf } from '../directory/directory.rules';
+import { DirectoryListArgs, listArgsOf } from '../directory/list-args';
 import { Group } from '../group/group.model';
 import { User } from '../user/user.model';
 import { DeviceAdminService } from './device-admin.service';
@@ -27,15 +27,10 @@ export class DeviceResolver {
     return this.deviceService.findInTenant(tenantOf(caller), id);
   }
 
-  @Query(() => [Device], { description: 'Devices whose display name contains `search` (case-insensitive), by display name; `first` 1 to 500, default 50.' })
-  devices(
-    @CurrentCaller() caller: Caller,
-    @Args('search', { type: () => String, nullable: true }) search?: string | null,
-    @Args('first', { type: () => Int, nullable: true }) first?: number | null,
-  ) {
-    const term = searchTermOf(search);
-    const size = pageSizeOf(first);
-    return mayReadDirectory(caller) ? this.deviceService.list(tenantOf(caller), term, size) : [];
+  @Query(() => [Device], { description: 'Devices whose display name contains `search` (case-insensitive), by display name; `first` 1 to 500, default 50; `after`: the id of the last one of the previous page.' })
+  devices(@CurrentCaller() caller: Caller, @Args() args: DirectoryListArgs) {
+    const a = listArgsOf(args);
+    return mayReadDirectory(caller) ? this.deviceService.list(tenantOf(caller), a.search, a.first, a.after) : [];
   }
 
   @Mutation(() => Device, { description: 'MANAGE_DIRECTORY.' })

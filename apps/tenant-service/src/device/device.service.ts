@@ -1,7 +1,7 @@
 import { isUuid } from '@remote-help/domain';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { containsPattern } from '../directory/directory.rules';
+import { namePage } from '../directory/name-page';
 import { DeviceEntity } from './device.entity';
 
 /** Reads of the devices of a tenant (every query filters by the tenant). */
@@ -15,10 +15,9 @@ export class DeviceService {
     return this.dataSource.getRepository(DeviceEntity).findOneBy({ tenantId, id: id.toLowerCase() });
   }
 
-  /** The tenant's devices whose display name contains `search` (case-insensitive), by display name. */
-  list(tenantId: string, search: string | null, first: number): Promise<DeviceEntity[]> {
-    const q = this.dataSource.getRepository(DeviceEntity).createQueryBuilder('d').where('d.tenant_id = :tenantId', { tenantId });
-    if (search) q.andWhere(`d.display_name ILIKE :pattern ESCAPE '\\'`, { pattern: containsPattern(search) });
-    return q.orderBy('lower(d.display_name)', 'ASC').addOrderBy('d.id', 'ASC').limit(first).getMany();
+  /** The tenant's devices whose display name contains `search` (case-insensitive), by display name, after the device `after`. */
+  list(tenantId: string, search: string | null, first: number, after: string | null = null): Promise<DeviceEntity[]> {
+    const q = this.dataSource.getRepository(DeviceEntity).createQueryBuilder('d');
+    return namePage(q, 'd', 'devices', { tenantId, searchColumns: ['display_name'], search, after, first }).getMany();
   }
 }

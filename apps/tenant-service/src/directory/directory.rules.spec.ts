@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import {
+  afterIdOf,
   checkMemberKind,
   containsPattern,
   describeChanges,
@@ -114,6 +115,13 @@ describe('search and page size', () => {
     expect(pageSizeOf(1)).toBe(1);
     expect(pageSizeOf(500)).toBe(500);
     for (const bad of [0, -1, 501, 2.5]) expect(refusal(() => pageSizeOf(bad))).toEqual({ code: 'BAD_USER_INPUT', message: 'first must be between 1 and 500' });
+  });
+
+  it('after: absent is the first page; an id (lower-cased); anything else is refused', () => {
+    expect(afterIdOf(undefined)).toBeNull();
+    expect(afterIdOf(null)).toBeNull();
+    expect(afterIdOf(U1.toUpperCase())).toBe(U1);
+    for (const bad of ['', 'abc', `${U1} `, "x' OR 1=1"]) expect(refusal(() => afterIdOf(bad))).toEqual({ code: 'BAD_USER_INPUT', message: 'after must be the id of the last item of the previous page' });
   });
 });
 

@@ -98,6 +98,16 @@ export function pageSizeOf(first: number | null | undefined): number {
 }
 
 /**
+ * `after` of `users` / `devices` / `groups`: the id of the last one of the previous page (a
+ * UUID, lower-cased), or null for the first page.
+ */
+export function afterIdOf(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  if (!isUuid(value)) throw badInput('after must be the id of the last item of the previous page');
+  return value.toLowerCase();
+}
+
+/**
  * A licence's dates: `activeFrom` defaults to `now`; `expiresAt`, when given, must be later than
  * `activeFrom`.
  */

@@ -5,6 +5,7 @@ import { Device } from '../device/device.model';
 import { assertMayReadDirectory, mayReadDirectory } from '../directory/directory-access';
 import { DirectoryLoaders } from '../directory/directory-loaders';
 import { User } from '../user/user.model';
+import { DirectoryListArgs, listArgsOf } from '../directory/list-args';
 import { GroupEntity } from './group.entity';
 import { CreateGroupInput } from './group.input';
 import { Group } from './group.model';
@@ -17,9 +18,10 @@ export class GroupResolver {
     private readonly loaders: DirectoryLoaders,
   ) {}
 
-  @Query(() => [Group], { description: "The tenant's groups, by display name." })
-  groups(@CurrentCaller() caller: Caller) {
-    return mayReadDirectory(caller) ? this.groupService.list(tenantOf(caller)) : [];
+  @Query(() => [Group], { description: "The tenant's groups whose display name contains `search` (case-insensitive), by display name; `first` 1 to 500, default 50; `after`: the id of the last one of the previous page." })
+  groups(@CurrentCaller() caller: Caller, @Args() args: DirectoryListArgs) {
+    const a = listArgsOf(args);
+    return mayReadDirectory(caller) ? this.groupService.list(tenantOf(caller), a.search, a.first, a.after) : [];
   }
 
   @Query(() => Group, { nullable: true, description: 'A group of the tenant; null for an unknown id.' })

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { checkMemberKind, idListOf, missingIds, requiredText } from '../directory/directory.rules';
 import { directoryEvent } from '../directory/directory-events';
+import { namePage } from '../directory/name-page';
 import { DeviceEntity } from '../device/device.entity';
 import { UserEntity } from '../user/user.entity';
 import { GroupEntity } from './group.entity';
@@ -24,8 +25,10 @@ export class GroupService {
     private readonly audit: AuditTrail,
   ) {}
 
-  list(tenantId: string): Promise<GroupEntity[]> {
-    return this.dataSource.getRepository(GroupEntity).createQueryBuilder('g').where('g.tenant_id = :tenantId', { tenantId }).orderBy('lower(g.display_name)', 'ASC').addOrderBy('g.id', 'ASC').getMany();
+  /** The tenant's groups whose display name contains `search` (case-insensitive), by display name, after the group `after`. */
+  list(tenantId: string, search: string | null, first: number, after: string | null = null): Promise<GroupEntity[]> {
+    const q = this.dataSource.getRepository(GroupEntity).createQueryBuilder('g');
+    return namePage(q, 'g', 'directory_groups', { tenantId, searchColumns: ['display_name'], search, after, first }).getMany();
   }
 
   findInTenant(tenantId: string, id: string): Promise<GroupEntity | null> {

@@ -1,11 +1,11 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import type { Caller } from '@remote-help/auth';
 import { hasActiveRemoteHelpLicense } from '@remote-help/domain';
 import { CurrentCaller, tenantOf } from '@remote-help/service-kit';
 import { assertMayReadDirectory, mayReadDirectory } from '../directory/directory-access';
 import { DirectoryLoaders } from '../directory/directory-loaders';
 import { licenseFacts } from '../directory/directory-events';
-import { pageSizeOf, searchTermOf } from '../directory/directory.rules';
+import { DirectoryListArgs, listArgsOf } from '../directory/list-args';
 import { Group } from '../group/group.model';
 import { UserAdminService } from './user-admin.service';
 import { UserEntity } from './user.entity';
@@ -32,15 +32,10 @@ export class UserResolver {
     return this.userService.findInTenant(tenantOf(caller), id);
   }
 
-  @Query(() => [User], { description: 'Users whose user principal name or display name contains `search` (case-insensitive), by display name; `first` 1 to 500, default 50.' })
-  users(
-    @CurrentCaller() caller: Caller,
-    @Args('search', { type: () => String, nullable: true }) search?: string | null,
-    @Args('first', { type: () => Int, nullable: true }) first?: number | null,
-  ) {
-    const term = searchTermOf(search);
-    const size = pageSizeOf(first);
-    return mayReadDirectory(caller) ? this.userService.list(tenantOf(caller), term, size) : [];
+  @Query(() => [User], { description: 'Users whose user principal name or display name contains `search` (case-insensitive), by display name; `first` 1 to 500, default 50; `after`: the id of the last one of the previous page.' })
+  users(@CurrentCaller() caller: Caller, @Args() args: DirectoryListArgs) {
+    const a = listArgsOf(args);
+    return mayReadDirectory(caller) ? this.userService.list(tenantOf(caller), a.search, a.first, a.after) : [];
   }
 
   @Mutation(() => User, { description: 'MANAGE_DIRECTORY.' })

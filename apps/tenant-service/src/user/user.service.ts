@@ -1,7 +1,8 @@
 import { isUuid } from '@remote-help/domain';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { containsPattern, verifiedDomainOf } from '../directory/directory.rules';
+import { verifiedDomainOf } from '../directory/directory.rules';
+import { namePage } from '../directory/name-page';
 import { LicenseEntity } from './license.entity';
 import { UserEntity } from './user.entity';
 import { UserProfile } from './user.model';
@@ -34,11 +35,10 @@ export class UserService {
       .getOne();
   }
 
-  /** The tenant's users whose UPN or display name contains `search` (case-insensitive), by display name. */
-  list(tenantId: string, search: string | null, first: number): Promise<UserEntity[]> {
-    const q = this.dataSource.getRepository(UserEntity).createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId });
-    if (search) q.andWhere(`(u.user_principal_name ILIKE :pattern ESCAPE '\\' OR u.display_name ILIKE :pattern ESCAPE '\\')`, { pattern: containsPattern(search) });
-    return q.orderBy('lower(u.display_name)', 'ASC').addOrderBy('u.id', 'ASC').limit(first).getMany();
+  /** The tenant's users whose UPN or display name contains `search` (case-insensitive), by display name, after the user `after`. */
+  list(tenantId: string, search: string | null, first: number, after: string | null = null): Promise<UserEntity[]> {
+    const q = this.dataSource.getRepository(UserEntity).createQueryBuilder('u');
+    return namePage(q, 'u', 'users', { tenantId, searchColumns: ['user_principal_name', 'display_name'], search, after, first }).getMany();
   }
 
   /** The licences of these users (of this tenant), by user id, sorted by kind. */

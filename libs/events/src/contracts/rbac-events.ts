@@ -7,6 +7,7 @@ export const RBAC_EVENTS = {
   roleUpdated: 'role.updated',
   roleDeleted: 'role.deleted',
   assignmentCreated: 'role-assignment.created',
+  assignmentUpdated: 'role-assignment.updated',
   assignmentDeleted: 'role-assignment.deleted',
 } as const;
 

@@ -1,0 +1,13 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The console is served by the gateway at / (any static server will do): its API location comes
+// from /console-config.json at run time, never from the build.
+export default defineConfig({
+  plugins: [react()],
+  base: '/',
+  // GraphiQL's editor (Monaco) runs language services in module workers.
+  worker: { format: 'es' },
+  // The GraphQL explorer's chunk (Monaco) is large but loaded only when opened.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, target: 'es2022', chunkSizeWarningLimit: 5000 },
+});
