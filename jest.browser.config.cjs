@@ -9,6 +9,7 @@ module.exports = {
   testMatch: ['**/*.browser-spec.ts'],
   globalSetup: '<rootDir>/tests/e2e/support/global-setup.mjs',
   globalTeardown: '<rootDir>/tests/e2e/support/global-teardown.mjs',
+  setupFiles: ['<rootDir>/tests/e2e/support/fetch-setup.ts'],
   maxWorkers: 1,
   testTimeout: 120000,
 };
