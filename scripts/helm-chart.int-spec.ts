@@ -276,6 +276,7 @@ describe('Helm chart deploy/helm/remote-help', () => {
         const mount = pod.containers[0].volumeMounts.find((m: Obj) => m.name === 'keys');
         const keysVolume = pod.volumes.find((v: Obj) => v.name === 'keys');
         expect(mount.readOnly).toBe(true);
+        expect(keysVolume.secret.defaultMode).toBe(0o440); // readable by the fsGroup, not by others
         const mounted = keysVolume.secret.items.map((i: Obj) => `${mount.mountPath}/${i.path}`).sort();
         const keyFiles = Object.entries(env).filter(([k]) => k.endsWith('_KEY_FILE')).map(([, v]) => v).sort();
         expect(mounted).toEqual(keyFiles);
