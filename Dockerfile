@@ -82,10 +82,19 @@ COPY scripts/rh.mjs scripts/rh.mjs
 # the key folders belong to `node`: a named volume mounted on one of them
 # starts out with this owner and mode, so the non-root `keys` one-shot can
 # write to it. Both hold private keys, hence 0700.
+# The package managers of the base image go too: the image runs node only, and
+# holds the production dependencies installed above and nothing else.
 RUN mkdir -p /data/keys /data/service-keys \
  && chown -R node:node /data \
- && chmod 0700 /data/keys /data/service-keys
+ && chmod 0700 /data/keys /data/service-keys \
+ && rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
+      /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
+      /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
 
-USER node
+# The base image's `node` user, by number (1000:1000), so that Kubernetes can
+# check runAsNonRoot without a runAsUser of its own. Nothing needs to write
+# below /app: the processes run with a read-only root file system (the Helm
+# chart and docker-compose.yml mount a tmpfs on /tmp).
+USER 1000:1000
 EXPOSE 4000 4001 4002 4003 4004
 CMD ["node", "apps/gateway/dist/main.js"]

@@ -232,6 +232,25 @@ describe('docker-compose.yml', () => {
     expect(test.join(' ')).toContain(`http://127.0.0.1:${PORTS[name]}/health/ready`);
   });
 
+  it.each([...APP_SERVICES, 'keys'])(
+    '%s runs as in production: the non-root node user, a read-only root file system with a tmpfs /tmp, no capabilities, no new privileges',
+    (name) => {
+      const s = servicesOrFail()[name];
+      expect(String(s.user)).toBe('1000:1000');
+      expect(String(s.read_only)).toBe('true');
+      expect(list(s.tmpfs).map(String)).toEqual(['/tmp']);
+      expect(list(s.cap_drop).map(String)).toEqual(['ALL']);
+      expect(list(s.security_opt).map(String)).toEqual(['no-new-privileges:true']);
+      // Read-only means writes go to volumes only: the keys one-shot writes to its key volumes, the others write nothing.
+      const writable = volumesOf(s).filter((v) => !v.endsWith(':ro'));
+      expect(writable).toEqual(name === 'keys' ? ['gateway-keys:/data/keys', 'service-keys:/data/service-keys'] : []);
+    },
+  );
+
+  it.each(['postgres', 'kafka'])('%s gains no privileges through setuid binaries', (name) => {
+    expect(list(servicesOrFail()[name].security_opt).map(String)).toEqual(['no-new-privileges:true']);
+  });
+
   it('builds the image once, in the keys one-shot, which every app service waits for', () => {
     const services = servicesOrFail();
     const keys = services.keys;
@@ -325,13 +344,25 @@ describe('Dockerfile', () => {
       .map((name) => `${dir}/${name}`),
   );
 
-  it('builds on node:24-bookworm-slim and runs as the non-root node user', () => {
+  it('builds on node:24-bookworm-slim and runs as the non-root node user, by number', () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
     expect(dockerfile).toMatch(/RUN npm ci --omit=dev\b/);
     expect(dockerfile).toMatch(/RUN npx nx run-many -t build\b/);
     const users = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
-    expect(users[users.length - 1]).toBe('node');
+    // node's uid and gid in the official images; numeric, so that Kubernetes can verify runAsNonRoot.
+    expect(users[users.length - 1]).toBe('1000:1000');
     expect(dockerfile).toContain('COPY apps/gateway/supergraph.graphql');
+  });
+
+  it('ships production dependencies only: no dev dependency install and no package manager in the runtime stage', () => {
+    const runtime = dockerfile.slice(dockerfile.search(/^FROM \S+ AS runtime$/m));
+    expect(runtime).toMatch(/^FROM \S+ AS runtime$/m);
+    // Its node_modules come from the prod-deps stage (npm ci --omit=dev), its code from the builder's dist folders.
+    expect([...runtime.matchAll(/^COPY --from=(\S+) \/app\/(\S*)/gm)].map((m) => `${m[1]} ${m[2]}`).filter((c) => !c.endsWith('/dist/'))).toEqual(['prod-deps ']);
+    const prodDeps = dockerfile.slice(dockerfile.search(/^FROM \S+ AS prod-deps$/m), dockerfile.search(/^FROM \S+ AS runtime$/m));
+    expect(prodDeps).toMatch(/RUN npm ci --omit=dev\b/);
+    expect(runtime).not.toMatch(/\bnpm (ci|install)\b/);
+    for (const tool of ['/usr/local/lib/node_modules/npm', '/usr/local/bin/npm', '/usr/local/bin/npx', '/usr/local/bin/corepack']) expect(runtime).toContain(tool);
   });
 
   it.each(workspaces)('links and ships the workspace package %s', (dir) => {
