@@ -9,7 +9,7 @@ ensureToolchain(import.meta.url);
 const path = await import('node:path');
 const { ensureKafka } = await import('./kafka.mjs');
 const { startSystem } = await import('./lib/system.mjs');
-const { SUBGRAPH_SERVICES } = await import('./lib/services.mjs');
+const { GATEWAY, SUBGRAPH_SERVICES } = await import('./lib/services.mjs');
 
 await ensurePostgres();
 let kafka;
@@ -45,6 +45,7 @@ log(`ready.
   GraphQL (queries, mutations):  ${system.gatewayUrl}
   GraphQL subscriptions:         ${system.gatewayUrl.replace('http', 'ws')}
   subgraphs:                     ${SUBGRAPH_SERVICES.map((s) => system.urlOf(s.name)).join('  ')}
+  metrics (Prometheus):          ${[GATEWAY, ...SUBGRAPH_SERVICES].map((s) => `${s.name} ${system.metricsUrlOf(s.name)}`).join('\n                                 ')}
   Kafka:                         ${kafka.brokers}${kafka.started ? ' (started here; stops with Ctrl-C)' : ''}
   a tenant and a token:
     npm run -s rh -- tenant create --name Contoso --domain contoso.com --admin admin@contoso.com

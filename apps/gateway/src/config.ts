@@ -1,5 +1,5 @@
 import { parseOidcIssuers } from '@remote-help/auth';
-import { ConfigOf, defaultDataDir, parsers } from '@remote-help/service-kit';
+import { ConfigOf, defaultDataDir, metricsConfigSpec, metricsListen, parsers } from '@remote-help/service-kit';
 import * as path from 'node:path';
 
 export const SERVICE_NAME = 'gateway';
@@ -75,6 +75,7 @@ export const configSpec = {
   RATE_LIMIT_SESSION_PER_TENANT: { description: "`requestSession` and `joinSession` calls of one tenant's callers per window; 0: no limit", default: '300', parse: limit(10_000_000) },
   MAX_BODY_BYTES: { description: 'largest accepted request body', default: '1048576', parse: parsers.int(1024, 50 * 1024 * 1024) },
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
+  ...metricsConfigSpec(9400),
 };
 
 export type GatewayConfig = ConfigOf<typeof configSpec>;
@@ -86,11 +87,13 @@ export function subgraphUrl(config: GatewayConfig, name: string): string {
 }
 
 /**
- * Checks that need several variables: in production, OpenID Connect discovery (and so the keys
+ * Checks that need several variables: the metrics port is not the public one; in production, OpenID Connect discovery (and so the keys
  * that sign tokens) must come over HTTPS, except from a loopback address. Returns the
  * `VARIABLE: problem` line, or undefined.
  */
 export function crossCheck(config: GatewayConfig): string | undefined {
+  const metrics = metricsListen(config);
+  if (typeof metrics === 'string') return metrics;
   if (config.NODE_ENV !== 'production') return undefined;
   for (const [i, issuer] of config.OIDC_ISSUERS.entries()) {
     const url = new URL(issuer.discoveryUrl);
