@@ -1,3 +1,4 @@
+import type { GraphQLDataSource } from '@apollo/gateway';
 import { loadConfig } from '@remote-help/service-kit';
 import pino from 'pino';
 import { configSpec, crossCheck } from './config';
@@ -8,19 +9,19 @@ const load = (env: Record<string, string>) => loadConfig(configSpec, env);
 describe('gateway metrics', () => {
   it('times each subgraph fetch by subgraph and outcome: error when it throws or answers errors', async () => {
     const m = gatewayMetrics({ ...load({}), METRICS_PORT: 0 }, pino({ level: 'silent' }));
-    const answers: (() => Promise<{ data?: unknown; errors?: unknown[] }>)[] = [
+    const answers: (() => Promise<{ data?: Record<string, unknown>; errors?: { message: string }[] }>)[] = [
       async () => ({ data: { ok: true } }),
       async () => ({ errors: [{ message: 'FORBIDDEN' }] }),
       async () => {
         throw new Error('connection refused');
       },
     ];
-    const source = m.subgraph('session-service', { process: () => answers.shift()!() } as never as { process: (o: unknown) => Promise<{ errors?: unknown[] }> });
-    await source.process({});
-    await source.process({});
-    await expect(source.process({})).rejects.toThrow('connection refused');
+    const source = m.subgraph('session-service', { process: () => answers.shift()!() } as GraphQLDataSource<never>);
+    await source.process({} as never);
+    await source.process({} as never);
+    await expect(source.process({} as never)).rejects.toThrow('connection refused');
     const json = await m.metrics.registry.getSingleMetric('remote_help_subgraph_fetch_duration_seconds')!.get();
-    const count = (outcome: string) => json.values.find((v) => v.metricName === 'remote_help_subgraph_fetch_duration_seconds_count' && v.labels.outcome === outcome && v.labels.subgraph === 'session-service')?.value;
+    const count = (outcome: string) => json.values.find((v: { metricName?: string; labels: Record<string, unknown> }) => v.metricName === 'remote_help_subgraph_fetch_duration_seconds_count' && v.labels.outcome === outcome && v.labels.subgraph === 'session-service')?.value;
     expect([count('ok'), count('error')]).toEqual([1, 2]);
   });
 
