@@ -22,6 +22,7 @@ COPY package.json package-lock.json ./
 COPY libs/auth/package.json libs/auth/
 COPY libs/domain/package.json libs/domain/
 COPY libs/events/package.json libs/events/
+COPY libs/metrics/package.json libs/metrics/
 COPY libs/service-kit/package.json libs/service-kit/
 COPY apps/gateway/package.json apps/gateway/
 COPY apps/admin-console/package.json apps/admin-console/
@@ -64,6 +65,7 @@ COPY --from=prod-deps /app/ ./
 COPY --from=builder /app/libs/auth/dist/ libs/auth/dist/
 COPY --from=builder /app/libs/domain/dist/ libs/domain/dist/
 COPY --from=builder /app/libs/events/dist/ libs/events/dist/
+COPY --from=builder /app/libs/metrics/dist/ libs/metrics/dist/
 COPY --from=builder /app/libs/service-kit/dist/ libs/service-kit/dist/
 COPY --from=builder /app/apps/gateway/dist/ apps/gateway/dist/
 # The admin console's static files, which the gateway serves at /.

@@ -9,7 +9,7 @@ ensureToolchain(import.meta.url);
 const path = await import('node:path');
 const { ensureKafka } = await import('./kafka.mjs');
 const { startSystem } = await import('./lib/system.mjs');
-const { SUBGRAPH_SERVICES } = await import('./lib/services.mjs');
+const { GATEWAY, SUBGRAPH_SERVICES } = await import('./lib/services.mjs');
 const { localDatabaseUrl } = await import('./lib/local-postgres.mjs');
 
 const postgres = await ensurePostgres();
@@ -51,6 +51,7 @@ log(`ready.
   GraphQL (queries, mutations):  ${system.gatewayUrl}
   GraphQL subscriptions:         ${system.gatewayUrl.replace('http', 'ws')}
   subgraphs:                     ${SUBGRAPH_SERVICES.map((s) => system.urlOf(s.name)).join('  ')}
+  metrics (Prometheus):          ${[GATEWAY, ...SUBGRAPH_SERVICES].map((s) => `${s.name} ${system.metricsUrlOf(s.name)}`).join('\n                                 ')}
   Kafka:                         ${kafka.brokers}${kafka.started ? ' (started here; stops with Ctrl-C)' : ''}
   PostgreSQL:                    ${postgres.url}${postgres.embedded ? ` (embedded, data in ${path.relative(ROOT, postgres.dataDir) || postgres.dataDir}; stops with Ctrl-C)` : ''}
   a tenant and a token:

@@ -65,7 +65,11 @@ export async function startIsolatedSystem({ label, env = {}, envFor = {}, keep =
   const kafka = own ? await ownKafka(dataDir) : await ensureKafka({ log: false });
   const databases = Object.fromEntries(await Promise.all(SUBGRAPH_SERVICES.map(async (s) => [s.name, await localDatabaseUrl(`rh_${label}_${runId}_${s.name.replace('-service', '')}`)])));
   const ports = {};
-  for (const name of [GATEWAY.name, ...SUBGRAPH_SERVICES.map((s) => s.name)]) ports[name] = await freePort();
+  const metricsPorts = {};
+  for (const name of [GATEWAY.name, ...SUBGRAPH_SERVICES.map((s) => s.name)]) {
+    ports[name] = await freePort();
+    metricsPorts[name] = await freePort();
+  }
   let system;
   const cleanup = async () => {
     await system?.stop();
@@ -95,6 +99,7 @@ export async function startIsolatedSystem({ label, env = {}, envFor = {}, keep =
       topicPrefix,
       databaseUrl: (s) => databases[s.name],
       ports,
+      metricsPorts,
       logDir: path.join(dataDir, 'logs'),
       env: { LOG_LEVEL: 'info', OUTBOX_POLL_INTERVAL_MS: '200', ...env },
       envFor,

@@ -29,6 +29,7 @@ export async function ensureKeys(dataDir) {
  * @param {string} [o.topicPrefix]
  * @param {(service: {name: string, database: string}) => string} [o.databaseUrl]
  * @param {Record<string, number>} [o.ports]  by process name
+ * @param {Record<string, number>} [o.metricsPorts]  of `GET /metrics` (METRICS_PORT), by process name
  * @param {string} [o.logDir]     write each process's output to `<logDir>/<name>.log` instead of the console
  * @param {Record<string, string>} [o.env] extra environment for every process
  * @param {Record<string, Record<string, string>>} [o.envFor] extra environment by process name
@@ -36,6 +37,7 @@ export async function ensureKeys(dataDir) {
 export async function startSystem(o) {
   const keysDir = await ensureKeys(o.dataDir);
   const ports = { [GATEWAY.name]: GATEWAY.port, ...Object.fromEntries(SUBGRAPH_SERVICES.map((s) => [s.name, s.port])), ...(o.ports ?? {}) };
+  const metricsPorts = { ...Object.fromEntries([GATEWAY, ...SUBGRAPH_SERVICES].map((s) => [s.name, s.metricsPort])), ...(o.metricsPorts ?? {}) };
   const localUrls = o.databaseUrl ? null : Object.fromEntries(await Promise.all(SUBGRAPH_SERVICES.map(async (s) => [s.name, await localDatabaseUrl(s.database)])));
   const databaseUrl = o.databaseUrl ?? ((s) => localUrls[s.name]);
   const base = {
@@ -57,8 +59,10 @@ export async function startSystem(o) {
   const system = {
     keysDir,
     ports,
+    metricsPorts,
     gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
     urlOf: (name) => `http://127.0.0.1:${ports[name]}`,
+    metricsUrlOf: (name) => `http://127.0.0.1:${metricsPorts[name]}/metrics`,
     pidOf: (name) => procs.get(name)?.child.pid,
     start: (name) => startOne(name),
     stopOne: (name, signal) => stopOne(name, signal),
@@ -69,7 +73,7 @@ export async function startSystem(o) {
 
   function envFor(name) {
     const svc = SUBGRAPH_SERVICES.find((s) => s.name === name);
-    const env = { ...base, PORT: String(ports[name]), ...(o.envFor?.[name] ?? {}) };
+    const env = { ...base, PORT: String(ports[name]), METRICS_PORT: String(metricsPorts[name]), ...(o.envFor?.[name] ?? {}) };
     if (svc) env.DATABASE_URL = databaseUrl(svc);
     else {
       env.INTERNAL_JWT_PRIVATE_KEY_FILE = path.join(keysDir, 'internal.private.pem');

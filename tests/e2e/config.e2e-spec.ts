@@ -13,6 +13,9 @@ describe('configuration is validated at start-up', () => {
     ['session-service', { KAFKA_BROKERS: 'localhost' }, /^session-service: configuration error: KAFKA_BROKERS: "localhost" is not host:port$/],
     ['reporting-service', { INTERNAL_JWT_PUBLIC_KEY_FILE: '/nonexistent/key.pem' }, /^reporting-service: configuration error: INTERNAL_JWT_PUBLIC_KEY_FILE: cannot read "\/nonexistent\/key.pem"/],
     ['gateway', { TENANT_SERVICE_URL: 'not a url' }, /^gateway: configuration error: TENANT_SERVICE_URL: must be a URL, got "not a url"$/],
+    ['session-service', { PORT: '4555', METRICS_PORT: '4555' }, /^session-service: configuration error: METRICS_PORT: must differ from PORT \(4555\): metrics are never served on the public port$/],
+    ['gateway', { METRICS_PORT: 'none' }, /^gateway: configuration error: METRICS_PORT: must be an integer, got "none"$/],
+    ['gateway', { PORT: '4556', METRICS_PORT: '4556' }, /^gateway: configuration error: METRICS_PORT: must differ from PORT \(4556\)/],
     ['gateway', { NODE_ENV: 'staging' }, /^gateway: configuration error: NODE_ENV: must be one of development, production, test, got "staging"$/],
   ])('%s with %j', (service, env, message) => {
     const r = start(service, env as Record<string, string>);

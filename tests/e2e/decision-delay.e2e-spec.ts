@@ -13,7 +13,6 @@ import { checkAccess, helpDesk } from './support/fixtures';
 describe('an admin change reaches the access decision', () => {
   it('follows a helper leaving and re-joining the helpers group', async () => {
     const { t, helper, deviceId, helpersGroupId } = await helpDesk();
-    expect((await checkAccess(t, helper.id, deviceId, 'FULL_CONTROL')).allowed).toBe(true);
 
     const waitFor = async (allowed: boolean) => {
       const t0 = Date.now();
@@ -24,6 +23,10 @@ describe('an admin change reaches the access decision', () => {
         await new Promise((r) => setTimeout(r, 20));
       }
     };
+
+    // rbac-service learns the new directory from events too: the first decision may need a moment
+    // (on a busy machine, more than the API calls that set it up), and is not measured.
+    await waitFor(true);
 
     const delays: number[] = [];
     for (let i = 0; i < 3; i++) {

@@ -1,5 +1,5 @@
 import { parseOidcIssuers } from '@remote-help/auth';
-import { ConfigOf, defaultDataDir, parsers } from '@remote-help/service-kit';
+import { ConfigOf, defaultDataDir, metricsConfigSpec, metricsListen, parsers } from '@remote-help/service-kit';
 import * as path from 'node:path';
 
 export const SERVICE_NAME = 'gateway';
@@ -80,6 +80,7 @@ export const configSpec = {
   GRAPHIQL_ENABLED: { description: 'offer the GraphQL explorer (GraphiQL, bundled with the console: no outside asset) at /graphiql; default: on except in production', default: '', parse: (raw: string) => (raw === '' ? null : parsers.bool(raw)) },
   EXPORT_TIMEOUT_MS: { description: 'most time between two parts of a CSV export from reporting-service before the download is cut', default: '30000', parse: parsers.int(1000, 600000) },
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
+  ...metricsConfigSpec(9400),
 };
 
 export type GatewayConfig = ConfigOf<typeof configSpec>;
@@ -91,11 +92,13 @@ export function subgraphUrl(config: GatewayConfig, name: string): string {
 }
 
 /**
- * Checks that need several variables: in production, OpenID Connect discovery (and so the keys
+ * Checks that need several variables: the metrics port is not the public one; in production, OpenID Connect discovery (and so the keys
  * that sign tokens) must come over HTTPS, except from a loopback address. Returns the
  * `VARIABLE: problem` line, or undefined.
  */
 export function crossCheck(config: GatewayConfig): string | undefined {
+  const metrics = metricsListen(config);
+  if (typeof metrics === 'string') return metrics;
   if (config.NODE_ENV !== 'production') return undefined;
   for (const [i, issuer] of config.OIDC_ISSUERS.entries()) {
     const url = new URL(issuer.discoveryUrl);

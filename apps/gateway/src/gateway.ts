@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { GatewayConfig, SUBGRAPHS, subgraphUrl } from './config';
 import { IdentityService } from './identity';
+import { gatewayMetrics } from './metrics';
 import { SubgraphClient } from './subgraph-client';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { consoleRoutes } from './console/console-routes';
@@ -43,6 +44,7 @@ export interface Gateway {
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const log = pino({ name: 'gateway', level: config.LOG_LEVEL });
   const production = config.NODE_ENV === 'production';
+  const observability = gatewayMetrics(config, log);
   const signer = createInternalTokenSigner(fs.readFileSync(config.INTERNAL_JWT_PRIVATE_KEY_FILE, 'utf8'));
 
   const issuers: IssuerConfig[] = [];
@@ -104,7 +106,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     buildService: ({ name }) => {
       const s = SUBGRAPHS.find((x) => x.name === name);
       if (!s) throw new Error(`the supergraph names an unknown subgraph: ${name}`);
-      return new SubgraphDataSource<GatewayContext>(config[s.env], s.service, signer, subgraphHttp, { dedupeInflight: config.SUBGRAPH_DEDUPE_INFLIGHT });
+      return observability.subgraph(s.service, new SubgraphDataSource<GatewayContext>(config[s.env], s.service, signer, subgraphHttp, { dedupeInflight: config.SUBGRAPH_DEDUPE_INFLIGHT }));
     },
   });
 
@@ -136,13 +138,14 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
       ...(limits.plugins as never[]),
       rateLimitPlugin<GatewayContext>(rateLimits),
+      observability.plugin as never,
     ],
   });
   await server.start();
 
   // Subscriptions: graphql-ws on the same server and path, fed from Kafka and the chat stream.
   const hub = new Hub();
-  const eventFeed = new EventFeed(hub, { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX, log });
+  const eventFeed = new EventFeed(hub, { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX, log, metrics: observability.metrics });
   // Retries until it joins (readiness is false meanwhile); rejects only if stopped first.
   void eventFeed.start().catch((e) => log.info({ err: (e as Error).message }, 'event feed stopped before it started'));
   const chatFeed = new ChatFeed(hub, {
@@ -171,6 +174,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       return res.permissions;
     },
     log,
+    metrics: observability.metrics,
   });
 
   app.get('/health/live', (_req, res) => {
@@ -241,14 +245,18 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   return {
     app,
     httpServer,
-    listen: () =>
-      new Promise((resolve) =>
+    listen: async () => {
+      const url = await new Promise<string>((resolve) =>
         httpServer.listen(config.PORT, config.HOST, () => {
           const url = `http://${config.HOST}:${config.PORT}/graphql`;
           log.info({ url, devIssuer }, `gateway listening on ${url}`);
           resolve(url);
         }),
-      ),
+      );
+      const metricsUrl = await observability.listen();
+      log.info({ metricsUrl }, `gateway metrics on ${metricsUrl}`);
+      return url;
+    },
     stop: async () => {
       discovery.stop();
       chatFeed.stop();
@@ -257,6 +265,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       await server.stop();
       await subgraphHttp.close();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      await observability.close();
     },
   };
 }

@@ -73,6 +73,7 @@ async function startService(env: Record<string, string> = {}): Promise<Service> 
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: String(port),
+      METRICS_PORT: String(await freePort()),
       DATABASE_URL,
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_TOPIC_PREFIX: PREFIX,

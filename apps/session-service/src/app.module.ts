@@ -10,6 +10,7 @@ import { RecentSessions } from './session/recent-sessions';
 import { SessionEvents } from './session/session-events';
 import { SessionStore } from './session/session-store';
 import { SessionTimers } from './session/session-timers';
+import { SessionMetrics } from './session/session.metrics';
 import { SessionService } from './session/session.service';
 import { TenantSettingsStore } from './tenant-settings/tenant-settings.store';
 
@@ -31,6 +32,7 @@ export class AppModule {
         RecentSessions,
         SessionEvents,
         SessionTimers,
+        SessionMetrics,
         AccessDecisions,
         TenantSettingsStore,
         ChatHub,

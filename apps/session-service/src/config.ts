@@ -46,6 +46,16 @@ export const configSpec = {
     default: '60000',
     parse: ms(1000, DAY),
   },
+  METRICS_TENANT_LABEL: {
+    description: 'give the active-sessions metric a `tenant` label (for the METRICS_TENANT_LABEL_MAX tenants with the most; the rest as `other`)',
+    default: 'false',
+    parse: parsers.bool,
+  },
+  METRICS_TENANT_LABEL_MAX: {
+    description: 'most tenants named in the active-sessions metric when METRICS_TENANT_LABEL is on',
+    default: '20',
+    parse: parsers.int(1, 1000),
+  },
   CHAT_STREAM_HEARTBEAT_MS: {
     description: 'interval of the heartbeat comment on the internal chat stream (GET /internal/chat-stream)',
     default: '15000',

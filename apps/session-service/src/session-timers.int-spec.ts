@@ -96,6 +96,7 @@ async function startInstance(name: string, deadlineMs = DEADLINE_MS): Promise<{ 
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: String(port),
+      METRICS_PORT: String(await freePort()),
       DATABASE_URL,
       KAFKA_BROKERS: '127.0.0.1:1', // nothing there: events stay in the outbox
       KAFKA_TOPIC_PREFIX: `it-${RUN}.`,

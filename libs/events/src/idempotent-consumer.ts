@@ -99,7 +99,15 @@ export interface IdempotentConsumerOptions {
    * delivered again and skipped as already applied. Also committed when the consumer stops.
    */
   commitIntervalMs?: number;
+  /**
+   * Told of every batch handled (one topic partition's fetch): base topic, messages, seconds.
+   * Called synchronously once the batch is done; it must only record (metrics), never wait.
+   */
+  onBatchDone?: BatchObserver;
 }
+
+/** See {@link IdempotentConsumerOptions.onBatchDone}. */
+export type BatchObserver = (topic: string, messages: number, seconds: number) => void;
 
 /**
  * What eachMessage throws when the handler (or its transaction) fails. A retriable KafkaJSError
@@ -189,6 +197,7 @@ export class IdempotentConsumer {
   private readonly minBytes: number;
   private readonly joinTimeoutMs: number;
   private readonly maxBatchSize: number;
+  private readonly onBatchDone?: BatchObserver;
 
   private supervisor?: SupervisedConsumer;
   private producer?: Producer;
@@ -218,6 +227,7 @@ export class IdempotentConsumer {
     this.joinTimeoutMs = opts.joinTimeoutMs ?? 30000;
     this.maxBatchSize = Math.max(1, Math.floor(opts.maxBatchSize ?? 500));
     this.commitIntervalMs = Math.max(10, Math.floor(opts.commitIntervalMs ?? 1000));
+    this.onBatchDone = opts.onBatchDone;
     for (const t of this.topics) topicName(this.topicPrefix, t); // validate early
   }
 
@@ -238,7 +248,7 @@ export class IdempotentConsumer {
       // Offsets are committed by the timer (commitIntervalMs), not by kafkajs after every batch.
       // The batches of one fetch (one per partition) are handled at once, and their runs applied in
       // one transaction (submit).
-      run: { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, eachBatch: (payload) => this.onBatch(payload) },
+      run: { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, eachBatch: (payload) => this.observed(payload) },
       // A new assignment (a rebalance or a rebuilt consumer): offsets applied under the old one may
       // no longer be this member's to commit; they are delivered again and skipped as applied.
       onJoin: () => this.applied.clear(),
@@ -303,6 +313,14 @@ export class IdempotentConsumer {
 
   private baseTopic(topic: string): string {
     return topic.startsWith(this.topicPrefix) ? topic.slice(this.topicPrefix.length) : topic;
+  }
+
+  /** onBatch, timed for `onBatchDone` (a batch that throws is retried, and timed when it succeeds). */
+  private async observed(payload: EachBatchPayload): Promise<void> {
+    if (!this.onBatchDone) return this.onBatch(payload);
+    const started = performance.now();
+    await this.onBatch(payload);
+    this.onBatchDone(this.baseTopic(payload.batch.topic), payload.batch.messages.length, (performance.now() - started) / 1000);
   }
 
   private async onBatch({ batch, resolveOffset: resolveInKafkajs, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {

@@ -10,6 +10,8 @@ export * from './write-to-outbox';
 export * from './outbox-relay';
 export * from './idempotent-consumer';
 export * from './supervised-consumer';
+export * from './consumer-lag';
+export * from './outbox-backlog';
 export * from './retry';
 export * from './housekeeping';
 export * from './pg-client-config';

@@ -5,10 +5,11 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import * as fs from 'node:fs';
 import { loadConfigOrExit } from './config';
 import { openServiceDataSource, ServiceDataSourceOptions } from './database';
-import { SubgraphConfig, subgraphConfigSpec } from './service-config';
+import { metricsListen, SubgraphConfig, subgraphConfigSpec } from './service-config';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { graphqlFront, InternalRoutes, SUBGRAPH_BODY_LIMIT_BYTES } from './graphql-front';
 import { InternalAuthMiddleware } from './internal-auth.middleware';
+import { MetricsEndpoint } from './metrics';
 import { REQUEST_LOG_SERIALIZERS, writesRequestLines } from './service-kit.module';
 import { subgraphGraphQLHandler } from './subgraph-graphql.module';
 import { SERVICE_OPTIONS } from './tokens';
@@ -43,7 +44,7 @@ export async function createServiceApp(appModule: DynamicModule): Promise<INestA
   return app;
 }
 
-export async function runService(name: string, appModule: DynamicModule, host: string, port: number): Promise<INestApplication> {
+export async function runService(name: string, appModule: DynamicModule, host: string, port: number, metricsAt?: { host: string; port: number }): Promise<INestApplication> {
   const app = await createServiceApp(appModule);
   // Outlive the gateway's idle keep-alive connections (see the gateway's server).
   const server = app.getHttpServer() as import('node:http').Server;
@@ -55,6 +56,7 @@ export async function runService(name: string, appModule: DynamicModule, host: s
   if (!installGraphQLFront(app)) app.get(Logger).warn(`${name}: POST /graphql is served through Express's middleware (the GraphQL front is not installed)`);
   await app.listen(port, host);
   app.get(Logger).log(`${name} listening on http://${host}:${port}/graphql`);
+  if (metricsAt) app.get(Logger).log(`${name} metrics on ${await app.get(MetricsEndpoint).listen(metricsAt)}`);
   return app;
 }
 
@@ -110,6 +112,11 @@ export function serviceMain(o: {
   appModule: (config: SubgraphConfig, keys: ServiceStartKeys) => DynamicModule;
 }): void {
   const config = loadConfigOrExit(o.name, o.configSpec);
+  const metricsAt = metricsListen(config);
+  if (typeof metricsAt === 'string') {
+    process.stderr.write(`${o.name}: configuration error: ${metricsAt}\n`);
+    process.exit(1);
+  }
   const keys: ServiceStartKeys = {
     internalPublicKeyPem: readKeyFileOrExit(o.name, 'INTERNAL_JWT_PUBLIC_KEY_FILE', config.INTERNAL_JWT_PUBLIC_KEY_FILE),
     serviceKeys: {
@@ -117,7 +124,7 @@ export function serviceMain(o: {
       publicKeyPem: readKeyFileOrExit(o.name, 'SERVICE_JWT_PUBLIC_KEY_FILE', config.SERVICE_JWT_PUBLIC_KEY_FILE),
     },
   };
-  runService(o.name, o.appModule(config, keys), config.HOST, config.PORT).catch((e) => {
+  runService(o.name, o.appModule(config, keys), config.HOST, config.PORT, metricsAt).catch((e) => {
     process.stderr.write(`${o.name}: failed to start: ${(e as Error).message}\n`);
     process.exit(1);
   });

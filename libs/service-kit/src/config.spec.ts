@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, parsers } from './config';
-import { subgraphConfigSpec } from './service-config';
+import { metricsListen, subgraphConfigSpec } from './service-config';
 
 describe('loadConfig', () => {
   const spec = {
@@ -39,5 +39,14 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(4009);
     expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/db_x');
     expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.METRICS_PORT).toBe(9409);
+  });
+
+  it('serves the metrics on METRICS_HOST (default HOST) and METRICS_PORT, never on the public port', () => {
+    const spec = subgraphConfigSpec({ port: 4001, database: 'db_x' });
+    expect(metricsListen(loadConfig(spec, { HOST: '0.0.0.0' }))).toEqual({ host: '0.0.0.0', port: 9401 });
+    expect(metricsListen(loadConfig(spec, { METRICS_HOST: '127.0.0.1', METRICS_PORT: '9100' }))).toEqual({ host: '127.0.0.1', port: 9100 });
+    expect(metricsListen(loadConfig(spec, { PORT: '9100', METRICS_PORT: '9100' }))).toBe('METRICS_PORT: must differ from PORT (9100): metrics are never served on the public port');
+    expect(() => loadConfig(spec, { METRICS_PORT: '0' })).toThrow('METRICS_PORT: must be between 1 and 65535, got 0');
   });
 });

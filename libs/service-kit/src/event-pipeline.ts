@@ -1,9 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ensureTopics, EventHandler, IdempotentConsumer, OutboxRelay, retryForever, type ConsumerStatus } from '@remote-help/events';
-import type { Kafka } from 'kafkajs';
+import { consumerGroupLag, ensureTopics, EventHandler, IdempotentConsumer, OutboxRelay, retryForever, topicName, type ConsumerStatus } from '@remote-help/events';
+import type { ProcessMetrics } from '@remote-help/metrics';
+import type { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { ServiceOptions } from './service-options';
-import { KAFKA, SERVICE_OPTIONS } from './tokens';
+import { KAFKA, PROCESS_METRICS, SERVICE_OPTIONS } from './tokens';
 
 export interface ConsumerSpec {
   /** Unique within the service, e.g. 'directory'; the group id is `<prefix><service>.<name>`. */
@@ -27,11 +28,14 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
   private relay?: OutboxRelay;
   private stopped = false;
   private running?: Promise<void>;
+  /** Reads the consumers' lag for the metrics (connected at the first scrape). */
+  private lagAdmin?: Promise<Admin>;
 
   constructor(
     @Inject(SERVICE_OPTIONS) private readonly options: ServiceOptions,
     @Inject(KAFKA) private readonly kafka: Kafka,
     private readonly dataSource: DataSource,
+    @Inject(PROCESS_METRICS) private readonly metrics: ProcessMetrics,
   ) {}
 
   register(spec: ConsumerSpec) {
@@ -71,11 +75,16 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
     await this.relay.start();
     for (const spec of this.specs) {
       if (this.stopped) return;
+      const consumerName = `${this.options.name}.${spec.name}`;
+      const groupId = `${prefix}${consumerName}`;
+      this.metrics.trackConsumerLag(consumerName, () => this.lagOf(groupId, spec.topics));
       const consumer = new IdempotentConsumer({
         kafka: this.kafka,
         dataSource: this.dataSource,
-        groupId: `${prefix}${this.options.name}.${spec.name}`,
-        consumerName: `${this.options.name}.${spec.name}`,
+        groupId,
+        consumerName,
+        // Recorded in memory, never awaited: metrics cost a consumer nothing it would wait for.
+        onBatchDone: (topic, messages, seconds) => this.metrics.consumerBatch(consumerName, topic, messages, seconds),
         topicPrefix: prefix,
         topics: spec.topics,
         handler: spec.handler,
@@ -90,6 +99,25 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
+  /** A consumer group's lag by base topic name (for the metrics, at scrape time). */
+  private async lagOf(groupId: string, topics: string[]): Promise<Map<string, number>> {
+    const prefix = this.options.config.KAFKA_TOPIC_PREFIX;
+    this.lagAdmin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    try {
+      const lag = await consumerGroupLag(await this.lagAdmin, groupId, topics.map((t) => topicName(prefix, t)), 'all');
+      return new Map([...lag].map(([topic, n]) => [topic.slice(prefix.length), n]));
+    } catch (err) {
+      const admin = this.lagAdmin;
+      this.lagAdmin = undefined;
+      void admin.then((a) => a.disconnect()).catch(() => undefined);
+      throw err;
+    }
+  }
+
   private retry(what: string, fn: () => Promise<void>) {
     return retryForever(fn, { what, stopped: () => this.stopped, log: pinoLike(this.log) });
   }
@@ -100,6 +128,7 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
     await Promise.all(this.consumers.map((c) => c.stop().catch(() => undefined)));
     await this.running?.catch(() => undefined);
     await this.relay?.stop().catch(() => undefined);
+    await this.lagAdmin?.then((a) => a.disconnect()).catch(() => undefined);
   }
 }
 

@@ -12,6 +12,7 @@ export * from './health.controller';
 export * from './http-client';
 export * from './prepared-query';
 export * from './internal-auth.middleware';
+export * from './metrics';
 export * from './service-config';
 export * from './service-kit.module';
 export * from './service-options';

@@ -6,7 +6,24 @@ export function defaultDataDir(): string {
   return process.env.RH_DATA_DIR || path.resolve(process.cwd(), '.data');
 }
 
-/** The variables every subgraph service reads; each service passes its own defaults. */
+/**
+ * The metrics endpoint's variables, read by every process (the four services and the gateway):
+ * `GET /metrics` on a port of its own, never the public one.
+ */
+export function metricsConfigSpec(defaultPort: number) {
+  return {
+    METRICS_HOST: { description: 'interface the metrics endpoint listens on (default: HOST)', default: '', parse: parsers.string },
+    METRICS_PORT: { description: 'port of `GET /metrics` (Prometheus text format); must differ from PORT', default: String(defaultPort), parse: (raw: string) => parsers.int(1, 65535)(raw) },
+  } satisfies Record<string, VarSpec<unknown>>;
+}
+
+/** Where a process serves its metrics, or a `VARIABLE: problem` line (the public port is refused). */
+export function metricsListen(config: { HOST: string; PORT: number; METRICS_HOST: string; METRICS_PORT: number }): { host: string; port: number } | string {
+  if (config.METRICS_PORT === config.PORT) return `METRICS_PORT: must differ from PORT (${config.PORT}): metrics are never served on the public port`;
+  return { host: config.METRICS_HOST || config.HOST, port: config.METRICS_PORT };
+}
+
+/** The variables every subgraph service reads; each service passes its own defaults (metrics port: port + 5400, e.g. 4001 → 9401). */
 export function subgraphConfigSpec(defaults: { port: number; database: string }) {
   return {
     NODE_ENV: { description: 'development or production (production hides internal error details)', default: 'development', parse: parsers.oneOf('development', 'production', 'test') },
@@ -24,6 +41,7 @@ export function subgraphConfigSpec(defaults: { port: number; database: string })
     ADMIN_PERMISSION_CACHE_MS: { description: "how long a user's admin permissions read from rbac-service are reused (0: ask on every check)", default: '1000', parse: parsers.int(0, 60000) },
     LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
     OUTBOX_POLL_INTERVAL_MS: { description: 'fallback poll interval of the outbox relay (it also wakes on commit)', default: '500', parse: parsers.int(10, 60000) },
+    ...metricsConfigSpec(defaults.port + 5400),
   } satisfies Record<string, VarSpec<unknown>>;
 }
 

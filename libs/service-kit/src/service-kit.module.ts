@@ -18,12 +18,14 @@ import type { ServiceOptions } from './service-options';
 import { AdminAuthorizer, RemoteAdminPermissionSource } from './admin-permissions';
 import { AuditTrail } from './audit-trail';
 import { ServiceClient } from './service-client';
-import { ADMIN_PERMISSION_SOURCE, INTERNAL_TOKEN_VERIFIER, KAFKA, SERVICE_OPTIONS, SERVICE_TOKEN_VERIFIER } from './tokens';
+import { GraphQLMetricsPlugin, MetricsEndpoint, processMetricsProvider } from './metrics';
+import { ADMIN_PERMISSION_SOURCE, INTERNAL_TOKEN_VERIFIER, KAFKA, PROCESS_METRICS, SERVICE_OPTIONS, SERVICE_TOKEN_VERIFIER } from './tokens';
 
 /**
  * What every subgraph service shares: JSON logs with the gateway's request id, its own
  * database (created if missing, migrated at start), Kafka (outbox relay and consumers),
- * health endpoints and the internal-token check in front of /graphql and /internal.
+ * health endpoints, metrics (PROCESS_METRICS) and the internal-token check in front of /graphql
+ * and /internal.
  */
 @Global()
 @Module({})
@@ -80,8 +82,11 @@ export class ServiceKitModule implements NestModule {
         EventPipeline,
         InternalAuthMiddleware,
         InternalRoutes,
+        processMetricsProvider,
+        GraphQLMetricsPlugin,
+        MetricsEndpoint,
       ],
-      exports: [InternalRoutes, SERVICE_OPTIONS, KAFKA, INTERNAL_TOKEN_VERIFIER, EventPipeline, ServiceClient, AdminAuthorizer, AuditTrail, ADMIN_PERMISSION_SOURCE],
+      exports: [InternalRoutes, PROCESS_METRICS, SERVICE_OPTIONS, KAFKA, INTERNAL_TOKEN_VERIFIER, EventPipeline, ServiceClient, AdminAuthorizer, AuditTrail, ADMIN_PERMISSION_SOURCE],
     };
   }
 

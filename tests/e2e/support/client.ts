@@ -5,6 +5,8 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const gatewayUrl = () => required('RH_E2E_GATEWAY_URL');
 export const serviceUrls = (): Record<string, string> => JSON.parse(required('RH_E2E_SERVICE_URLS'));
 export const databases = (): Record<string, string> => JSON.parse(required('RH_E2E_DATABASES'));
+/** Each process's `GET /metrics` URL (its own metrics port), by process name. */
+export const metricsUrls = (): Record<string, string> => JSON.parse(required('RH_E2E_METRICS_URLS'));
 
 export function required(name: string): string {
   const v = process.env[name];

@@ -4,7 +4,7 @@
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import { startIsolatedSystem } from '../../../scripts/lib/isolated-system.mjs';
-import { SUBGRAPH_SERVICES } from '../../../scripts/lib/services.mjs';
+import { GATEWAY, SUBGRAPH_SERVICES } from '../../../scripts/lib/services.mjs';
 import { E2E_ENV, E2E_ENV_FOR } from './e2e-env.mjs';
 
 const require = createRequire(import.meta.url);
@@ -59,6 +59,7 @@ export default async function globalSetup() {
     RH_E2E_TOPIC_PREFIX: run.topicPrefix,
     RH_E2E_KAFKA_BROKERS: run.kafka.brokers,
     RH_E2E_SERVICE_URLS: JSON.stringify(Object.fromEntries(SUBGRAPH_SERVICES.map((s) => [s.name, run.system.urlOf(s.name)]))),
+    RH_E2E_METRICS_URLS: JSON.stringify(Object.fromEntries([GATEWAY, ...SUBGRAPH_SERVICES].map((s) => [s.name, run.system.metricsUrlOf(s.name)]))),
     RH_E2E_DATABASES: JSON.stringify(run.databases),
     RH_E2E_CONTROL_URL: `http://127.0.0.1:${control.address().port}`,
   });

@@ -71,6 +71,7 @@ export async function startGateway(env: Record<string, string>): Promise<ExtraGa
         RH_DATA_DIR: dataDir,
         HOST: '127.0.0.1',
         PORT: String(port),
+        METRICS_PORT: String(await freePort()),
         LOG_LEVEL: 'info',
         TENANT_SERVICE_URL: `${urls['tenant-service']}/graphql`,
         RBAC_SERVICE_URL: `${urls['rbac-service']}/graphql`,

@@ -1,5 +1,6 @@
-import { ActiveSessionCountData, createKafka, parseEnvelope, REPORTING_EVENTS, SessionFacts, SupervisedConsumer, TOPICS, topicName, type ConsumerStatus } from '@remote-help/events';
-import type { Kafka } from 'kafkajs';
+import { ActiveSessionCountData, consumerGroupLag, createKafka, parseEnvelope, REPORTING_EVENTS, SessionFacts, SupervisedConsumer, TOPICS, topicName, type ConsumerStatus } from '@remote-help/events';
+import type { ProcessMetrics } from '@remote-help/metrics';
+import type { Admin, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import type { Logger } from 'pino';
@@ -8,6 +9,9 @@ import { Hub } from './hub';
 export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 export const countChannel = (tenantId: string) => `tenant-count:${tenantId}`;
 export const chatChannel = (sessionId: string) => `chat:${sessionId}`;
+
+/** The feed's consumer name (logs, readiness, the metrics' `consumer` label). */
+const FEED = 'gateway.event-feed';
 
 /**
  * Feeds the hub from Kafka: session lifecycle events (for `sessionUpdated`) and reporting's
@@ -22,7 +26,7 @@ export class EventFeed {
 
   constructor(
     private readonly hub: Hub,
-    private readonly opts: { brokers: string[]; topicPrefix: string; log: Logger },
+    private readonly opts: { brokers: string[]; topicPrefix: string; log: Logger; metrics?: ProcessMetrics },
   ) {
     this.kafka = createKafka({ brokers: opts.brokers, clientId: 'gateway' });
     this.groupId = `${opts.topicPrefix}gateway.${os.hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`;
@@ -30,15 +34,46 @@ export class EventFeed {
     // every crash (a broker outage) by itself.
     this.consumer = new SupervisedConsumer({
       kafka: this.kafka,
-      name: 'gateway.event-feed',
+      name: FEED,
       // A fetch returns as soon as an event arrives: the wait only sets how often an idle feed asks.
       config: { groupId: this.groupId, maxWaitTimeInMs: 500, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
       subscription: { topics: [topicName(opts.topicPrefix, TOPICS.session), topicName(opts.topicPrefix, TOPICS.reporting)], fromBeginning: false },
       // Offsets committed at most once a second rather than after every batch: the group is this
       // process's own, and its position only matters if the broker moves it (a rejoin after a pause).
-      run: { autoCommitInterval: 1000, eachMessage: async ({ message }) => this.handle(message.value) },
+      run: { autoCommitInterval: 1000, eachMessage: async ({ topic, message }) => this.timed(topic, message.value) },
       log: opts.log,
     });
+    opts.metrics?.trackConsumerLag(FEED, () => this.lag());
+  }
+
+  /** handle, timed for the metrics (recorded in memory, never awaited). */
+  private timed(topic: string, value: Buffer | null) {
+    const metrics = this.opts.metrics;
+    if (!metrics) return this.handle(value);
+    const started = performance.now();
+    this.handle(value);
+    metrics.consumerBatch(FEED, topic.slice(this.opts.topicPrefix.length), 1, (performance.now() - started) / 1000);
+  }
+
+  private lagAdmin?: Promise<Admin>;
+
+  /** The feed's lag by base topic (for the metrics, at scrape time); a partition it has not committed yet counts 0 (it starts at the end). */
+  private async lag(): Promise<Map<string, number>> {
+    this.lagAdmin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    try {
+      const topics = [TOPICS.session, TOPICS.reporting];
+      const lag = await consumerGroupLag(await this.lagAdmin, this.groupId, topics.map((t) => topicName(this.opts.topicPrefix, t)), 'none');
+      return new Map([...lag].map(([topic, n]) => [topic.slice(this.opts.topicPrefix.length), n]));
+    } catch (err) {
+      const admin = this.lagAdmin;
+      this.lagAdmin = undefined;
+      void admin.then((a) => a.disconnect()).catch(() => undefined);
+      throw err;
+    }
   }
 
   /** Resolves once the feed has joined its group (retrying until then). */
@@ -77,6 +112,7 @@ export class EventFeed {
 
   async stop(): Promise<void> {
     await this.consumer.stop();
+    await this.lagAdmin?.then((a) => a.disconnect()).catch(() => undefined);
     // The group belongs to this process alone: remove it rather than leave it for the broker to expire.
     const admin = this.kafka.admin();
     await admin

@@ -1,10 +1,11 @@
 import { callerSubject, type Caller } from '@remote-help/auth';
-import { buildSchema, DocumentNode, GraphQLError, GraphQLFieldConfig, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, parse, ParseOptions, printSchema, specifiedRules, validate, ValidationRule } from 'graphql';
+import { buildSchema, DocumentNode, getOperationAST, GraphQLError, GraphQLFieldConfig, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, parse, ParseOptions, printSchema, specifiedRules, validate, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type * as http from 'node:http';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { ChatStreamMessage } from '@remote-help/events';
+import { operationRootField, type ProcessMetrics } from '@remote-help/metrics';
 import { SharedResults } from '@remote-help/service-kit';
 import { chatChannel, countChannel, sessionChannel } from './event-feed';
 import { firstError, isSubscriptionOperation, QueryResult, selectionQuery, selectionVariables } from './gateway-query';
@@ -26,6 +27,8 @@ export interface SubscriptionDeps {
   /** The caller's admin permissions (fails closed: throws when they cannot be read). */
   adminPermissions(caller: Caller): Promise<string[]>;
   log: Logger;
+  /** Counts open connections and running subscriptions. */
+  metrics?: ProcessMetrics;
 }
 
 const KEEP_ALIVE_MS = 30_000;
@@ -47,6 +50,7 @@ export function startSubscriptionServer(deps: SubscriptionDeps) {
   // No compression: every payload is small, and a deflate context costs hundreds of KB per socket.
   const wsServer = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: 64 * 1024, perMessageDeflate: false });
   const documents = new Map<string, DocumentNode>();
+  const running = countSubscriptions(wsServer, deps.metrics);
   const server = useServer<Record<string, unknown> | undefined, { caller?: Caller }>(
     {
       schema,
@@ -94,6 +98,8 @@ export function startSubscriptionServer(deps: SubscriptionDeps) {
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables ?? undefined, contextValue: { caller: ctx.extra.caller! } satisfies WsContext };
       },
       context: (ctx): WsContext => ({ caller: ctx.extra.caller! }),
+      onOperation: (ctx, id, _payload, args, result) => running.started(ctx, id, args.document, args.operationName, result),
+      onComplete: (ctx, id) => running.ended(ctx, id),
     },
     wsServer,
     // Each socket is pinged at this interval and closed when it does not answer within it: 30 s
@@ -106,6 +112,38 @@ export function startSubscriptionServer(deps: SubscriptionDeps) {
     async stop() {
       await server.dispose();
       await new Promise<void>((r) => wsServer.close(() => r()));
+    },
+  };
+}
+
+/**
+ * The metrics of the WebSocket endpoint: open connections, and subscriptions by root field from
+ * the time they run (onOperation with an event stream) until they end (onComplete, which
+ * graphql-ws also calls when the socket closes).
+ */
+function countSubscriptions(wsServer: WebSocketServer, metrics: ProcessMetrics | undefined) {
+  const labels = new WeakMap<object, Map<string, string>>();
+  if (metrics) {
+    wsServer.on('connection', (socket) => {
+      metrics.websocketConnections.inc();
+      socket.once('close', () => metrics.websocketConnections.dec());
+    });
+  }
+  return {
+    started(ctx: object, id: string, document: DocumentNode, operationName: string | null | undefined, result: unknown) {
+      if (!metrics || !(result && typeof result === 'object' && Symbol.asyncIterator in result)) return;
+      const subscription = metrics.operationLabel(operationRootField(getOperationAST(document, operationName)));
+      let ids = labels.get(ctx);
+      if (!ids) labels.set(ctx, (ids = new Map()));
+      ids.set(id, subscription);
+      metrics.subscriptions.inc({ subscription });
+    },
+    ended(ctx: object, id: string) {
+      const ids = labels.get(ctx);
+      const subscription = ids?.get(id);
+      if (!metrics || subscription === undefined) return;
+      ids!.delete(id);
+      metrics.subscriptions.dec({ subscription });
     },
   };
 }

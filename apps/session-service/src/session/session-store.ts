@@ -229,6 +229,12 @@ export class SessionStore {
   }
 
   /** Live sessions whose timer is due, locked; rows another instance holds are skipped. */
+  /** Active sessions by tenant (for the metrics). */
+  async countActiveByTenant(): Promise<{ tenantId: string; count: number }[]> {
+    const rows: { tenant_id: string; n: number }[] = await this.dataSource.query(`SELECT tenant_id, count(*)::int AS n FROM sessions WHERE state = 'ACTIVE' GROUP BY tenant_id`);
+    return rows.map((r) => ({ tenantId: r.tenant_id, count: r.n }));
+  }
+
   async lockDue(m: EntityManager, limit: number): Promise<SessionRecord[]> {
     const rows = await m.query(`SELECT * FROM sessions WHERE due_at <= now() ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
     return rows.map(fromRow);
