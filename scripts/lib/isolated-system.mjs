@@ -15,27 +15,40 @@ import { startSystem } from './system.mjs';
 
 const require = createRequire(import.meta.url);
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
+/** Ports this process has handed out already: never twice. */
+const handedOut = new Set();
+
+function canListen(port) {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A port free on 127.0.0.1 now, for a process started a little later. Drawn below Linux's
+ * ephemeral range (32768 and up), where the kernel takes the local ports of outgoing
+ * connections: a port from there (what listen(0) gives) can be taken by any client's connection
+ * between the draw and the process's own listen, and a run hands out a dozen ports.
+ */
+export async function freePort() {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 /** A free port whose next port is free too (a broker's controller listens on port + 1). */
 async function freePortPair() {
   for (;;) {
     const port = await freePort();
-    const next = await new Promise((resolve) => {
-      const srv = net.createServer();
-      srv.once('error', () => resolve(false));
-      srv.listen(port + 1, '127.0.0.1', () => srv.close(() => resolve(true)));
-    });
-    if (next) return port;
+    if (!handedOut.has(port + 1) && (await canListen(port + 1))) {
+      handedOut.add(port + 1);
+      return port;
+    }
   }
 }
 

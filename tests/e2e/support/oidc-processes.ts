@@ -3,20 +3,11 @@
 // more gateways over the same four services (e.g. in production mode, with OIDC issuers, or
 // with low rate limits).
 import { ChildProcess, spawn } from 'node:child_process';
-import * as net from 'node:net';
 import * as path from 'node:path';
+import { freePort } from '@remote-help/events/testing';
 import { ROOT, serviceUrls } from './client';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 function required(name: string): string {
   const v = process.env[name];

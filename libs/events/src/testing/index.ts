@@ -43,16 +43,26 @@ function reachable(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** A port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
+const handedOut = new Set<number>();
+
+/**
+ * A port free on 127.0.0.1 now, for a process started a little later: drawn below Linux's
+ * ephemeral range, where outgoing connections take their local ports (as
+ * scripts/lib/isolated-system.mjs's freePort does), and never the same twice in one process.
+ */
+export async function freePort(): Promise<number> {
+  const canListen = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 /** Kafka request API keys that a test may want to refuse (see startBrokerProxy's refuse()). */
