@@ -4,10 +4,30 @@
 // with low rate limits).
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { freePort } from '@remote-help/events/testing';
+import * as net from 'node:net';
 import { ROOT, serviceUrls } from './client';
 
-export { freePort };
+const handedOut = new Set<number>();
+
+/**
+ * A port free on 127.0.0.1 now, drawn below Linux's ephemeral range (where outgoing connections
+ * take their local ports) and never twice, as scripts/lib/isolated-system.mjs's freePort (this
+ * file cannot import that ES module, nor @remote-help/events/testing under the e2e type check).
+ */
+export async function freePort(): Promise<number> {
+  const canListen = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
 
 function required(name: string): string {
   const v = process.env[name];
