@@ -49,12 +49,15 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
 
   /** The consumers that do not run now, with how long they have not (for readiness and operators). */
   consumersDown(): ConsumerStatus[] {
-    const started = new Set(this.consumers.map((c) => c.status().consumer));
-    const notStarted = this.specs
-      .map((spec) => `${this.options.name}.${spec.name}`)
-      .filter((name) => !started.has(name))
-      .map((consumer) => ({ consumer, groupId: `${this.options.config.KAFKA_TOPIC_PREFIX}${consumer}`, running: false, rebuilds: 0 }));
+    // run() creates the consumers in the order of the specs: the ones after the last created have not started.
+    const notStarted = this.specs.slice(this.consumers.length).map((spec) => ({ ...this.namesOf(spec), running: false, rebuilds: 0 }));
     return [...this.consumers.map((c) => c.status()).filter((s) => !s.running), ...notStarted];
+  }
+
+  /** A consumer's name (key in processed_events) and its group id: `<service>.<spec>`, after the topic prefix. */
+  private namesOf(spec: ConsumerSpec): { consumer: string; groupId: string } {
+    const consumer = `${this.options.name}.${spec.name}`;
+    return { consumer, groupId: `${this.options.config.KAFKA_TOPIC_PREFIX}${consumer}` };
   }
 
   onApplicationBootstrap() {
@@ -75,8 +78,7 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
     await this.relay.start();
     for (const spec of this.specs) {
       if (this.stopped) return;
-      const consumerName = `${this.options.name}.${spec.name}`;
-      const groupId = `${prefix}${consumerName}`;
+      const { consumer: consumerName, groupId } = this.namesOf(spec);
       this.metrics.trackConsumerLag(consumerName, () => this.lagOf(groupId, spec.topics));
       const consumer = new IdempotentConsumer({
         kafka: this.kafka,
