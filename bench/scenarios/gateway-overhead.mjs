@@ -62,7 +62,8 @@ export default {
     const admin = { kind: 'user', tenantId: t.tenantId, userId: t.adminUserId, upn: t.adminUpn };
     const check = await ctx.gql(DASHBOARD, {}, t.adminToken);
     if (check.errors?.length) throw new Error(`the dashboard query fails: ${JSON.stringify(check.errors)}`);
-    const gatewayVariants = writeVariants(path.join(ctx.run.dataDir, 'gateway-overhead-callers.json'), readers.map((r) => ({ body: { query: DASHBOARD }, token: r.token })));
+    // Each answer must be the caller's own dashboard (its tenant's id), not one fetched for another caller.
+    const gatewayVariants = writeVariants(path.join(ctx.run.dataDir, 'gateway-overhead-callers.json'), readers.map((r) => ({ body: { query: DASHBOARD }, token: r.token, expect: `"id":"${r.tenantId}"` })));
 
     const hivePort = await freePort();
     const supergraphSdl = rewriteUrls(fs.readFileSync(path.join(ROOT, 'apps/gateway/supergraph.graphql'), 'utf8'), ctx.run.system);
