@@ -144,7 +144,7 @@ export default {
           }
         : {}),
     });
-    const failed = Object.entries({ ...runs, ...runs.direct }).filter(([k]) => k !== 'direct').flatMap(([k, list]) => list.filter((r) => r.errors).map((r) => `${k}: ${r.errors} errors, e.g. ${r.firstError}`));
+    const failed = Object.entries({ ...runs, ...runs.direct }).filter(([k]) => k !== 'direct').flatMap(([k, list]) => list.filter((r) => r.errors).map((r) => `${k}: ${r.errors} errors (${r.timeouts} timeouts, ${r.non2xx} non-2xx answers), e.g. ${r.firstError}`));
     if (failed.length) throw new Error(`failed requests under load: ${failed.join('; ')}`);
     const gateway = summarize(runs.gateway);
     const hiveFig = summarize(runs.hive);

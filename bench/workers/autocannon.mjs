@@ -28,7 +28,11 @@ if (variantsFile) {
         return { ...req, body: v.body, headers: { ...req.headers, ...(v.authorization ? { authorization: v.authorization } : {}) } };
       },
       onResponse: (status, body, context) => {
-        if (status < 200 || status >= 300 || context.expect === undefined || String(body).includes(context.expect)) return;
+        if (status < 200 || status >= 300) {
+          firstError ??= `HTTP ${status}: ${String(body).slice(0, 300)}`;
+          return;
+        }
+        if (context.expect === undefined || String(body).includes(context.expect)) return;
         foreignAnswers++;
         firstError ??= `an answer without ${context.expect}, another caller's: ${String(body).slice(0, 300)}`;
       },
@@ -57,6 +61,7 @@ process.stdout.write(
     max: result.latency.max,
     errors,
     non2xx: result.non2xx ?? 0,
+    timeouts: result.timeouts,
     graphqlErrors: result.mismatches ?? 0,
     foreignAnswers,
     firstError,
