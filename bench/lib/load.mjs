@@ -33,11 +33,12 @@ export function runLoad({ url, body, headers = {}, variantsFile, connections, du
 }
 
 /**
- * Writes request variants ([{ body, token }]: a GraphQL body and the caller's bearer token) to
- * `file` for runLoad's `variantsFile`; returns the file.
+ * Writes request variants ([{ body, token, expect? }]: a GraphQL body, the caller's bearer token
+ * and optionally text that its answer must contain) to `file` for runLoad's `variantsFile`;
+ * returns the file.
  */
 export function writeVariants(file, variants) {
-  fs.writeFileSync(file, JSON.stringify(variants.map((v) => ({ body: JSON.stringify(v.body), authorization: `Bearer ${v.token}` }))));
+  fs.writeFileSync(file, JSON.stringify(variants.map((v) => ({ body: JSON.stringify(v.body), authorization: `Bearer ${v.token}`, ...(v.expect !== undefined ? { expect: v.expect } : {}) }))));
   return file;
 }
 

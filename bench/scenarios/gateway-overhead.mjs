@@ -49,7 +49,7 @@ export default {
     const { quick } = ctx;
     const connections = quick ? 2 : 50;
     const durationSeconds = quick ? 1 : 20;
-    const repeats = quick ? 1 : 3;
+    const repeats = quick ? 1 : Number(process.env.RH_BENCH_REPEATS ?? 3);
     // Distinct callers: report readers (READ_REPORTS, which activeSessionCount needs) in several tenants.
     const tenantCount = quick ? 2 : 4;
     const perTenant = quick ? 2 : 250;
@@ -62,7 +62,8 @@ export default {
     const admin = { kind: 'user', tenantId: t.tenantId, userId: t.adminUserId, upn: t.adminUpn };
     const check = await ctx.gql(DASHBOARD, {}, t.adminToken);
     if (check.errors?.length) throw new Error(`the dashboard query fails: ${JSON.stringify(check.errors)}`);
-    const gatewayVariants = writeVariants(path.join(ctx.run.dataDir, 'gateway-overhead-callers.json'), readers.map((r) => ({ body: { query: DASHBOARD }, token: r.token })));
+    // Each answer must be the caller's own dashboard (its tenant's id), not one fetched for another caller.
+    const gatewayVariants = writeVariants(path.join(ctx.run.dataDir, 'gateway-overhead-callers.json'), readers.map((r) => ({ body: { query: DASHBOARD }, token: r.token, expect: `"id":"${r.tenantId}"` })));
 
     const hivePort = await freePort();
     const supergraphSdl = rewriteUrls(fs.readFileSync(path.join(ROOT, 'apps/gateway/supergraph.graphql'), 'utf8'), ctx.run.system);
@@ -93,10 +94,23 @@ export default {
     // CPU ms per request of the gateway under test and of the four subgraphs together: figures
     // that hold however busy the machine is, unlike requests/s.
     const subgraphPids = Object.fromEntries(SUBGRAPHS.map((s) => [s, ctx.run.system.pidOf(s)]));
+    // GraphQL operations the subgraphs served per request (their own metrics): what the fetches of
+    // the query plan cost them, less what a gateway shared among requests.
+    const subgraphOperations = async () => {
+      let n = 0;
+      for (const s of SUBGRAPHS) n += graphqlOperationsServed(await fetch(ctx.run.system.metricsUrlOf(s)).then((r) => r.text()));
+      return n;
+    };
     const measured = async (gatewayPid, load) => {
+      const before = await subgraphOperations();
       const { result, cpuMs } = await withCpu({ gateway: gatewayPid, ...subgraphPids }, load, { idleMs: quick ? 200 : 2000 });
       const requests = Math.max(result.requests, 1);
-      return { ...result, gatewayCpuMsPerRequest: cpuMs.gateway / requests, subgraphsCpuMsPerRequest: SUBGRAPHS.reduce((a, s) => a + cpuMs[s], 0) / requests };
+      return {
+        ...result,
+        gatewayCpuMsPerRequest: cpuMs.gateway / requests,
+        subgraphsCpuMsPerRequest: SUBGRAPHS.reduce((a, s) => a + cpuMs[s], 0) / requests,
+        subgraphOperationsPerRequest: ((await subgraphOperations()) - before) / requests,
+      };
     };
     const gatewayPid = ctx.run.system.pidOf('gateway');
     try {
@@ -123,10 +137,14 @@ export default {
       p99: median(list.map((r) => r.p99)),
       errors: list.reduce((a, r) => a + r.errors, 0),
       ...(list[0].gatewayCpuMsPerRequest !== undefined
-        ? { gatewayCpuMsPerRequest: round(median(list.map((r) => r.gatewayCpuMsPerRequest))), subgraphsCpuMsPerRequest: round(median(list.map((r) => r.subgraphsCpuMsPerRequest))) }
+        ? {
+            gatewayCpuMsPerRequest: round(median(list.map((r) => r.gatewayCpuMsPerRequest))),
+            subgraphsCpuMsPerRequest: round(median(list.map((r) => r.subgraphsCpuMsPerRequest))),
+            subgraphOperationsPerRequest: round(median(list.map((r) => r.subgraphOperationsPerRequest))),
+          }
         : {}),
     });
-    const failed = Object.entries({ ...runs, ...runs.direct }).filter(([k]) => k !== 'direct').flatMap(([k, list]) => list.filter((r) => r.errors).map((r) => `${k}: ${r.errors} errors, e.g. ${r.firstError}`));
+    const failed = Object.entries({ ...runs, ...runs.direct }).filter(([k]) => k !== 'direct').flatMap(([k, list]) => list.filter((r) => r.errors).map((r) => `${k}: ${r.errors} errors (${r.timeouts} timeouts, ${r.non2xx} non-2xx answers), e.g. ${r.firstError}`));
     if (failed.length) throw new Error(`failed requests under load: ${failed.join('; ')}`);
     const gateway = summarize(runs.gateway);
     const hiveFig = summarize(runs.hive);
@@ -171,4 +189,11 @@ function rewriteUrls(sdl, system) {
 }
 
 const round = (n) => Math.round(n * 100) / 100;
+
+/** GraphQL operations a service has served so far: the sum of its `remote_help_graphql_request_duration_seconds_count` series. */
+function graphqlOperationsServed(metricsText) {
+  let n = 0;
+  for (const line of metricsText.split('\n')) if (line.startsWith('remote_help_graphql_request_duration_seconds_count')) n += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return n;
+}
 const SUBGRAPHS = ['tenant-service', 'rbac-service', 'session-service', 'reporting-service'];
