@@ -133,11 +133,12 @@ describe('signing in with an OpenID Connect issuer', () => {
 
     // the issuer is back: signing in again (a popup; the issuer still knows the user) carries on
     await context.unroute(`${provider.issuer}/token`);
+    const grantsBefore = seen.grants.length;
     const popup = page.waitForEvent('popup');
     await dialog.getByRole('button', { name: 'Sign in with Test issuer' }).click();
     await popup;
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     expect(await page.getByLabel('Name').inputValue()).toBe('Typed before expiry');
-    expect(seen.grants.filter((g) => g === 'authorization_code')).toHaveLength(2);
+    expect(seen.grants.slice(grantsBefore)).toContain('authorization_code');
   }, 240_000);
 });

@@ -63,8 +63,12 @@ function build() {
     ),
     // The newest key first: it signs; the older ones stay published for tokens already issued.
     jwks: { keys: [...keys].reverse() },
-    scopes: ['api'],
+    // offline_access: the refresh tokens of the public clients (and their refresh_token grant).
+    scopes: ['openid', 'offline_access', 'api'],
     extraClientMetadata: { properties: ['directory_claims', 'access_token_ttl'] },
+    // A refresh token to every client allowed the grant, as Microsoft Entra ID gives single-page
+    // applications one (oidc-provider's default honours offline_access only with prompt=consent).
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // The account is the login typed on the development login page.
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
     features: {
