@@ -1,15 +1,15 @@
 /// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { eventually, gqlOk } from '../e2e/support/client';
+import { gqlOk } from '../e2e/support/client';
 import { helpDesk } from '../e2e/support/fixtures';
 import { startGateway, type ExtraGateway } from '../e2e/support/oidc-processes';
-import { accessSettled, endSession, startSession } from '../e2e/support/sessions';
+import { accessSettled } from '../e2e/support/sessions';
 import { check, launch, openPage, signIn } from './browser';
 
 /**
  * The console when things go wrong, in a real browser: its gateway (a gateway process of its
- * own over the running services, stopped and started again on the same port) stops answering,
- * and its subscription drops with it; a mutation is refused by the API.
+ * own over the running services, stopped and started again on the same port) stops answering;
+ * a mutation is refused by the API.
  */
 
 let browser: Browser;
@@ -76,31 +76,10 @@ describe('failures', () => {
     });
     // the same form, sent again, goes through
     await page.getByRole('button', { name: 'Create role' }).click();
-    await page.getByText(name, { exact: true }).waitFor();
+    await page.getByRole('row', { name: new RegExp(`^${name}`) }).waitFor();
     const { roles } = await gqlOk<{ roles: { displayName: string; permissions: string[] }[] }>('{ roles { displayName permissions } }', {}, desk.t.adminToken);
     expect(roles.find((r) => r.displayName === name)?.permissions).toEqual(['VIEW_SCREEN']);
   });
-
-  it('a subscription that drops says so, reconnects, and the live count catches up with what happened meanwhile', async () => {
-    await signIn(page, desk.t.adminToken, `${gateway.base}/monitor`);
-    await openPage(page, 'Monitor');
-    const count = page.getByTestId('active-count');
-    const status = page.getByRole('status').filter({ hasText: /live|reconnecting|Connecting/ });
-    expect(await eventually(async () => [await count.textContent(), await status.textContent()].join(' '), (t) => t === '0 live', 30_000)).toBe('0 live');
-
-    let session: Awaited<ReturnType<typeof startSession>> | undefined;
-    await withGatewayDown(async () => {
-      expect(await eventually(() => status.textContent(), (t) => t === 'Live updates interrupted; reconnecting…', 15_000)).toBe('Live updates interrupted; reconnecting…');
-      // a session starts while the console cannot hear of it (through the system's own gateway)
-      session = await startSession(desk.helper.token(), desk.sharer.token(), { deviceId: desk.deviceId, reason: 'while the console was cut off' });
-      expect(await count.textContent()).toBe('0');
-    });
-    // back: the socket reconnects (back-off at most 5 s) and the count is the current one, without a reload
-    expect(await eventually(async () => [await count.textContent(), await status.textContent()].join(' '), (t) => t === '1 live', 60_000)).toBe('1 live');
-    // and it is live again: the end of the session is pushed
-    await endSession(session!.id, desk.helper.token());
-    expect(await eventually(() => count.textContent(), (t) => t === '0', 30_000)).toBe('0');
-  }, 180_000);
 
   it('a mutation refused with BAD_USER_INPUT: the server message next to the field, the input kept', async () => {
     await signIn(page, desk.t.adminToken, `${gateway.base}/users`);
