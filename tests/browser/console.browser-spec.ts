@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import * as fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { eventually, gqlOk, tokenFor } from '../e2e/support/client';
-import { createGroup, createUser, helpDesk } from '../e2e/support/fixtures';
+import { createDevice, createGroup, createUser, helpDesk } from '../e2e/support/fixtures';
 import { accessSettled, endSession, startSession } from '../e2e/support/sessions';
 import * as path from 'node:path';
 import { check, consoleUrl, launch, openPage, SCREENSHOTS, signIn } from './browser';
@@ -190,6 +190,40 @@ describe('an administrator', () => {
     await page.getByText('Not allowed:').waitFor();
     expect(await page.getByText(/Unattended control is only for dedicated devices/).count()).toBe(1);
     expect(await check(page, 'explain-access')).toEqual([]);
+  });
+
+  it('edits a user and a device (upsertUser / upsertDevice with their id), keeping what the form does not show', async () => {
+    const user = await createUser(desk.t, { name: 'editme', jobTitle: 'Engineer' });
+    const deviceId = await createDevice(desk.t, { displayName: `EDIT-${Date.now()}`, primaryUserId: user.id, compliance: 'COMPLIANT' });
+    await signIn(page, desk.t.adminToken);
+    await openPage(page, 'Users');
+    await page.getByLabel('Search users').fill(user.upn);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await eventually(() => page.getByRole('row').count(), (n) => n === 2);
+    await page.getByRole('button', { name: /^Edit / }).click();
+    const userForm = page.getByRole('form', { name: /^Edit / });
+    expect(await userForm.getByLabel('Job title').inputValue()).toBe('Engineer');
+    await userForm.getByLabel('Job title').fill('Help desk lead');
+    expect(await check(page, 'user-edit')).toEqual([]);
+    await userForm.getByRole('button', { name: 'Save user' }).click();
+    await userForm.waitFor({ state: 'detached' });
+    await page.getByText('Help desk lead').waitFor();
+    const saved = await gqlOk<Rec>('query ($id: ID!) { user(id: $id) { userPrincipalName profile { jobTitle givenName surname companyName } } }', { id: user.id }, desk.t.adminToken);
+    expect(saved.user).toEqual({ userPrincipalName: user.upn, profile: { jobTitle: 'Help desk lead', givenName: expect.any(String), surname: 'Example', companyName: 'Contoso' } });
+
+    await openPage(page, 'Devices');
+    const { device } = await gqlOk<Rec>('query ($id: ID!) { device(id: $id) { displayName } }', { id: deviceId }, desk.t.adminToken);
+    await page.getByLabel('Search devices').fill(device.displayName);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await eventually(() => page.getByRole('row').count(), (n) => n === 2);
+    await page.getByRole('button', { name: `Edit ${device.displayName}` }).click();
+    const deviceForm = page.getByRole('form', { name: `Edit ${device.displayName}` });
+    await deviceForm.getByLabel('Compliance').selectOption('NONCOMPLIANT');
+    await deviceForm.getByRole('button', { name: 'Save device' }).click();
+    await deviceForm.waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'Noncompliant' }).waitFor();
+    const edited = await gqlOk<Rec>('query ($id: ID!) { device(id: $id) { compliance manufacturer primaryUser { id } } }', { id: deviceId }, desk.t.adminToken);
+    expect(edited.device).toEqual({ compliance: 'NONCOMPLIANT', manufacturer: 'Contoso', primaryUser: { id: user.id } });
   });
 
   it('opens the bundled GraphQL explorer, which runs a query with the console token and loads nothing from outside the gateway', async () => {

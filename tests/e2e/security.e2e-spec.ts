@@ -264,11 +264,13 @@ describe('the OWASP GraphQL cheat sheet attacks are refused with a clear error',
     expect(production.body.errors![0].message).not.toMatch(/Did you mean|tenant"/);
   });
 
-  it('the landing page (sandbox): on in development, off in production', async () => {
-    const page = (url: string) => fetch(url, { headers: { accept: 'text/html' } });
+  it("no Apollo Sandbox (Apollo's CDN): a browser goes to the bundled GraphQL explorer in development; production has none", async () => {
+    const page = (url: string) => fetch(url, { headers: { accept: 'text/html' }, redirect: 'manual' });
     const dev = await page(gatewayUrl());
-    expect(dev.status).toBe(200);
-    expect(dev.headers.get('content-type')).toMatch(/text\/html/);
+    expect([dev.status, dev.headers.get('location')]).toEqual([302, '/graphiql']);
+    const explorer = await fetch(new URL('/graphiql', gatewayUrl()), { headers: { accept: 'text/html' } });
+    expect(explorer.status).toBe(200);
+    expect(await explorer.text()).not.toMatch(/apollographql|embeddable-sandbox|https?:\/\/(?!127\.0\.0\.1)/);
     const production = await page(prod.url);
     expect(production.headers.get('content-type')).not.toMatch(/text\/html/);
     expect(production.status).toBe(400);

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { BrowserRouter, Navigate, NavLink, Route, Routes } from 'react-router';
 import { Provider, useQuery } from 'urql';
-import { AuthProvider, useAuth } from './auth';
+import { AuthProvider, useAuth, type InitialAuth } from './auth';
 import { createApiClient } from './client';
 import { apiUrls, ConfigContext, useConfig, type ConsoleConfig } from './config';
 import { LiveContext } from './live-count';
@@ -13,10 +13,10 @@ import { SignIn } from './sign-in';
 const GraphiQLPage = lazy(() => import('./graphiql-page'));
 import { ErrorMessage, Loading, messageOf } from './ui';
 
-export function App({ config }: { config: ConsoleConfig }) {
+export function App({ config, initial }: { config: ConsoleConfig; initial?: InitialAuth }) {
   return (
     <ConfigContext.Provider value={config}>
-      <AuthProvider>
+      <AuthProvider initial={initial}>
         <Gate config={config} />
       </AuthProvider>
     </ConfigContext.Provider>

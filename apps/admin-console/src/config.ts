@@ -4,9 +4,19 @@ import { createContext, useContext } from 'react';
 export interface ConsoleConfig {
   apiUrl: string;
   devIssuer: boolean;
-  oidcIssuers: { discoveryUrl: string; audience: string | string[] }[];
+  oidcIssuers: OidcIssuer[];
   /** Whether the GraphQL explorer (GraphiQL) is offered. */
   graphiql: boolean;
+}
+
+/** An issuer the gateway accepts; with a `clientId`, the console signs in with it (see oidc.ts). */
+export interface OidcIssuer {
+  discoveryUrl: string;
+  audience: string | string[];
+  clientId?: string;
+  scope?: string;
+  resource?: string;
+  label?: string;
 }
 
 export async function loadConfig(): Promise<ConsoleConfig> {

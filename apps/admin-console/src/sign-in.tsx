@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useAuth } from './auth';
 import type { ConsoleConfig } from './config';
+import { managerFor, signInIssuers } from './oidc';
 
 export function SignIn({ config }: { config: ConsoleConfig }) {
   const { signIn, notice, expired } = useAuth();
@@ -8,6 +9,29 @@ export function SignIn({ config }: { config: ConsoleConfig }) {
   const Wrapper = expired ? 'div' : 'main';
   const [token, setToken] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const [oidcProblem, setOidcProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const issuers = signInIssuers(config);
+  const withIssuer = async (issuer: (typeof issuers)[number]) => {
+    const manager = managerFor(issuer);
+    const label = issuer.label ?? new URL(issuer.discoveryUrl).host;
+    setOidcProblem(null);
+    setBusy(issuer.discoveryUrl);
+    try {
+      if (expired) {
+        // Over the pages (an expired sign-in): a popup, so that nothing typed is lost.
+        const user = await manager.signinPopup();
+        signIn(user.access_token, manager);
+      } else {
+        // The whole page goes to the issuer and comes back where it was.
+        await manager.signinRedirect({ state: window.location.pathname });
+      }
+    } catch (e) {
+      setOidcProblem(`Sign-in with ${label} did not complete: ${(e as Error).message}`);
+    } finally {
+      setBusy(null);
+    }
+  };
   return (
     <Wrapper className="center" {...(expired ? {} : { id: 'main' })}>
       <h1 id="sign-in-title">Sign in to the Remote Help admin center</h1>
@@ -15,6 +39,20 @@ export function SignIn({ config }: { config: ConsoleConfig }) {
         <p role="alert" className="error">
           {notice}
         </p>
+      )}
+      {issuers.length > 0 && (
+        <div className="sign-in-issuers">
+          {issuers.map((i) => (
+            <button key={i.discoveryUrl} type="button" className="primary" disabled={busy !== null} onClick={() => void withIssuer(i)}>
+              Sign in with {i.label ?? new URL(i.discoveryUrl).host}
+            </button>
+          ))}
+          {oidcProblem && (
+            <p role="alert" className="error">
+              {oidcProblem}
+            </p>
+          )}
+        </div>
       )}
       {config.devIssuer ? (
         <form
@@ -42,8 +80,8 @@ export function SignIn({ config }: { config: ConsoleConfig }) {
             Sign in
           </button>
         </form>
-      ) : config.oidcIssuers.length === 0 ? (
-        <p role="alert">No sign-in method is configured on this gateway (no OpenID Connect issuer, development issuer off).</p>
+      ) : issuers.length === 0 ? (
+        <p role="alert">No sign-in method is configured on this gateway (no OpenID Connect client for the console, development issuer off).</p>
       ) : null}
     </Wrapper>
   );

@@ -53,6 +53,15 @@ describe('gateway configuration', () => {
     expect(crossCheck(load({ OIDC_ISSUERS: issuers('http://idp.example.com') }))).toBeUndefined();
   });
 
+  it("checks that each console OIDC client belongs to an accepted issuer", () => {
+    const issuers = JSON.stringify([{ discoveryUrl: 'https://idp.example.com', audience: 'a' }]);
+    const clients = (url: string) => JSON.stringify([{ discoveryUrl: url, clientId: 'console' }]);
+    expect(load({}).CONSOLE_OIDC_CLIENTS).toEqual([]);
+    expect(crossCheck(load({ OIDC_ISSUERS: issuers, CONSOLE_OIDC_CLIENTS: clients('https://idp.example.com') }))).toBeUndefined();
+    expect(crossCheck(load({ OIDC_ISSUERS: issuers, CONSOLE_OIDC_CLIENTS: clients('https://idp.example.com/') }))).toMatch(/^CONSOLE_OIDC_CLIENTS: https:\/\/idp.example.com\/ is not an issuer of OIDC_ISSUERS/);
+    expect(() => load({ CONSOLE_OIDC_CLIENTS: '[{"clientId":"c"}]' })).toThrow(/CONSOLE_OIDC_CLIENTS: entry 1: discoveryUrl is required/);
+  });
+
   it('turns a rate limit off with 0', () => {
     expect(load({ RATE_LIMIT_PER_CALLER: '0' }).RATE_LIMIT_PER_CALLER).toBe(0);
     expect(() => load({ RATE_LIMIT_PER_CALLER: '-1' })).toThrow(/RATE_LIMIT_PER_CALLER/);

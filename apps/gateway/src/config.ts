@@ -1,6 +1,7 @@
 import { parseOidcIssuers } from '@remote-help/auth';
 import { ConfigOf, defaultDataDir, metricsConfigSpec, metricsListen, parsers } from '@remote-help/service-kit';
 import * as path from 'node:path';
+import { consoleIssuers, parseConsoleOidcClients } from './console/console-routes';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -77,6 +78,12 @@ export const configSpec = {
   CONSOLE_ENABLED: { description: 'serve the admin console at / (and its configuration at /console-config.json)', default: 'true', parse: parsers.bool },
   CONSOLE_DIR: { description: 'folder of the built admin console (`npm run build` writes it)', default: path.resolve(__dirname, '..', '..', 'admin-console', 'dist'), parse: parsers.string },
   CONSOLE_API_URL: { description: 'the GraphQL URL the console calls (written to /console-config.json); default: /graphql of the gateway that serves it', default: '/graphql', parse: (raw: string) => (raw.startsWith('/') ? raw : parsers.url('http', 'https')(raw)) },
+  CONSOLE_OIDC_CLIENTS: {
+    description:
+      'JSON array of the console\'s public clients (no secret: Authorization Code flow with PKCE in the browser), one per OIDC_ISSUERS issuer it signs in with: `[{"discoveryUrl" (as in OIDC_ISSUERS), "clientId", "scope"? (default `openid profile offline_access`), "resource"?, "label"?}]`; register `<console URL>/sign-in/callback` as its redirect URI and the console URL as its post-logout redirect URI',
+    default: '[]',
+    parse: parseConsoleOidcClients,
+  },
   GRAPHIQL_ENABLED: { description: 'offer the GraphQL explorer (GraphiQL, bundled with the console: no outside asset) at /graphiql; default: on except in production', default: '', parse: (raw: string) => (raw === '' ? null : parsers.bool(raw)) },
   EXPORT_TIMEOUT_MS: { description: 'most time between two parts of a CSV export from reporting-service before the download is cut', default: '30000', parse: parsers.int(1000, 600000) },
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
@@ -92,13 +99,19 @@ export function subgraphUrl(config: GatewayConfig, name: string): string {
 }
 
 /**
- * Checks that need several variables: the metrics port is not the public one; in production, OpenID Connect discovery (and so the keys
+ * Checks that need several variables: the metrics port is not the public one; the console's
+ * OIDC clients belong to configured issuers; in production, OpenID Connect discovery (and so the keys
  * that sign tokens) must come over HTTPS, except from a loopback address. Returns the
  * `VARIABLE: problem` line, or undefined.
  */
 export function crossCheck(config: GatewayConfig): string | undefined {
   const metrics = metricsListen(config);
   if (typeof metrics === 'string') return metrics;
+  try {
+    consoleIssuers(config.OIDC_ISSUERS, config.CONSOLE_OIDC_CLIENTS);
+  } catch (e) {
+    return (e as Error).message;
+  }
   if (config.NODE_ENV !== 'production') return undefined;
   for (const [i, issuer] of config.OIDC_ISSUERS.entries()) {
     const url = new URL(issuer.discoveryUrl);

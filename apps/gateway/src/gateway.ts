@@ -14,7 +14,7 @@ import { IdentityService } from './identity';
 import { gatewayMetrics } from './metrics';
 import { SubgraphClient } from './subgraph-client';
 import { SubgraphDataSource } from './subgraph-data-source';
-import { consoleRoutes } from './console/console-routes';
+import { consoleIssuers, consoleRoutes, explorerRedirect } from './console/console-routes';
 import { exportRoutes } from './exports/export-proxy';
 import { ChatFeed } from './subscriptions/chat-feed';
 import { EventFeed } from './subscriptions/event-feed';
@@ -135,7 +135,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     formatError: createGatewayErrorFormatter((err, formatted) => log.error({ err, path: formatted.path }, formatted.message), { hideSuggestions: production }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // No Apollo Sandbox (it loads from Apollo's CDN): browsers get the console's bundled GraphiQL.
+      ApolloServerPluginLandingPageDisabled(),
       ...(limits.plugins as never[]),
       rateLimitPlugin<GatewayContext>(rateLimits),
       observability.plugin as never,
@@ -194,6 +195,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', subgraphs: Object.fromEntries(checks), eventFeed: feed.running, ...(feed.running ? {} : { eventFeedDownForMs: feed.downForMs }), chatStream: chatFeed.connected, oidcIssuers });
   });
 
+  const graphiql = config.CONSOLE_ENABLED && (config.GRAPHIQL_ENABLED ?? !production);
+  if (graphiql) app.get('/graphql', explorerRedirect());
   app.use(
     '/graphql',
     (req, res, next) => {
@@ -225,7 +228,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     app.use(
       consoleRoutes({
         dir: config.CONSOLE_DIR,
-        config: { apiUrl: config.CONSOLE_API_URL, devIssuer, graphiql: config.GRAPHIQL_ENABLED ?? !production, oidcIssuers: config.OIDC_ISSUERS.map((i) => ({ discoveryUrl: i.discoveryUrl, audience: i.audience })) },
+        config: { apiUrl: config.CONSOLE_API_URL, devIssuer, graphiql, oidcIssuers: consoleIssuers(config.OIDC_ISSUERS, config.CONSOLE_OIDC_CLIENTS) },
         log,
       }),
     );

@@ -63,10 +63,11 @@ export interface ExtraGateway {
 /**
  * Another gateway process over the running system's services, keys and Kafka, with `env` on
  * top (e.g. `NODE_ENV: 'production'`, `OIDC_ISSUERS`, `RATE_LIMIT_PER_CALLER`). Resolves once
- * `/health/live` answers.
+ * `/health/live` answers. With `port`, on that port (a gateway started again where its clients
+ * knew it).
  */
-export async function startGateway(env: Record<string, string>): Promise<ExtraGateway> {
-  const port = await freePort();
+export async function startGateway(env: Record<string, string>, opts: { port?: number } = {}): Promise<ExtraGateway> {
+  const port = opts.port ?? (await freePort());
   const dataDir = required('RH_E2E_DATA_DIR');
   const keys = path.join(dataDir, 'keys');
   const urls = serviceUrls();
@@ -150,6 +151,19 @@ export class OidcProvider {
     const c = { clientId: `client-${++this.count}-${Date.now().toString(36)}`, clientSecret: `secret-${Math.random().toString(36).slice(2)}-${'x'.repeat(32)}` };
     await this.control('POST', 'clients', { client_id: c.clientId, client_secret: c.clientSecret, claims, ttl: opts.ttlSeconds });
     return c;
+  }
+
+  /**
+   * A public client (no secret) that signs people in through the browser: Authorization Code
+   * flow with PKCE to `redirectUris`, refresh tokens; its access tokens live `ttlSeconds`.
+   */
+  async publicClient(clientId: string, opts: { redirectUris: string[]; postLogoutRedirectUris?: string[]; ttlSeconds?: number }): Promise<void> {
+    await this.control('POST', 'clients', { client_id: clientId, redirect_uris: opts.redirectUris, post_logout_redirect_uris: opts.postLogoutRedirectUris, ttl: opts.ttlSeconds });
+  }
+
+  /** An account that signs in (any password) with `login`; its access tokens carry `claims`. */
+  async account(login: string, claims: Record<string, unknown>): Promise<void> {
+    await this.control('POST', 'accounts', { login, claims });
   }
 
   /** An access token (JWT) from the token endpoint: client credentials grant with a resource indicator. */

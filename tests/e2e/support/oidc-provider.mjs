@@ -5,8 +5,15 @@
 // ordinary way: the client credentials grant with a resource indicator, as JWTs (RS256) whose
 // audience is the resource; each client carries the directory claims of the identity it stands
 // for (`tid`, `preferred_username`, `oid`, ...), which `extraTokenClaims` adds to its tokens.
+// It also signs people in the browser (the admin console's tests): the Authorization Code flow
+// with PKCE for public clients, through oidc-provider's own development login and consent pages
+// (any password); an account's access tokens carry the directory claims registered for its login.
 // Test controls, under /_test/:
-//   POST /_test/clients {client_id, client_secret, claims, ttl?}  registers a client
+//   POST /_test/clients {client_id, client_secret, claims, ttl?}  registers a client (client credentials)
+//   POST /_test/clients {client_id, redirect_uris, post_logout_redirect_uris?, ttl?}
+//                                                                   registers a public client (no secret:
+//                                                                   authorization code + PKCE, refresh tokens)
+//   POST /_test/accounts {login, claims}                            an account that signs in with that login
 //   POST /_test/rotate                                              signs with a new key from now on (the old one stays published)
 //   GET  /_test/stats                                               {jwksFetches, discoveryFetches, kids}
 //   POST /_test/discovery {up}                                      discovery answers 503 while up is false (from the start with --discovery-down)
@@ -16,6 +23,7 @@ import * as http from 'node:http';
 
 const port = Number(process.argv[2] ?? 0);
 const clients = new Map();
+const accounts = new Map();
 const keys = [];
 const stats = { jwksFetches: 0, discoveryFetches: 0 };
 let discoveryUp = !process.argv.includes('--discovery-down');
@@ -30,22 +38,41 @@ async function newKey() {
 
 function build() {
   provider = new Provider(issuer, {
-    clients: [...clients.values()].map(({ client_id, client_secret, claims, ttl }) => ({
-      client_id,
-      client_secret,
-      grant_types: ['client_credentials'],
-      response_types: [],
-      redirect_uris: [],
-      token_endpoint_auth_method: 'client_secret_basic',
-      directory_claims: claims,
-      access_token_ttl: ttl,
-    })),
+    clients: [...clients.values()].map(({ client_id, client_secret, claims, ttl, redirect_uris, post_logout_redirect_uris }) =>
+      redirect_uris
+        ? {
+            client_id,
+            application_type: 'web',
+            grant_types: ['authorization_code', 'refresh_token'],
+            response_types: ['code'],
+            redirect_uris,
+            post_logout_redirect_uris: post_logout_redirect_uris ?? [],
+            token_endpoint_auth_method: 'none',
+            access_token_ttl: ttl,
+          }
+        : {
+            client_id,
+            client_secret,
+            grant_types: ['client_credentials'],
+            response_types: [],
+            redirect_uris: [],
+            token_endpoint_auth_method: 'client_secret_basic',
+            directory_claims: claims,
+            access_token_ttl: ttl,
+          },
+    ),
     // The newest key first: it signs; the older ones stay published for tokens already issued.
     jwks: { keys: [...keys].reverse() },
-    scopes: ['api'],
+    // offline_access: the refresh tokens of the public clients (and their refresh_token grant).
+    scopes: ['openid', 'offline_access', 'api'],
     extraClientMetadata: { properties: ['directory_claims', 'access_token_ttl'] },
+    // A refresh token to every client allowed the grant, as Microsoft Entra ID gives single-page
+    // applications one (oidc-provider's default honours offline_access only with prompt=consent).
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // The account is the login typed on the development login page.
+    findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
     features: {
-      devInteractions: { enabled: false },
+      devInteractions: { enabled: true },
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -61,6 +88,7 @@ function build() {
       },
     },
     extraTokenClaims: async (ctx, token) => {
+      if (token.accountId) return accounts.get(token.accountId) ?? {};
       const client = await ctx.oidc.provider.Client.find(token.clientId);
       return client?.directory_claims ?? {};
     },
@@ -84,6 +112,11 @@ const server = http.createServer(async (req, res) => {
         clients.set(c.client_id, c);
         build();
         return send(201, { client_id: c.client_id });
+      }
+      if (req.method === 'POST' && path === '/_test/accounts') {
+        const a = await readJson(req);
+        accounts.set(a.login, a.claims);
+        return send(201, { login: a.login });
       }
       if (req.method === 'POST' && path === '/_test/rotate') {
         keys.push(await newKey());

@@ -86,7 +86,7 @@ export default function RolesPage() {
   );
 }
 
-function RoleForm({ draft, onDone, onCancel }: { draft: Draft; onDone: () => void; onCancel: () => void }) {
+export function RoleForm({ draft, onDone, onCancel }: { draft: Draft; onDone: () => void; onCancel: () => void }) {
   const [d, setD] = useState<Draft>(draft);
   const [creating, create] = useMutation(CREATE);
   const [updating, update] = useMutation(UPDATE);

@@ -1,0 +1,14 @@
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Component tests of the console (Vitest + Testing Library in jsdom): `*.spec.tsx` beside the
+// components; `npm test -- components` runs them (a part of `npm test`).
+export default defineConfig({
+  plugins: [react()],
+  test: {
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    include: ['src/**/*.spec.{ts,tsx}'],
+    environment: 'jsdom',
+  },
+});
