@@ -1,5 +1,5 @@
 // Puts session lifecycle events on Kafka as session-service's outbox relay does (the same
-// envelope from libs/events' createEvent, SessionFacts data, key = session id, headers
+// envelope from libs/events' buildEvent, SessionFacts data, key = session id, headers
 // event-type / event-id, acks = all), from a process of its own. Input: JSON in argv[2]:
 //   { brokers, topicPrefix, tenantId, sessions, helpers, window, sliceFile, sliceEvery }
 //   or { brokers, topicPrefix, resendFile } to publish again the events saved in resendFile.
@@ -18,7 +18,7 @@ import kafkajs from '../../scripts/lib/kafkajs.mjs';
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { Kafka, logLevel, Partitioners } = kafkajs;
-const { createEvent, SESSION_EVENTS, sessionAuditDetails, TOPICS, topicName } = require(path.join(ROOT, 'libs/events/dist/index.js'));
+const { buildEvent, SESSION_EVENTS, sessionAuditDetails, TOPICS, topicName } = require(path.join(ROOT, 'libs/events/dist/index.js'));
 
 const opts = JSON.parse(process.argv[2]);
 const kafka = new Kafka({ clientId: 'bench-reporting-produce', brokers: opts.brokers, logLevel: logLevel.NOTHING });
@@ -63,7 +63,7 @@ function lifecycle(i) {
   const emit = (type, change, at, activity) => {
     facts = { ...facts, ...change, version: events.length + 1 };
     const audit = { category: 'RemoteHelp', activity, actorKind: 'user', details: sessionAuditDetails(facts) };
-    events.push(createEvent({ type, source: 'session-service', tenantId: opts.tenantId, subject: facts.sessionId, data: { ...facts, audit }, time: at }));
+    events.push(buildEvent(type, { source: 'session-service', tenantId: opts.tenantId, subject: facts.sessionId, data: { ...facts, audit }, time: at }));
   };
   emit(SESSION_EVENTS.requested, {}, new Date(t0), 'Request remote help session');
   emit(SESSION_EVENTS.joined, { sharerId, state: 'PENDING_CONSENT', actorId: sharerId }, new Date(t0 + 10_000), 'Join remote help session');

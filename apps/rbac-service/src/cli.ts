@@ -3,7 +3,7 @@ import { loadConfigOrExit, openServiceDataSource } from '@remote-help/service-ki
 import { GraphQLError } from 'graphql';
 import { configSpec, SERVICE_NAME } from './config';
 import { ENTITIES, MIGRATIONS } from './data-source';
-import { parseGroupCreated, parseMembersChanged, parseSettings, parseTenantCreated, parseUser } from './directory/directory-event-data';
+import { DIRECTORY_EVENTS, type EventData, EventContractError, type EventType, parseEventData } from '@remote-help/events';
 import { DirectoryStore } from './directory/directory-store';
 
 /**
@@ -21,21 +21,26 @@ async function main() {
     case 'bootstrap-tenant': {
       const args = JSON.parse(json ?? '{}');
       const tenantId = String(args?.tenant?.tenantId ?? '');
-      const part = <T>(name: string, parse: (data: unknown, tenantId: string) => T): T => {
+      // Each part is the data of the event tenant-service writes for it, parsed by its contract.
+      const part = <T extends EventType>(name: string, type: T): EventData<T> => {
+        let data: EventData<T>;
         try {
-          return parse(args?.[name], tenantId);
+          data = parseEventData(type, args?.[name]);
         } catch (e) {
-          throw new Error(`${name}: ${(e as Error).message}`);
+          throw new Error(`${name}: ${e instanceof EventContractError ? e.reason : (e as Error).message}`);
         }
+        const dataTenant = (data as { tenantId?: string }).tenantId;
+        if (dataTenant !== tenantId.toLowerCase()) throw new Error(`${name}: the data's tenantId ${dataTenant} is not the tenant's ${tenantId}`);
+        return data;
       };
-      const tenant = part('tenant', parseTenantCreated);
-      const group = part('group', parseGroupCreated);
+      const tenant = part('tenant', DIRECTORY_EVENTS.tenantCreated);
+      const group = part('group', DIRECTORY_EVENTS.groupCreated);
       const input = {
         tenant: { ...tenant, adminGroupId: tenant.adminGroupId ?? group.id },
-        settings: part('settings', parseSettings),
-        adminUser: part('adminUser', parseUser),
+        settings: part('settings', DIRECTORY_EVENTS.settingsUpdated),
+        adminUser: part('adminUser', DIRECTORY_EVENTS.userUpserted),
         group,
-        ...(args.members ? { members: part('members', parseMembersChanged) } : {}),
+        ...(args.members ? { members: part('members', DIRECTORY_EVENTS.groupMembersAdded) } : {}),
       };
       const ds = await openServiceDataSource({ url: DATABASE_URL, entities: ENTITIES, migrations: MIGRATIONS, poolSize: 2 });
       try {

@@ -282,7 +282,7 @@ describe('reporting-service consuming Kafka', () => {
     expect(res).toEqual({ data: { _entities: [{ activeSessionCount: 1 }] } });
   });
 
-  it('sends unreadable messages to the dead-letter topic and sets aside invalid data, and goes on', async () => {
+  it('sends unreadable messages and events whose data does not fit their contract to the dead-letter topic with the reason, and goes on', async () => {
     const deadLetters = await collect(TOPICS.deadLetter);
     const tenantId = randomUUID();
     const [good] = lifecycle({ tenantId, requestedAt: new Date(Date.now() - 60_000) });
@@ -293,8 +293,14 @@ describe('reporting-service consuming Kafka', () => {
     badAudit.data.audit = { ...badAudit.data.audit!, actorKind: 'robot' as never };
     await produce(TOPICS.session, [invalid, badAudit, good]);
     await waitFor('the valid event applied', async () => (await processed([good.id])) === 1);
-    expect((await pg.query(`SELECT reason FROM rejected_events WHERE event_id = $1`, [invalid.id])).rows).toEqual([{ reason: 'sessionId must be a UUID, got nothing' }]);
-    expect((await pg.query(`SELECT reason FROM rejected_events WHERE event_id = $1`, [badAudit.id])).rows).toEqual([{ reason: 'actorKind must be one of user, device, service, system, got "robot"' }]);
+    const deadReason = async (id: string) => {
+      const m = await waitFor(`the dead letter of ${id}`, async () => deadLetters.find((d) => String(d.value).includes(id)));
+      expect(String(m.headers?.['consumer-group'])).toBe(`${PREFIX}reporting-service.sessions`);
+      return String(m.headers?.reason);
+    };
+    expect(await deadReason(invalid.id)).toBe('session.requested: sessionId: must be a UUID');
+    expect(await deadReason(badAudit.id)).toMatch(/^session\.requested: audit\.actorKind: /);
+    expect(await pg.query(`SELECT 1 FROM rejected_events WHERE event_id = ANY($1)`, [[invalid.id, badAudit.id]]).then((r) => r.rows)).toEqual([]);
     expect((await pg.query(`SELECT 1 FROM session_records WHERE session_id = $1`, [badAudit.data.sessionId])).rows).toEqual([]);
     expect((await pg.query(`SELECT id FROM audit_events WHERE tenant_id = $1`, [tenantId])).rows).toEqual([{ id: good.id }]);
     const dead = await waitFor('the dead letter', async () => deadLetters.find((m) => String(m.value) === '{"this is": not json'));

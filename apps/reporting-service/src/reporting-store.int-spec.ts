@@ -4,7 +4,7 @@
 // reporting-service.int-spec.ts runs the whole service against Kafka.
 import { Logger } from '@nestjs/common';
 import { SessionMode } from '@remote-help/domain';
-import { auditEvent, createEvent, type EventEnvelope, REPORTING_EVENTS, type SessionFacts, TOPICS } from '@remote-help/events';
+import { auditEvent, createEvent, EventContractError, type EventEnvelope, parseEvent, REPORTING_EVENTS, type SessionFacts, TOPICS } from '@remote-help/events';
 import { AdminAuthorizer, dropDatabase, openServiceDataSource } from '@remote-help/service-kit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -65,8 +65,10 @@ afterEach(() => {
 // -------------------------------------------------------------------------------- helpers
 
 /** Delivers events as the consumer does: each in its own transaction. */
+/** Delivers events one per transaction, each parsed by its contract first, as the consumer does. */
 async function deliver(events: EventEnvelope[], topic: string = TOPICS.session) {
-  for (const e of events) {
+  for (const event of events) {
+    const e = parseEvent(event, topic);
     await ds.transaction((m) =>
       topic === TOPICS.session ? consumers.handleSession(e, m) : topic === TOPICS.audit ? consumers.handleAudit(e, m) : consumers.handleDirectory(e, m),
     );
@@ -76,7 +78,7 @@ async function deliver(events: EventEnvelope[], topic: string = TOPICS.session) 
 /** Delivers session or audit events as the consumer does with a run of new events: all in one transaction, set-wise. */
 async function deliverBatch(events: EventEnvelope[], topic: string = TOPICS.session) {
   if (topic !== TOPICS.session && topic !== TOPICS.audit) return deliver(events, topic);
-  const items = events.map((event, i) => ({ event, meta: { topic, partition: 0, offset: String(i) } }));
+  const items = events.map((event, i) => ({ event: parseEvent(event, topic), meta: { topic, partition: 0, offset: String(i) } }));
   await ds.transaction((m) => (topic === TOPICS.session ? consumers.handleSessionBatch(items, m) : consumers.handleAuditBatch(items, m)));
 }
 
@@ -164,18 +166,17 @@ describe.each([
     expect((await records.page(tenantId, null, 10, null)).edges).toHaveLength(1);
   });
 
-  it('sets aside (does not throw on) events whose data it cannot use, with the reason', async () => {
+  it('sets aside (does not throw on) a well-formed event it cannot apply, with the reason; malformed data never gets here', async () => {
     const tenantId = randomUUID();
     const [good] = lifecycle({ tenantId, requestedAt: hoursAgo(1) });
+    // The one policy for data that does not parse: the consumer's parse refuses it (dead-letter topic).
     const noSession = createEvent({ type: 'session.requested', source: 'session-service', tenantId, subject: 'x', data: { ...good.data, sessionId: undefined } });
+    expect(() => parseEvent(noSession, TOPICS.session)).toThrow(new EventContractError('session.requested: sessionId: must be a UUID'));
     const foreign = createEvent({ type: 'session.joined', source: 'session-service', tenantId: randomUUID(), subject: good.subject, data: { ...good.data, version: 5 } });
     foreign.data.tenantId = foreign.tenantId; // consistent, but the session is another tenant's
-    await deliver([good, noSession, foreign]);
+    await deliver([good, foreign]);
     const rejected = await q<{ event_id: string; reason: string; consumer: string }>(`SELECT event_id, reason, consumer FROM rejected_events WHERE event_id = ANY($1) ORDER BY reason`, [[noSession.id, foreign.id]]);
-    expect(rejected).toEqual([
-      { event_id: foreign.id, consumer: 'sessions', reason: `session ${good.data.sessionId} belongs to another tenant` },
-      { event_id: noSession.id, consumer: 'sessions', reason: 'sessionId must be a UUID, got nothing' },
-    ]);
+    expect(rejected).toEqual([{ event_id: foreign.id, consumer: 'sessions', reason: `session ${good.data.sessionId} belongs to another tenant` }]);
     const [row] = await q(`SELECT tenant_id, version FROM session_records WHERE session_id = $1`, [good.data.sessionId]);
     expect(row).toEqual({ tenant_id: tenantId, version: 1 });
   });
@@ -418,11 +419,12 @@ describe.each([
     await expect(audit.page(tenantId, { first: 501 })).rejects.toThrow(/first must be between 0 and 500/);
   });
 
-  it('sets aside an event of the audit topic that is not an audit record', async () => {
+  it('never gets an event of the audit topic that is not an audit record: the parse refuses it (dead-letter topic)', async () => {
     const tenantId = randomUUID();
     const bogus = createEvent({ type: 'audit.recorded', source: 'x', tenantId, subject: tenantId, data: { category: 'Role' } });
-    await deliver([bogus], TOPICS.audit);
-    expect(await q(`SELECT reason FROM rejected_events WHERE event_id = $1`, [bogus.id])).toEqual([{ reason: 'activity must be a non-empty string, got nothing' }]);
+    expect(() => parseEvent(bogus, TOPICS.audit)).toThrow(/audit\.recorded: actorId: .*; activity: /);
+    const [lifecycleEvent] = lifecycle({ tenantId, requestedAt: hoursAgo(1) });
+    expect(() => parseEvent(lifecycleEvent, TOPICS.audit)).toThrow('session.requested belongs on the topic remote-help.session.v1, not on remote-help.audit.v1');
   });
 });
 

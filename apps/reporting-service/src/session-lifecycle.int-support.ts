@@ -1,5 +1,5 @@
 // Test support (not built): session lifecycle events as session-service publishes them.
-import { createEvent, type EventEnvelope, SESSION_EVENTS, sessionAuditDetails, type SessionFacts } from '@remote-help/events';
+import { buildEvent, type EventEnvelope, SESSION_EVENTS, sessionAuditDetails, type SessionEventType, type SessionFacts } from '@remote-help/events';
 import { randomUUID } from 'node:crypto';
 
 export type Ending = 'ENDED' | 'DECLINED' | 'EXPIRED' | 'ACTIVE' | 'WAITING_FOR_SHARER';
@@ -69,11 +69,11 @@ export function lifecycle(o: LifecycleOptions): EventEnvelope<SessionFacts>[] {
     version: 1,
   };
   const events: EventEnvelope<SessionFacts>[] = [];
-  const emit = (type: string, change: Partial<SessionFacts>, at: Date) => {
+  const emit = (type: SessionEventType, change: Partial<SessionFacts>, at: Date) => {
     facts = { ...facts, ...change, version: events.length + 1 };
     // the transition's audit line, as session-service writes it (activity by event type)
     const audit = { category: 'RemoteHelp', activity: ACTIVITIES[type], actorKind: facts.actorId ? ('user' as const) : ('system' as const), details: sessionAuditDetails(facts) };
-    events.push(createEvent({ type, source: 'session-service', tenantId: o.tenantId, subject: facts.sessionId, data: { ...facts, audit }, time: at }));
+    events.push(buildEvent(type, { source: 'session-service', tenantId: o.tenantId, subject: facts.sessionId, data: { ...facts, audit }, time: at }));
   };
   emit(SESSION_EVENTS.requested, {}, new Date(t0));
   if (ending === 'WAITING_FOR_SHARER') return events;

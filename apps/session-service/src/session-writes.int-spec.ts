@@ -5,7 +5,7 @@
 // completed from the row, the tenant's chat setting) against what the JavaScript forms
 // (SessionEvents.transitioned: factsOf, sessionAuditDetails) give.
 import { ComplianceState, EndReason, Platform, SessionMode, SessionState } from '@remote-help/domain';
-import { auditEvent, createEvent, OUTBOX_CHANNEL, SESSION_EVENTS, sessionAuditDetails, TOPICS, writeOutboxRows } from '@remote-help/events';
+import { auditEvent, createEvent, EventContractError, OUTBOX_CHANNEL, parseEvent, SESSION_EVENTS, sessionAuditDetails, SessionFactsSchema, TOPICS, validateEnvelope, writeOutboxRows } from '@remote-help/events';
 import { dropDatabase, openServiceDataSource, type ServiceOptions } from '@remote-help/service-kit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -145,6 +145,15 @@ describe('the one-statement transitions of SessionStore', () => {
     expect(await outboxOf(s.id)).toEqual(expectedRows(s, outbox, SESSION_EVENTS.requested, 'Request remote help session', helper));
   });
 
+  it('writes, in SQL, an event that its consumers parse to itself (the schema of libs/events, field for field)', async () => {
+    const { s } = await request(randomUUID(), { chatDisabled: false, version: 1 });
+    const [{ payload }] = await outboxOf(s.id);
+    expect(parseEvent(validateEnvelope(payload))).toEqual(payload);
+    // a field the schema does not know is dropped by the parse, one it requires is refused
+    expect(parseEvent(validateEnvelope({ ...payload, data: { ...payload.data, extra: 1 } }))).toEqual(payload);
+    expect(() => parseEvent(validateEnvelope({ ...payload, data: { ...payload.data, deviceEnrolled: undefined } }))).toThrow(EventContractError);
+  });
+
   it('writes the same event as SessionEvents.transitioned does in a transaction', async () => {
     const t = randomUUID();
     const { s, outbox } = await request(t, null);
@@ -259,6 +268,7 @@ describe('the one-statement transitions of SessionStore', () => {
       await ds.query(`UPDATE sessions SET requested_at = $2::timestamptz WHERE id = $1`, [s.id, `2026-03-04 05:06:07.${us}+00`]);
       const [row] = await ds.query(`SELECT *, ${factsSql('NULL')} AS facts FROM sessions s WHERE id = $1`, [s.id]);
       expect(row.facts).toEqual(JSON.parse(JSON.stringify(factsOf(fromRow(row), null))));
+      expect(SessionFactsSchema.parse(row.facts)).toEqual(row.facts);
     }
   });
 });

@@ -26,6 +26,13 @@ export enum LicenseKind {
   INTUNE_SUITE = 'INTUNE_SUITE',
 }
 
+/** What a group may hold: users only, devices only, or both. */
+export enum GroupMemberKind {
+  USERS = 'USERS',
+  DEVICES = 'DEVICES',
+  MIXED = 'MIXED',
+}
+
 /** The domain of a user principal name (`ada@contoso.com` -> `contoso.com`), lower-cased. */
 export function upnDomain(upn: string): string | null {
   const at = upn.lastIndexOf('@');

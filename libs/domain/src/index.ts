@@ -10,3 +10,4 @@ export * from './scope';
 export * from './sessions';
 export * from './access-decision-request';
 export * from './ids';
+export * from './audit';

@@ -1,18 +1,6 @@
-import { isUuid } from '@remote-help/domain';
-import { createEvent, EventEnvelope } from './event-envelope';
-
-/** One line of the audit log: who did what to which target, and whether it worked. */
-export interface AuditRecord {
-  actorId: string | null;
-  actorKind?: 'user' | 'device' | 'service' | 'system';
-  category: string;
-  activity: string;
-  targetId: string | null;
-  result: 'Success' | 'Failure';
-  details?: string;
-}
-
-export const AUDIT_EVENT_TYPE = 'audit.recorded';
+import { AuditActorKind, isUuid } from '@remote-help/domain';
+import { AUDIT_EVENT_TYPE, type AuditRecord } from './contracts/audit-events';
+import { buildEvent, type EventOf } from './contracts/event-catalogue';
 
 /**
  * A target's id as the audit log keeps it: a UUID in lower case, the form every id of this system
@@ -24,8 +12,14 @@ export function auditTargetId(id: string | null): string | null {
 }
 
 /** An audit event for the audit topic (`TOPICS.audit`), written through the outbox like any other. */
-export function auditEvent(o: { source: string; tenantId: string; time?: Date } & AuditRecord): EventEnvelope<AuditRecord> {
+export function auditEvent(o: { source: string; tenantId: string; time?: Date } & AuditRecord): EventOf<typeof AUDIT_EVENT_TYPE> {
   const { source, tenantId, time, ...given } = o;
   const record = { ...given, targetId: auditTargetId(given.targetId) };
-  return createEvent({ type: AUDIT_EVENT_TYPE, source, tenantId, subject: record.targetId ?? tenantId, data: { actorKind: record.actorId ? 'user' : 'system', ...record }, time });
+  return buildEvent(AUDIT_EVENT_TYPE, {
+    source,
+    tenantId,
+    subject: record.targetId ?? tenantId,
+    data: { actorKind: record.actorId ? AuditActorKind.USER : AuditActorKind.SYSTEM, ...record },
+    time,
+  });
 }

@@ -81,6 +81,7 @@ it('a consumer that crashes with an error kafkajs does not restart from is rebui
     fromBeginning: true,
     commitIntervalMs: 100,
     logger,
+    parse: (e) => e, // made-up events (outside the event catalogue): this test is about recovery
     handler: async (event, manager) => {
       await manager.query('INSERT INTO applied_events (event_id, n) VALUES ($1, 1) ON CONFLICT (event_id) DO UPDATE SET n = applied_events.n + 1', [event.id]);
     },

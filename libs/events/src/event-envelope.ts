@@ -35,9 +35,14 @@ export class EnvelopeError extends Error {
 }
 
 // `tenant.created`, `rbac.role-assigned`, `session.status_changed`: at least two dot-separated segments.
-const TYPE_RE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
-const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
-const MAX_TEXT = 500;
+export const ENVELOPE_TYPE_PATTERN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
+/** An envelope's `time`: ISO 8601 with a time zone. */
+export const ENVELOPE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+/** The longest `source`, `tenantId` and `subject`. */
+export const ENVELOPE_MAX_TEXT = 500;
+const TYPE_RE = ENVELOPE_TYPE_PATTERN;
+const ISO_RE = ENVELOPE_TIME_PATTERN;
+const MAX_TEXT = ENVELOPE_MAX_TEXT;
 
 function describe(v: unknown): string {
   if (v === null) return 'null';

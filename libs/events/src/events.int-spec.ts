@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { eventsTestDatabase, kafkaForTests, memoryLogger, startBrokerProxy, waitFor } from './testing';
 import {
+  auditEvent,
   createEvent,
   createKafka,
   ensureTopics,
@@ -36,6 +37,7 @@ const RUN = randomBytes(4).toString('hex');
 const DB = `rh_events_it_${RUN}`;
 const PREFIX = `it-${RUN}.`;
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+const CASE5_TENANT = '00000000-0000-4000-8000-0000000000c5';
 
 jest.setTimeout(60_000);
 
@@ -77,6 +79,13 @@ async function produceRaw(base: string, key: string, value: string | Buffer | nu
 const event = (type: string, subject: string, data: unknown = {}) =>
   createEvent({ type, source: 'events-it', tenantId: 'tenant-1', subject, data });
 
+/**
+ * The consumers of these tests check envelopes only (their events are made up, outside the event
+ * catalogue): they test the consumer's machinery. Case 5 keeps the catalogue's parse, as every
+ * consumer of the system does.
+ */
+const anyEvent = (e: EventEnvelope) => e;
+
 async function counter(name: string): Promise<number> {
   const rows = await dataSource.query('SELECT n FROM counters WHERE name = $1', [name]);
   return rows.length ? rows[0].n : 0;
@@ -92,7 +101,7 @@ async function bump(manager: Parameters<EventHandler>[1], name: string) {
   await manager.query('INSERT INTO counters (name, n) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET n = counters.n + 1', [name]);
 }
 
-async function startConsumer(label: string, topics: string[], handler: EventHandler) {
+async function startConsumer(label: string, topics: string[], handler: EventHandler, { catalogue = false } = {}) {
   const { logger, entries } = memoryLogger();
   const consumer = new IdempotentConsumer({
     kafka,
@@ -103,6 +112,7 @@ async function startConsumer(label: string, topics: string[], handler: EventHand
     handler,
     fromBeginning: true,
     logger,
+    ...(catalogue ? {} : { parse: anyEvent }),
   });
   await consumer.start();
   cleanups.push(() => consumer.stop());
@@ -448,7 +458,7 @@ describe('idempotent consumer', () => {
       const calls: string[] = [];
       const { logger } = memoryLogger();
       const make = (commitIntervalMs: number) =>
-        new IdempotentConsumer({ kafka, dataSource, groupId, topicPrefix: PREFIX, topics: [TOPICS.rbac], handler: async (e) => void calls.push(e.id), fromBeginning: true, logger, commitIntervalMs });
+        new IdempotentConsumer({ kafka, dataSource, groupId, topicPrefix: PREFIX, topics: [TOPICS.rbac], handler: async (e) => void calls.push(e.id), fromBeginning: true, logger, commitIntervalMs, parse: anyEvent });
       // A long interval: applied events are not committed batch by batch...
       const slow = make(60_000);
       await slow.start();
@@ -491,6 +501,7 @@ describe('idempotent consumer', () => {
       handler: async (e) => void applied.push(e.id),
       fromBeginning: true,
       logger,
+      parse: anyEvent,
       minBytes: 1024 * 1024,
       maxWaitTimeInMs,
     });
@@ -502,44 +513,58 @@ describe('idempotent consumer', () => {
     expect(applied).toEqual([lone.id]);
   });
 
-  it('(5) sends malformed messages to the dead-letter topic with the reason and goes on', async () => {
+  it('(5) sends malformed messages and events that do not fit their contract to the dead-letter topic with the reason, and goes on', async () => {
     const dead = await collect(TOPICS.deadLetter, 'case5');
     const applied: string[] = [];
-    await startConsumer('case5', [TOPICS.audit], async (e, manager) => {
-      if (e.subject !== 'audit-1') return; // the LISTEN test's event is on this topic too
-      applied.push(e.id);
-      await bump(manager, `case5:${e.id}`);
-    });
-    const good1 = event('audit.recorded', 'audit-1');
-    const noSubject = JSON.stringify({ ...event('audit.recorded', 'audit-1'), subject: undefined });
-    const good2 = event('audit.recorded', 'audit-1', { n: 2 });
+    await startConsumer(
+      'case5',
+      [TOPICS.audit],
+      async (e, manager) => {
+        if (e.subject !== 'audit-1') return; // the LISTEN test's event is on this topic too
+        applied.push(e.id);
+        await bump(manager, `case5:${e.id}`);
+      },
+      { catalogue: true },
+    );
+    const record = (activity: string) =>
+      auditEvent({ source: 'events-it', tenantId: CASE5_TENANT, actorId: null, category: 'Role', activity, targetId: 'audit-1', result: 'Success' });
+    const good1 = record('first');
+    const noSubject = JSON.stringify({ ...record('no subject'), subject: undefined });
+    const noActivity = JSON.stringify({ ...record('x'), data: { ...record('x').data, activity: undefined } });
+    const good2 = record('second');
     // Same key: one partition, in this order.
     await produceRaw(TOPICS.audit, 'audit-1', JSON.stringify(good1));
     await produceRaw(TOPICS.audit, 'audit-1', '{"id": oops');
     await produceRaw(TOPICS.audit, 'audit-1', noSubject);
     await produceRaw(TOPICS.audit, 'audit-1', null);
+    await produceRaw(TOPICS.audit, 'audit-1', noActivity);
     await produceRaw(TOPICS.audit, 'audit-1', JSON.stringify(good2));
 
     await waitFor('the good message after the bad ones', () => applied.includes(good2.id), 20_000);
-    await waitFor('three dead letters', () => dead.messages.length >= 3, 10_000);
+    // (the other tests' made-up events on this topic are dead letters here too, under their own keys)
+    const deadOfCase = () => dead.messages.filter((m) => m.key?.toString() === 'audit-1');
+    await waitFor('four dead letters', () => deadOfCase().length >= 4, 10_000);
     expect(applied).toEqual([good1.id, good2.id]);
     expect(await counter(`case5:${good2.id}`)).toBe(1);
 
-    const [bad1, bad2, bad3] = dead.messages;
+    const deadLetters = deadOfCase();
+    const [bad1, bad2, bad3, bad4] = deadLetters;
     expect(header(bad1.headers, 'reason')).toMatch(/^message value is not valid JSON/);
     expect(bad1.value!.toString()).toBe('{"id": oops');
     expect(header(bad2.headers, 'reason')).toBe('missing field "subject"');
     expect(bad2.value!.toString()).toBe(noSubject);
     expect(header(bad3.headers, 'reason')).toBe('message has no value (null)');
     expect(bad3.value).toBeNull();
-    for (const m of dead.messages) {
+    expect(header(bad4.headers, 'reason')).toBe('audit.recorded: activity: must be a non-empty text');
+    expect(bad4.value!.toString()).toBe(noActivity);
+    expect(deadLetters).toHaveLength(4);
+    for (const m of deadLetters) {
       expect(header(m.headers, 'source-topic')).toBe(topicName(PREFIX, TOPICS.audit));
       expect(header(m.headers, 'consumer-group')).toBe(`it-${RUN}-case5`);
-      expect(m.key!.toString()).toBe('audit-1');
     }
-    const offsets = dead.messages.map((m) => Number(header(m.headers, 'offset')));
-    expect(offsets).toEqual([offsets[0], offsets[0] + 1, offsets[0] + 2]);
-    expect(new Set(dead.messages.map((m) => header(m.headers, 'partition'))).size).toBe(1);
+    const offsets = deadLetters.map((m) => Number(header(m.headers, 'offset')));
+    expect(offsets).toEqual([offsets[0], offsets[0] + 1, offsets[0] + 2, offsets[0] + 3]);
+    expect(new Set(deadLetters.map((m) => header(m.headers, 'partition'))).size).toBe(1);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
+import { type CatalogueEvent, EventContractError, parseEvent } from './contracts/event-catalogue';
 import { EnvelopeError, parseEnvelope, type EventEnvelope } from './event-envelope';
 import { defaultEventsLogger, serializeError, type EventsLogger } from './logger';
 import { retryForever } from './retry';
@@ -21,8 +22,8 @@ export interface EventMeta {
 }
 
 /** One new (never applied) event of a batch, in partition order. */
-export interface BatchItem {
-  event: EventEnvelope;
+export interface BatchItem<E extends EventEnvelope = EventEnvelope> {
+  event: E;
   meta: EventMeta;
 }
 
@@ -34,7 +35,7 @@ export interface BatchItem {
  * the whole batch back; the consumer then applies those events one at a time with the
  * per-event handler, so a batch handler may throw whenever it meets a case it does not handle.
  */
-export type BatchEventHandler = (items: BatchItem[], manager: EntityManager) => Promise<void>;
+export type BatchEventHandler<E extends EventEnvelope = EventEnvelope> = (items: BatchItem<E>[], manager: EntityManager) => Promise<void>;
 
 /**
  * Applies one event. Runs inside the transaction that records the event as processed: write
@@ -44,8 +45,8 @@ export type BatchEventHandler = (items: BatchItem[], manager: EntityManager) => 
  * `meta.topic` is the base topic name (as passed in `topics`). Optionally carries a set-based
  * form of itself, `batch` (see {@link withBatchHandler}).
  */
-export type EventHandler = ((event: EventEnvelope, manager: EntityManager, meta: EventMeta) => Promise<void>) & {
-  batch?: BatchEventHandler;
+export type EventHandler<E extends EventEnvelope = EventEnvelope> = ((event: E, manager: EntityManager, meta: EventMeta) => Promise<void>) & {
+  batch?: BatchEventHandler<E>;
 };
 
 /**
@@ -53,16 +54,17 @@ export type EventHandler = ((event: EventEnvelope, manager: EntityManager, meta:
  * `handler` applied to each item in order. The consumer uses `batch` for runs of two or more
  * new events and `handler` for single events and after a failed batch.
  */
-export function withBatchHandler(
-  handler: (event: EventEnvelope, manager: EntityManager, meta: EventMeta) => Promise<void>,
-  batch: BatchEventHandler,
-): EventHandler {
-  const h: EventHandler = (event, manager, meta) => handler(event, manager, meta);
+export function withBatchHandler<E extends EventEnvelope>(
+  handler: (event: E, manager: EntityManager, meta: EventMeta) => Promise<void>,
+  batch: BatchEventHandler<E>,
+): EventHandler<E> {
+  const h: EventHandler<E> = (event, manager, meta) => handler(event, manager, meta);
   h.batch = batch;
   return h;
 }
 
-export interface IdempotentConsumerOptions {
+/** `E`: the events the handler gets, as `parse` returns them (by default the catalogue's, CatalogueEvent). */
+export interface IdempotentConsumerOptions<E extends EventEnvelope = CatalogueEvent> {
   kafka: Kafka;
   dataSource: DataSource;
   groupId: string;
@@ -71,10 +73,17 @@ export interface IdempotentConsumerOptions {
   topicPrefix: string;
   /** Base topic names (from TOPICS). */
   topics: string[];
-  handler: EventHandler;
+  handler: EventHandler<E>;
   fromBeginning?: boolean;
   /** Publish malformed messages to the dead-letter topic (default true); otherwise log and skip them. */
   deadLetter?: boolean;
+  /**
+   * Checks each event (its envelope already read; `topic`: the base topic it was read from)
+   * against its contract and returns it with its data parsed; throws EventContractError, and the
+   * message is then malformed like a bad envelope. Default: the event catalogue's `parseEvent`
+   * (every consumer of the system keeps this).
+   */
+  parse?: (event: EventEnvelope, topic: string) => E;
   logger?: EventsLogger;
   /**
    * kafkajs fetch wait (default 500 ms): how long the broker holds a fetch when there is nothing
@@ -168,8 +177,10 @@ class FailedAt extends Error {
 /**
  * A Kafka consumer that applies each event exactly once per `consumerName`: the event id goes
  * into processed_events in the same transaction as the handler's writes, and offsets are
- * committed only after that transaction commits. Malformed messages go to the dead-letter topic
- * and never block the partition; failing handlers are retried on the same message.
+ * committed only after that transaction commits. Malformed messages (an envelope that does not
+ * parse, or an event that does not fit its contract: `parse`, the event catalogue's) go to the
+ * dead-letter topic with the reason and never block the partition; handlers get only events that
+ * parsed, and failing handlers are retried on the same message.
  *
  * Messages are read a fetched batch at a time (kafkajs eachBatch) and applied in runs of up to
  * `maxBatchSize` consecutive well-formed messages of one partition; the runs of the batches of
@@ -182,7 +193,7 @@ class FailedAt extends Error {
  * the handler fails on an event, the events before it are committed and that event is retried
  * on its own, as with one transaction per event.
  */
-export class IdempotentConsumer {
+export class IdempotentConsumer<E extends EventEnvelope = CatalogueEvent> {
   private readonly kafka: Kafka;
   private readonly dataSource: DataSource;
   private readonly groupId: string;
@@ -192,6 +203,7 @@ export class IdempotentConsumer {
   private readonly handler: EventHandler;
   private readonly fromBeginning: boolean;
   private readonly deadLetter: boolean;
+  private readonly parse: (event: EventEnvelope, topic: string) => EventEnvelope;
   private readonly log: EventsLogger;
   private readonly maxWaitTimeInMs: number;
   private readonly minBytes: number;
@@ -209,7 +221,7 @@ export class IdempotentConsumer {
   /** Runs handed over in this turn of the event loop, applied together (submit). */
   private gathered: GatheredRun[] = [];
 
-  constructor(opts: IdempotentConsumerOptions) {
+  constructor(opts: IdempotentConsumerOptions<E>) {
     if (!opts.topics?.length) throw new TypeError('IdempotentConsumer: topics must not be empty');
     if (!opts.groupId) throw new TypeError('IdempotentConsumer: groupId is required');
     this.kafka = opts.kafka;
@@ -218,9 +230,11 @@ export class IdempotentConsumer {
     this.consumerName = opts.consumerName ?? opts.groupId;
     this.topicPrefix = opts.topicPrefix;
     this.topics = [...opts.topics];
-    this.handler = opts.handler;
+    // The handler gets only what `parse` returned (events of type E).
+    this.handler = opts.handler as unknown as EventHandler;
     this.fromBeginning = opts.fromBeginning ?? false;
     this.deadLetter = opts.deadLetter ?? true;
+    this.parse = opts.parse ?? parseEvent;
     this.log = opts.logger ?? defaultEventsLogger;
     this.maxWaitTimeInMs = opts.maxWaitTimeInMs ?? 500;
     this.minBytes = Math.max(1, Math.floor(opts.minBytes ?? 1));
@@ -344,9 +358,9 @@ export class IdempotentConsumer {
       if (!live()) return;
       let event: EventEnvelope;
       try {
-        event = parseEnvelope(message.value);
+        event = this.parse(parseEnvelope(message.value), this.baseTopic(topic));
       } catch (err) {
-        if (!(err instanceof EnvelopeError)) throw err;
+        if (!(err instanceof EnvelopeError) && !(err instanceof EventContractError)) throw err;
         await flush();
         await this.rejectMessage(topic, partition, message, err.reason);
         resolveOffset(message.offset);

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { consumerGroupLag, ensureTopics, EventHandler, IdempotentConsumer, OutboxRelay, retryForever, topicName, type ConsumerStatus } from '@remote-help/events';
+import { type CatalogueEvent, consumerGroupLag, ensureTopics, type EventHandler, IdempotentConsumer, OutboxRelay, parseEvent, retryForever, topicName, type ConsumerStatus } from '@remote-help/events';
 import type { ProcessMetrics } from '@remote-help/metrics';
 import type { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -10,7 +10,11 @@ export interface ConsumerSpec {
   /** Unique within the service, e.g. 'directory'; the group id is `<prefix><service>.<name>`. */
   name: string;
   topics: string[];
-  handler: EventHandler;
+  /**
+   * Gets each event parsed against its contract (the event catalogue's `parseEvent`); one that
+   * does not parse goes to the dead-letter topic with the reason, and the consumer goes on.
+   */
+  handler: EventHandler<CatalogueEvent>;
   /** How the consumer fetches (IdempotentConsumer's `minBytes` and `maxWaitTimeInMs`; default: at once, 500 ms when idle). */
   fetch?: { minBytes?: number; maxWaitTimeInMs?: number };
 }
@@ -90,6 +94,7 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
         topicPrefix: prefix,
         topics: spec.topics,
         handler: spec.handler,
+        parse: parseEvent,
         fromBeginning: true,
         logger: pinoLike(this.log),
         ...spec.fetch,

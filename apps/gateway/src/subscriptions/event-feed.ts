@@ -1,4 +1,4 @@
-import { ActiveSessionCountData, consumerGroupLag, createKafka, parseEnvelope, REPORTING_EVENTS, SessionFacts, SupervisedConsumer, TOPICS, topicName, type ConsumerStatus } from '@remote-help/events';
+import { type CatalogueEvent, consumerGroupLag, createKafka, isEventOf, parseEnvelope, parseEvent, REPORTING_EVENTS, SESSION_EVENTS, SupervisedConsumer, TOPICS, topicName, type ConsumerStatus } from '@remote-help/events';
 import type { ProcessMetrics } from '@remote-help/metrics';
 import type { Admin, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,8 @@ import { Hub } from './hub';
 export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 export const countChannel = (tenantId: string) => `tenant-count:${tenantId}`;
 export const chatChannel = (sessionId: string) => `chat:${sessionId}`;
+
+const SESSION_EVENT_TYPES = Object.values(SESSION_EVENTS);
 
 /** The feed's consumer name (logs, readiness, the metrics' `consumer` label). */
 const FEED = 'gateway.event-feed';
@@ -49,9 +51,9 @@ export class EventFeed {
   /** handle, timed for the metrics (recorded in memory, never awaited). */
   private timed(topic: string, value: Buffer | null) {
     const metrics = this.opts.metrics;
-    if (!metrics) return this.handle(value);
+    if (!metrics) return this.handle(topic, value);
     const started = performance.now();
-    this.handle(value);
+    this.handle(topic, value);
     metrics.consumerBatch(FEED, topic.slice(this.opts.topicPrefix.length), 1, (performance.now() - started) / 1000);
   }
 
@@ -90,10 +92,15 @@ export class EventFeed {
     return this.consumer.status();
   }
 
-  private handle(value: Buffer | null) {
-    let event;
+  /**
+   * Every gateway instance reads every event in a group of its own, so an event that does not
+   * parse (envelope or contract) is logged and skipped here: dead-lettering it would put it on
+   * the dead-letter topic once per instance (the services' consumers dead-letter it once).
+   */
+  private handle(topic: string, value: Buffer | null) {
+    let event: CatalogueEvent;
     try {
-      event = parseEnvelope(value);
+      event = parseEvent(parseEnvelope(value), topic.slice(this.opts.topicPrefix.length));
     } catch (e) {
       this.opts.log.warn({ err: (e as Error).message }, 'event feed: unreadable event set aside');
       return;
@@ -101,12 +108,10 @@ export class EventFeed {
     if (this.seen.has(event.id)) return; // redelivered after a rebalance
     this.seen.add(event.id);
     if (this.seen.size > 50_000) this.seen.clear();
-    if (event.type.startsWith('session.')) {
-      const facts = event.data as SessionFacts;
-      if (facts?.sessionId) this.hub.publish(sessionChannel(facts.sessionId), facts);
-    } else if (event.type === REPORTING_EVENTS.activeSessionCountChanged) {
-      const data = event.data as ActiveSessionCountData;
-      if (data?.tenantId) this.hub.publish(countChannel(data.tenantId), data);
+    if (isEventOf(event, ...SESSION_EVENT_TYPES)) {
+      this.hub.publish(sessionChannel(event.data.sessionId), event.data);
+    } else if (isEventOf(event, REPORTING_EVENTS.activeSessionCountChanged)) {
+      this.hub.publish(countChannel(event.data.tenantId), event.data);
     }
   }
 

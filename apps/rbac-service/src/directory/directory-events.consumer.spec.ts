@@ -1,5 +1,4 @@
-import { Logger } from '@nestjs/common';
-import { createEvent, type EventEnvelope } from '@remote-help/events';
+import { buildEvent, DIRECTORY_EVENTS, EventContractError, parseEvent } from '@remote-help/events';
 import type { EntityManager } from 'typeorm';
 import { applyDirectoryEvent, DirectoryEventsConsumer } from './directory-events.consumer';
 import type { DirectoryStore } from './directory-store';
@@ -24,43 +23,40 @@ function fakeStore() {
   return { store, calls };
 }
 
-const event = (type: string, data: unknown): EventEnvelope => createEvent({ type, source: 'tenant-service', tenantId: T, subject: T, data });
+const source = { source: 'tenant-service', tenantId: T, subject: T };
+const user = { id: U, tenantId: T, userPrincipalName: 'a@b.com', displayName: 'A', givenName: null, surname: null, jobTitle: null, companyName: null, profilePictureUrl: null, licenses: [], version: 2 };
 
 describe('directory events', () => {
   it('sends each event type to its store method', async () => {
     const { store, calls } = fakeStore();
     const members = { groupId: G, tenantId: T, userIds: [U], deviceIds: [] };
-    await applyDirectoryEvent(store, event('group.members.added', members), manager);
-    await applyDirectoryEvent(store, event('group.members.removed', members), manager);
-    await applyDirectoryEvent(store, event('group.created', { id: G, tenantId: T, displayName: 'Helpers', memberKind: 'USERS' }), manager);
+    await applyDirectoryEvent(store, buildEvent(DIRECTORY_EVENTS.groupMembersAdded, { ...source, data: members }), manager);
+    await applyDirectoryEvent(store, buildEvent(DIRECTORY_EVENTS.groupMembersRemoved, { ...source, data: members }), manager);
+    await applyDirectoryEvent(store, buildEvent(DIRECTORY_EVENTS.groupCreated, { ...source, data: { id: G, tenantId: T, displayName: 'Helpers', memberKind: 'USERS' } }), manager);
     expect(calls.map((c) => c[0])).toEqual(['membersAdded', 'membersRemoved', 'groupCreated']);
     expect(calls[0][1]).toEqual(members);
   });
 
   it('applies license.assigned like user.upserted (the same snapshot)', async () => {
     const { store, calls } = fakeStore();
-    const user = { id: U, tenantId: T, userPrincipalName: 'a@b.com', displayName: 'A', licenses: [], version: 2 };
-    await applyDirectoryEvent(store, event('license.assigned', user), manager);
-    expect(calls.map((c) => c[0])).toEqual(['userUpserted']);
+    await applyDirectoryEvent(store, buildEvent(DIRECTORY_EVENTS.licenseAssigned, { ...source, data: user }), manager);
+    expect(calls).toEqual([['userUpserted', user]]);
   });
 
-  it('ignores event types it does not know', async () => {
+  it('ignores the event types of the topic it does not keep', async () => {
     const { store, calls } = fakeStore();
-    await applyDirectoryEvent(store, event('tenant.renamed', {}), manager);
+    await applyDirectoryEvent(store, buildEvent('audit.recorded', { ...source, data: { actorId: null, category: 'Role', activity: 'x', targetId: null, result: 'Success' } }), manager);
     expect(calls).toEqual([]);
   });
 
-  it('skips malformed data instead of retrying it forever, and lets other errors through', async () => {
-    const { store, calls } = fakeStore();
-    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  it('gets events parsed by their contract: malformed data never reaches it (it goes to the dead-letter topic), store errors go through', async () => {
+    const malformed = { ...buildEvent(DIRECTORY_EVENTS.groupCreated, { ...source, data: { id: G, tenantId: T, displayName: 'H', memberKind: 'USERS' } }), data: { id: 'x' } };
+    expect(() => parseEvent(malformed)).toThrow(EventContractError);
     const pipeline = { register: jest.fn() };
-    const consumer = new DirectoryEventsConsumer(pipeline as never, store);
-    await expect(consumer.handle(event('group.created', { id: 'x' }), manager)).resolves.toBeUndefined();
-    expect(calls).toEqual([]);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^skipped group.created .*: id must be a UUID$/));
-    warn.mockRestore();
-    const failing = { ...store, groupCreated: async () => Promise.reject(new Error('database down')) } as unknown as DirectoryStore;
-    await expect(new DirectoryEventsConsumer(pipeline as never, failing).handle(event('group.created', { id: G, tenantId: T, displayName: 'H', memberKind: 'USERS' }), manager)).rejects.toThrow('database down');
+    const failing = { ...fakeStore().store, groupCreated: async () => Promise.reject(new Error('database down')) } as unknown as DirectoryStore;
+    new DirectoryEventsConsumer(pipeline as never, failing).onModuleInit();
+    const { handler } = pipeline.register.mock.calls[0][0];
+    await expect(handler(buildEvent(DIRECTORY_EVENTS.groupCreated, { ...source, data: { id: G, tenantId: T, displayName: 'H', memberKind: 'USERS' } }), manager)).rejects.toThrow('database down');
   });
 
   it('registers one consumer on the tenant topic', () => {

@@ -4,11 +4,11 @@ import type {
   GroupCreatedData,
   GroupMembersChangedData,
   SettingsSnapshot,
+  TenantCreatedData,
   UserSnapshot,
 } from '@remote-help/events';
 import { EntityManager } from 'typeorm';
 import { ensureBuiltInAssignment, ensureBuiltInRoles } from '../role/built-ins';
-import type { TenantCreated } from './directory-event-data';
 
 /**
  * Writes the local copy of the directory and settings, exactly as tenant-service's events say.
@@ -19,7 +19,7 @@ import type { TenantCreated } from './directory-event-data';
 @Injectable()
 export class DirectoryStore {
   /** tenant.created: the tenant, its built-in roles and its built-in admin assignment. */
-  async tenantCreated(m: EntityManager, d: TenantCreated): Promise<void> {
+  async tenantCreated(m: EntityManager, d: TenantCreatedData): Promise<void> {
     await m.query(
       `INSERT INTO directory_tenants (id, display_name, cloud, admin_user_id, admin_group_id) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, admin_user_id = EXCLUDED.admin_user_id,
@@ -108,7 +108,7 @@ export class DirectoryStore {
    * tenant.created, tenant.settings.updated, user.upserted, group.created and the admin's
    * membership (group.members.added). The events arrive later and change nothing.
    */
-  async bootstrapTenant(m: EntityManager, b: { tenant: TenantCreated; settings: SettingsSnapshot; adminUser: UserSnapshot; group: GroupCreatedData; members?: GroupMembersChangedData }): Promise<void> {
+  async bootstrapTenant(m: EntityManager, b: { tenant: TenantCreatedData; settings: SettingsSnapshot; adminUser: UserSnapshot; group: GroupCreatedData; members?: GroupMembersChangedData }): Promise<void> {
     await this.tenantCreated(m, b.tenant);
     await this.settingsUpdated(m, b.settings);
     await this.userUpserted(m, b.adminUser);

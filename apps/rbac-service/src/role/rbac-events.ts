@@ -1,4 +1,4 @@
-import { createEvent, EventEnvelope, RBAC_EVENTS, RoleAssignmentSnapshot, RoleSnapshot } from '@remote-help/events';
+import { buildEvent, type EventOf, RBAC_EVENTS, type RoleAssignmentSnapshot, type RoleSnapshot } from '@remote-help/events';
 import { SERVICE_NAME } from '../config';
 import type { RoleAssignmentEntity } from '../assignment/role-assignment.entity';
 import type { RoleEntity } from './role.entity';
@@ -34,10 +34,10 @@ export function assignmentSnapshot(row: RoleAssignmentEntity): RoleAssignmentSna
 type RoleEventType = (typeof RBAC_EVENTS)['roleCreated' | 'roleUpdated' | 'roleDeleted'];
 type AssignmentEventType = (typeof RBAC_EVENTS)['assignmentCreated' | 'assignmentUpdated' | 'assignmentDeleted'];
 
-export function roleEvent(type: RoleEventType, row: RoleEntity): EventEnvelope<RoleSnapshot> {
-  return createEvent({ type, source: SERVICE_NAME, tenantId: row.tenantId, subject: row.id, data: roleSnapshot(row) });
+export function roleEvent(type: RoleEventType, row: RoleEntity): EventOf<RoleEventType> {
+  return buildEvent(type, { source: SERVICE_NAME, tenantId: row.tenantId, subject: row.id, data: roleSnapshot(row) });
 }
 
-export function assignmentEvent(type: AssignmentEventType, row: RoleAssignmentEntity): EventEnvelope<RoleAssignmentSnapshot> {
-  return createEvent({ type, source: SERVICE_NAME, tenantId: row.tenantId, subject: row.id, data: assignmentSnapshot(row) });
+export function assignmentEvent(type: AssignmentEventType, row: RoleAssignmentEntity): EventOf<AssignmentEventType> {
+  return buildEvent(type, { source: SERVICE_NAME, tenantId: row.tenantId, subject: row.id, data: assignmentSnapshot(row) });
 }

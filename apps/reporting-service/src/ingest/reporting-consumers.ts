@@ -1,11 +1,13 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { AUDIT_EVENT_TYPE, type BatchItem, DIRECTORY_EVENTS, type EventEnvelope, TOPICS, withBatchHandler } from '@remote-help/events';
+import { AUDIT_EVENT_TYPE, type BatchItem, type CatalogueEvent, DIRECTORY_EVENTS, type EventEnvelope, isEventOf, SESSION_EVENTS, TOPICS, withBatchHandler } from '@remote-help/events';
 import { EventPipeline } from '@remote-help/service-kit';
 import { EntityManager } from 'typeorm';
 import { AuditLogStore } from '../audit/audit-log.store';
 import { DirectoryUserStore } from '../directory/directory-user.store';
 import { SessionRecordStore } from '../session-record/session-record.store';
-import { type AuditData, parseAuditRecord, parseSessionFacts, parseTransitionAudit, parseUserName, RejectedEventError, type SessionFactsData } from './event-data';
+import { type AuditData, auditRecordOf, RejectedEventError, type SessionEvent, sessionFactsOf, type SessionFactsData, transitionAuditOf, userNameOf } from './event-data';
+
+const SESSION_EVENT_TYPES = Object.values(SESSION_EVENTS);
 
 /** The consumer names (consumer groups `<prefix>reporting-service.<name>`, keys in processed_events). */
 export const CONSUMERS = { sessions: 'sessions', audit: 'audit', directory: 'directory' } as const;
@@ -21,8 +23,10 @@ const AUDIT_FETCH = { minBytes: 64 * 1024, maxWaitTimeInMs: 250 };
 /**
  * reporting-service's Kafka consumers. Each event is applied in the transaction that records its
  * id as processed (EventPipeline / IdempotentConsumer), so a redelivery changes nothing. Events
- * whose data is invalid for this service are set aside in `rejected_events` with the reason, in
- * that same transaction, and consumption goes on. Events of a tenant this service has not heard
+ * come parsed by their contracts: one that does not parse went to the dead-letter topic with the
+ * reason. A well-formed event that cannot be applied here (a session id that is another
+ * tenant's) is set aside in `rejected_events` with the reason, in that same transaction, and
+ * consumption goes on. Events of a tenant this service has not heard
  * of are recorded under their tenant id like any other (reporting keeps no tenant list).
  * A session event also carries the audit log line of its transition (SessionFacts.audit), which
  * goes into the audit log with the session's record, in the same transaction.
@@ -44,7 +48,7 @@ export class ReportingConsumers implements OnModuleInit {
     this.pipeline.register({
       name: CONSUMERS.sessions,
       topics: [TOPICS.session],
-      handler: withBatchHandler(
+      handler: withBatchHandler<CatalogueEvent>(
         (e, m, meta) => this.handleSession(e, m, meta.topic),
         (items, m) => this.handleSessionBatch(items, m),
       ),
@@ -53,18 +57,19 @@ export class ReportingConsumers implements OnModuleInit {
       name: CONSUMERS.audit,
       topics: [TOPICS.audit],
       fetch: AUDIT_FETCH,
-      handler: withBatchHandler(
-        (e, m, meta) => this.handleAudit(e, m, meta.topic),
+      handler: withBatchHandler<CatalogueEvent>(
+        (e, m) => this.handleAudit(e, m),
         (items, m) => this.handleAuditBatch(items, m),
       ),
     });
-    this.pipeline.register({ name: CONSUMERS.directory, topics: [TOPICS.tenant], handler: (e, m, meta) => this.handleDirectory(e, m, meta.topic) });
+    this.pipeline.register({ name: CONSUMERS.directory, topics: [TOPICS.tenant], handler: (e, m) => this.handleDirectory(e, m) });
   }
 
-  handleSession(event: EventEnvelope, m: EntityManager, topic: string = TOPICS.session): Promise<void> {
+  handleSession(event: CatalogueEvent, m: EntityManager, topic: string = TOPICS.session): Promise<void> {
+    if (!isEventOf(event, ...SESSION_EVENT_TYPES)) return Promise.resolve(); // not a lifecycle event: not for this consumer
     return this.guard(CONSUMERS.sessions, topic, event, m, async () => {
-      const facts = parseSessionFacts(event);
-      const audit = parseTransitionAudit(event);
+      const facts = sessionFactsOf(event);
+      const audit = transitionAuditOf(event);
       const outcome = await this.sessions.apply(m, facts);
       // The transition's audit line, even when the record already knows a later version: the
       // audit log keeps every action.
@@ -75,16 +80,11 @@ export class ReportingConsumers implements OnModuleInit {
   }
 
   /** `handleSession` of each item in order, set-wise (SessionRecordStore.applyMany). */
-  async handleSessionBatch(items: BatchItem[], m: EntityManager): Promise<void> {
-    const valid: { item: BatchItem; facts: SessionFactsData; audit: AuditData | null }[] = [];
+  async handleSessionBatch(items: BatchItem<CatalogueEvent>[], m: EntityManager): Promise<void> {
+    const valid: { item: BatchItem<SessionEvent>; facts: SessionFactsData; audit: AuditData | null }[] = [];
     const rejected: { item: BatchItem; error: RejectedEventError }[] = [];
-    for (const item of items) {
-      try {
-        valid.push({ item, facts: parseSessionFacts(item.event), audit: parseTransitionAudit(item.event) });
-      } catch (e) {
-        if (!(e instanceof RejectedEventError)) throw e;
-        rejected.push({ item, error: e });
-      }
+    for (const { event, meta } of items) {
+      if (isEventOf(event, ...SESSION_EVENT_TYPES)) valid.push({ item: { event, meta }, facts: sessionFactsOf(event), audit: transitionAuditOf(event) });
     }
     const outcomes = valid.length ? await this.sessions.applyMany(m, valid.map((v) => v.facts)) : [];
     let stale = 0;
@@ -106,34 +106,21 @@ export class ReportingConsumers implements OnModuleInit {
     for (const { item, error } of rejected) await this.reject(CONSUMERS.sessions, item.meta.topic, item.event, error, m);
   }
 
-  handleAudit(event: EventEnvelope, m: EntityManager, topic: string = TOPICS.audit): Promise<void> {
-    return this.guard(CONSUMERS.audit, topic, event, m, async () => {
-      if (event.type !== AUDIT_EVENT_TYPE) throw new RejectedEventError(`${event.type} is not an audit event (${AUDIT_EVENT_TYPE})`);
-      await this.audit.record(m, parseAuditRecord(event));
-    });
+  /** Audit events (their topic carries nothing else: the contracts put each type on its topic). */
+  async handleAudit(event: CatalogueEvent, m: EntityManager): Promise<void> {
+    if (isEventOf(event, AUDIT_EVENT_TYPE)) await this.audit.record(m, auditRecordOf(event));
   }
 
-  /** `handleAudit` of each item, set-wise: the valid records in one statement, the others set aside. */
-  async handleAuditBatch(items: BatchItem[], m: EntityManager): Promise<void> {
-    const valid: AuditData[] = [];
-    const rejected: { item: BatchItem; error: RejectedEventError }[] = [];
-    for (const item of items) {
-      try {
-        if (item.event.type !== AUDIT_EVENT_TYPE) throw new RejectedEventError(`${item.event.type} is not an audit event (${AUDIT_EVENT_TYPE})`);
-        valid.push(parseAuditRecord(item.event));
-      } catch (e) {
-        if (!(e instanceof RejectedEventError)) throw e;
-        rejected.push({ item, error: e });
-      }
-    }
-    await this.audit.recordMany(m, valid);
-    for (const { item, error } of rejected) await this.reject(CONSUMERS.audit, item.meta.topic, item.event, error, m);
+  /** `handleAudit` of each item, set-wise: the records in one statement. */
+  async handleAuditBatch(items: BatchItem<CatalogueEvent>[], m: EntityManager): Promise<void> {
+    const records: AuditData[] = [];
+    for (const { event } of items) if (isEventOf(event, AUDIT_EVENT_TYPE)) records.push(auditRecordOf(event));
+    await this.audit.recordMany(m, records);
   }
 
-  handleDirectory(event: EventEnvelope, m: EntityManager, topic: string = TOPICS.tenant): Promise<void> {
+  async handleDirectory(event: CatalogueEvent, m: EntityManager): Promise<void> {
     // Only the user snapshots matter here (names for the reports); the other directory events are not for this service.
-    if (event.type !== DIRECTORY_EVENTS.userUpserted && event.type !== DIRECTORY_EVENTS.licenseAssigned) return Promise.resolve();
-    return this.guard(CONSUMERS.directory, topic, event, m, () => this.users.upsert(m, parseUserName(event)));
+    if (isEventOf(event, DIRECTORY_EVENTS.userUpserted, DIRECTORY_EVENTS.licenseAssigned)) await this.users.upsert(m, userNameOf(event));
   }
 
   private async guard(consumer: string, topic: string, event: EventEnvelope, m: EntityManager, apply: () => Promise<void>): Promise<void> {

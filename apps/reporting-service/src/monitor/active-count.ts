@@ -1,4 +1,4 @@
-import { ActiveSessionCountData, createEvent, REPORTING_EVENTS, TOPICS, writeToOutbox } from '@remote-help/events';
+import { type ActiveSessionCountData, buildEvent, REPORTING_EVENTS, TOPICS, writeToOutbox } from '@remote-help/events';
 import { EntityManager } from 'typeorm';
 import { SERVICE_NAME } from '../config';
 
@@ -32,7 +32,7 @@ export async function changeActiveCountSteps(m: EntityManager, tenantId: string,
   await writeToOutbox(
     m,
     TOPICS.reporting,
-    published.map((data) => createEvent({ type: REPORTING_EVENTS.activeSessionCountChanged, source: SERVICE_NAME, tenantId, subject: tenantId, data })),
+    published.map((data) => buildEvent(REPORTING_EVENTS.activeSessionCountChanged, { source: SERVICE_NAME, tenantId, subject: tenantId, data })),
   );
   return published;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { auditEvent, createEvent, type SessionFacts, sessionAuditDetails, type SessionTransitionAudit, TOPICS, writeToOutbox } from '@remote-help/events';
+import { auditEvent, buildEvent, eventEnvelopeFor, sessionAuditDetails, type SessionEventType, type SessionTransitionAudit, TOPICS, writeToOutbox } from '@remote-help/events';
 import { failureDetails, SERVICE_OPTIONS, type ServiceOptions } from '@remote-help/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
 import { factsOf, SessionRecord } from './session-record';
@@ -48,14 +48,14 @@ export class SessionEvents {
    * the row (SessionFacts as `factsOf` makes them, with this audit part, its details as
    * `sessionAuditDetails` makes them): event id, topic, key, event, audit part, actor id.
    */
-  outboxParams(tenantId: string, sessionId: string, eventType: string, activity: string, actor: AuditActor): unknown[] {
-    const lifecycle = createEvent({ type: eventType, source: this.options.name, tenantId, subject: sessionId, data: null });
+  outboxParams(tenantId: string, sessionId: string, eventType: SessionEventType, activity: string, actor: AuditActor): unknown[] {
+    const lifecycle = eventEnvelopeFor(eventType, { source: this.options.name, tenantId, subject: sessionId });
     return [lifecycle.id, TOPICS.session, lifecycle.subject, JSON.stringify(lifecycle), JSON.stringify(transitionAudit(activity, actor)), actor.id];
   }
 
-  async transitioned(m: EntityManager, s: SessionRecord, eventType: string, activity: string, actor: AuditActor): Promise<void> {
-    const data: SessionFacts = { ...factsOf(s, actor.id), audit: { ...transitionAudit(activity, actor), details: sessionAuditDetails(s) } };
-    await writeToOutbox(m, TOPICS.session, createEvent({ type: eventType, source: this.options.name, tenantId: s.tenantId, subject: s.id, data }));
+  async transitioned(m: EntityManager, s: SessionRecord, eventType: SessionEventType, activity: string, actor: AuditActor): Promise<void> {
+    const data = { ...factsOf(s, actor.id), audit: { ...transitionAudit(activity, actor), details: sessionAuditDetails(s) } };
+    await writeToOutbox(m, TOPICS.session, buildEvent(eventType, { source: this.options.name, tenantId: s.tenantId, subject: s.id, data }));
   }
 
   /** An audit event of its own (a refused or failed action, a denied request), in a transaction of its own. */

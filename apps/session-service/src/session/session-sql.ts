@@ -1,4 +1,4 @@
-import { OUTBOX_CHANNEL } from '@remote-help/events';
+import { OUTBOX_CHANNEL, type SessionFacts } from '@remote-help/events';
 import { KEEP_NEWER_SETTING } from '../tenant-settings/tenant-settings.store';
 
 /**
@@ -18,13 +18,39 @@ import { KEEP_NEWER_SETTING } from '../tenant-settings/tenant-settings.store';
 /** A timestamptz as `Date#toISOString()` writes it (UTC, milliseconds truncated, as node-postgres reads them). */
 const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/**
+ * Each field of SessionFacts (libs/events' SessionFactsSchema) but the audit part, as a SQL
+ * expression over the row `s`, the actor id being `$actor`: the type requires exactly the
+ * schema's fields, and the unit and integration tests check the result against the schema.
+ */
+export const FACTS_COLUMNS = {
+  sessionId: 's.id',
+  tenantId: 's.tenant_id',
+  helperId: 's.helper_id',
+  sharerId: 's.sharer_id',
+  deviceId: 's.device_id',
+  platform: 's.platform',
+  deviceEnrolled: 's.device_enrolled',
+  requestedMode: 's.requested_mode',
+  mode: 's.mode',
+  state: 's.state',
+  elevated: 's.elevated',
+  chatEnabled: 's.chat_enabled',
+  chatUsed: 's.chat_used',
+  reason: 's.reason',
+  requestedAt: iso('s.requested_at'),
+  startedAt: iso('s.started_at'),
+  endedAt: iso('s.ended_at'),
+  endReason: 's.end_reason',
+  actorId: '$actor::text',
+  version: 's.version',
+} as const satisfies Record<Exclude<keyof SessionFacts, 'audit'>, string>;
+
 /** `factsOf(row, actorId)` in SQL, for the row `s` and the actor id in parameter `actor`. */
-export const factsSql = (actor: string) => `jsonb_build_object(
-  'sessionId', s.id, 'tenantId', s.tenant_id, 'helperId', s.helper_id, 'sharerId', s.sharer_id, 'deviceId', s.device_id,
-  'platform', s.platform, 'deviceEnrolled', s.device_enrolled, 'requestedMode', s.requested_mode, 'mode', s.mode, 'state', s.state,
-  'elevated', s.elevated, 'chatEnabled', s.chat_enabled, 'chatUsed', s.chat_used, 'reason', s.reason,
-  'requestedAt', ${iso('s.requested_at')}, 'startedAt', ${iso('s.started_at')}, 'endedAt', ${iso('s.ended_at')},
-  'endReason', s.end_reason, 'actorId', ${actor}::text, 'version', s.version)`;
+export const factsSql = (actor: string) =>
+  `jsonb_build_object(${Object.entries(FACTS_COLUMNS)
+    .map(([field, sql]) => `'${field}', ${sql.replace('$actor', () => actor)}`)
+    .join(', ')})`;
 
 /** `sessionAuditDetails(row)` (libs/events) in SQL (concat_ws skips the NULL parts). */
 export const AUDIT_DETAILS_SQL = `concat_ws(' ', 'state=' || s.state, 'mode=' || s.mode, 'device=' || s.device_id, 'sharer=' || s.sharer_id,

@@ -1,5 +1,5 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DIRECTORY_EVENTS, EventEnvelope, TOPICS } from '@remote-help/events';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { type CatalogueEvent, DIRECTORY_EVENTS, isEventOf, TOPICS } from '@remote-help/events';
 import { EventPipeline } from '@remote-help/service-kit';
 import { EntityManager } from 'typeorm';
 
@@ -10,14 +10,11 @@ export interface ChatSetting {
   version: number;
 }
 
-/** The chat setting of a tenant.settings.updated event, or null when the data is unusable. */
-export function chatSettingOf(event: Pick<EventEnvelope, 'type' | 'tenantId' | 'data'>): ChatSetting | null {
-  if (event.type !== DIRECTORY_EVENTS.settingsUpdated) return null;
-  const d = event.data as Record<string, unknown> | null;
-  if (!d || typeof d !== 'object') return null;
-  if (typeof d.tenantId !== 'string' || d.tenantId.toLowerCase() !== event.tenantId.toLowerCase()) return null;
-  if (typeof d.chatDisabled !== 'boolean' || !Number.isInteger(d.version) || (d.version as number) < 1) return null;
-  return { tenantId: d.tenantId.toLowerCase(), chatDisabled: d.chatDisabled, version: d.version as number };
+/** The chat setting of a tenant.settings.updated event (parsed by its contract), or null for another event. */
+export function chatSettingOf(event: CatalogueEvent): ChatSetting | null {
+  if (!isEventOf(event, DIRECTORY_EVENTS.settingsUpdated)) return null;
+  const { tenantId, chatDisabled, version } = event.data;
+  return { tenantId, chatDisabled, version };
 }
 
 /** What keeps the newer of two settings (the stored one, or EXCLUDED): also used by INSERT_SESSION_SQL. */
@@ -38,22 +35,16 @@ const UPSERT_SETTING = `INSERT INTO tenant_settings (tenant_id, chat_disabled, v
  */
 @Injectable()
 export class TenantSettingsStore implements OnModuleInit {
-  private readonly log = new Logger('TenantSettings');
-
   constructor(private readonly pipeline: EventPipeline) {}
 
   onModuleInit() {
     this.pipeline.register({
       name: 'tenant-settings',
       topics: [TOPICS.tenant],
+      // Events come parsed by their contracts (EventPipeline): unusable data went to the dead-letter topic.
       handler: async (event, manager) => {
-        if (event.type !== DIRECTORY_EVENTS.settingsUpdated) return;
         const setting = chatSettingOf(event);
-        if (!setting) {
-          this.log.warn(`skipped ${event.type} ${event.id}: unusable data`);
-          return;
-        }
-        await this.apply(manager, setting);
+        if (setting) await this.apply(manager, setting);
       },
     });
   }

@@ -1,6 +1,6 @@
 import type { LicenseFacts } from '@remote-help/domain';
 import { LicenseKind } from '@remote-help/domain';
-import { createEvent, DIRECTORY_EVENTS, type DeviceSnapshot, type EventEnvelope, type SettingsSnapshot, type UserSnapshot } from '@remote-help/events';
+import { buildEvent, type DeviceSnapshot, type DirectoryEventType, type EventData, type EventOf, type SettingsSnapshot, type UserSnapshot } from '@remote-help/events';
 import { SERVICE_NAME } from '../config';
 import type { DeviceEntity } from '../device/device.entity';
 import type { RemoteHelpSettingsEntity } from '../tenant/remote-help-settings.entity';
@@ -13,10 +13,8 @@ import type { UserEntity } from '../user/user.entity';
  * as they are after the change. subject = the aggregate id (the tenant id for tenant and settings
  * events), so the events of one aggregate keep their order on Kafka.
  */
-export type DirectoryEventType = (typeof DIRECTORY_EVENTS)[keyof typeof DIRECTORY_EVENTS];
-
-export function directoryEvent<T>(type: DirectoryEventType, tenantId: string, subject: string, data: T): EventEnvelope<T> {
-  return createEvent({ type, source: SERVICE_NAME, tenantId, subject, data });
+export function directoryEvent<T extends DirectoryEventType>(type: T, tenantId: string, subject: string, data: EventData<T>): EventOf<T> {
+  return buildEvent(type, { source: SERVICE_NAME, tenantId, subject, data });
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);

@@ -1,10 +1,7 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GroupMemberKind } from '@remote-help/domain';
 
-export enum GroupMemberKind {
-  USERS = 'USERS',
-  DEVICES = 'DEVICES',
-  MIXED = 'MIXED',
-}
+export { GroupMemberKind };
 
 registerEnumType(GroupMemberKind, { name: 'GroupMemberKind', description: 'What a group may hold: users only, devices only, or both.' });
 

@@ -1,3 +1,7 @@
+import { CloudEnvironment, ComplianceState, GroupMemberKind, LicenseKind, Platform } from '@remote-help/domain';
+import { z } from 'zod';
+import { domainEnum, id, snapshotVersion, text, time } from './schema-fields';
+
 /**
  * Events of tenant-service on `TOPICS.tenant`: the tenant, its Remote Help settings and its
  * directory. Consumers (rbac-service, reporting-service, ...) keep local copies from them.
@@ -20,79 +24,95 @@ export const DIRECTORY_EVENTS = {
   groupMembersRemoved: 'group.members.removed',
 } as const;
 
-export type CloudEnvironmentValue = 'COMMERCIAL' | 'GCC' | 'GCC_HIGH' | 'DOD';
+export type DirectoryEventType = (typeof DIRECTORY_EVENTS)[keyof typeof DIRECTORY_EVENTS];
+
+export type CloudEnvironmentValue = `${CloudEnvironment}`;
 
 /** subject: tenantId. Announces the tenant with its first administrator and the group that holds the admin role. */
-export interface TenantCreatedData {
-  tenantId: string;
-  displayName: string;
-  verifiedDomains: string[];
-  cloud: CloudEnvironmentValue;
-  adminUserId: string;
-  /** "Remote Help Administrators", a users group with the first administrator in it. */
-  adminGroupId: string;
-}
+export const TenantCreatedSchema = z.object({
+  tenantId: id(),
+  displayName: z.string(),
+  /** absent in events of an older tenant-service: none */
+  verifiedDomains: z.array(z.string()).default(() => []),
+  cloud: domainEnum(CloudEnvironment),
+  adminUserId: id(),
+  /**
+   * "Remote Help Administrators", a users group with the first administrator in it. Absent
+   * (null) in events of an older tenant-service: then there is no built-in assignment.
+   */
+  adminGroupId: id().nullable().default(null),
+});
+export type TenantCreatedData = z.output<typeof TenantCreatedSchema>;
 
 /** subject: tenantId. */
-export interface SettingsSnapshot {
-  tenantId: string;
-  cloud: CloudEnvironmentValue;
-  remoteHelpEnabled: boolean;
-  allowUnenrolledDevices: boolean;
-  chatDisabled: boolean;
-  updatedAt: string | null;
-  updatedBy: string | null;
-  version: number;
-}
+export const SettingsSnapshotSchema = z.object({
+  tenantId: id(),
+  cloud: domainEnum(CloudEnvironment),
+  remoteHelpEnabled: z.boolean(),
+  allowUnenrolledDevices: z.boolean(),
+  chatDisabled: z.boolean(),
+  updatedAt: time().nullable(),
+  updatedBy: id().nullable(),
+  version: snapshotVersion(),
+});
+export type SettingsSnapshot = z.output<typeof SettingsSnapshotSchema>;
 
-export interface LicenseSnapshot {
-  kind: 'REMOTE_HELP_ADDON' | 'INTUNE_SUITE';
-  activeFrom: string;
-  expiresAt: string | null;
-}
+export const LicenseSnapshotSchema = z.object({
+  kind: domainEnum(LicenseKind),
+  activeFrom: time(),
+  expiresAt: time().nullable(),
+});
+export type LicenseSnapshot = z.output<typeof LicenseSnapshotSchema>;
 
 /** subject: userId. `user.upserted`, and `license.assigned` (same snapshot, with the licence just assigned in `licenses`). */
-export interface UserSnapshot {
-  id: string;
-  tenantId: string;
-  userPrincipalName: string;
-  displayName: string;
-  givenName: string | null;
-  surname: string | null;
-  jobTitle: string | null;
-  companyName: string | null;
-  profilePictureUrl: string | null;
-  licenses: LicenseSnapshot[];
-  version: number;
-}
+export const UserSnapshotSchema = z.object({
+  id: id(),
+  tenantId: id(),
+  userPrincipalName: text(),
+  displayName: z.string(),
+  givenName: z.string().nullable(),
+  surname: z.string().nullable(),
+  jobTitle: z.string().nullable(),
+  companyName: z.string().nullable(),
+  profilePictureUrl: z.string().nullable(),
+  licenses: z.array(LicenseSnapshotSchema),
+  version: snapshotVersion(),
+});
+export type UserSnapshot = z.output<typeof UserSnapshotSchema>;
 
 /** subject: deviceId. */
-export interface DeviceSnapshot {
-  id: string;
-  tenantId: string;
-  displayName: string;
-  platform: 'WINDOWS' | 'WINDOWS_ARM64' | 'WINDOWS_365' | 'ANDROID_DEDICATED' | 'MACOS' | 'OTHER';
-  osVersion: string;
-  manufacturer: string | null;
-  enrolled: boolean;
-  entraRegistered: boolean;
-  compliance: 'COMPLIANT' | 'NONCOMPLIANT' | 'UNKNOWN';
-  primaryUserId: string | null;
-  version: number;
-}
+export const DeviceSnapshotSchema = z.object({
+  id: id(),
+  tenantId: id(),
+  displayName: z.string(),
+  platform: domainEnum(Platform),
+  osVersion: z.string(),
+  manufacturer: z.string().nullable(),
+  enrolled: z.boolean(),
+  entraRegistered: z.boolean(),
+  compliance: domainEnum(ComplianceState),
+  primaryUserId: id().nullable(),
+  version: snapshotVersion(),
+});
+export type DeviceSnapshot = z.output<typeof DeviceSnapshotSchema>;
 
 /** subject: groupId. */
-export interface GroupCreatedData {
-  id: string;
-  tenantId: string;
-  displayName: string;
-  memberKind: 'USERS' | 'DEVICES' | 'MIXED';
-}
+export const GroupCreatedSchema = z.object({
+  id: id(),
+  tenantId: id(),
+  displayName: z.string(),
+  memberKind: domainEnum(GroupMemberKind),
+});
+export type GroupCreatedData = z.output<typeof GroupCreatedSchema>;
+
+/** A list of ids without repeats (a member named twice is one member). */
+const idSet = () => z.array(id()).overwrite((ids) => [...new Set(ids)]);
 
 /** subject: groupId. Only the members that changed (already-present / absent ones are left out). */
-export interface GroupMembersChangedData {
-  groupId: string;
-  tenantId: string;
-  userIds: string[];
-  deviceIds: string[];
-}
+export const GroupMembersChangedSchema = z.object({
+  groupId: id(),
+  tenantId: id(),
+  userIds: idSet(),
+  deviceIds: idSet(),
+});
+export type GroupMembersChangedData = z.output<typeof GroupMembersChangedSchema>;

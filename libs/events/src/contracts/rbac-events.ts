@@ -1,3 +1,7 @@
+import { AdminPermission, RemoteHelpPermission } from '@remote-help/domain';
+import { z } from 'zod';
+import { domainEnum, id } from './schema-fields';
+
 /**
  * Events of rbac-service on `TOPICS.rbac`: roles and role assignments changed (for dashboards,
  * caches, and whoever else needs them). subject: the role or assignment id.
@@ -11,24 +15,30 @@ export const RBAC_EVENTS = {
   assignmentDeleted: 'role-assignment.deleted',
 } as const;
 
-export interface RoleSnapshot {
-  id: string;
-  tenantId: string;
-  displayName: string;
-  description: string | null;
-  builtIn: boolean;
-  permissions: string[];
-  adminPermissions: string[];
-}
+export type RbacEventType = (typeof RBAC_EVENTS)[keyof typeof RBAC_EVENTS];
 
-export interface RoleAssignmentSnapshot {
-  id: string;
-  tenantId: string;
-  roleId: string;
-  displayName: string;
-  description: string | null;
-  adminGroupIds: string[];
-  scopeGroupIds: string[];
-  scopeAllUsers: boolean;
-  scopeAllDevices: boolean;
-}
+/** subject: roleId. The role as it is after the change (as it was, for `role.deleted`). */
+export const RoleSnapshotSchema = z.object({
+  id: id(),
+  tenantId: id(),
+  displayName: z.string(),
+  description: z.string().nullable(),
+  builtIn: z.boolean(),
+  permissions: z.array(domainEnum(RemoteHelpPermission)),
+  adminPermissions: z.array(domainEnum(AdminPermission)),
+});
+export type RoleSnapshot = z.output<typeof RoleSnapshotSchema>;
+
+/** subject: assignmentId. The assignment as it is after the change (as it was, for `role-assignment.deleted`). */
+export const RoleAssignmentSnapshotSchema = z.object({
+  id: id(),
+  tenantId: id(),
+  roleId: id(),
+  displayName: z.string(),
+  description: z.string().nullable(),
+  adminGroupIds: z.array(id()),
+  scopeGroupIds: z.array(id()),
+  scopeAllUsers: z.boolean(),
+  scopeAllDevices: z.boolean(),
+});
+export type RoleAssignmentSnapshot = z.output<typeof RoleAssignmentSnapshotSchema>;

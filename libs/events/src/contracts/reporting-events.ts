@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { id, time } from './schema-fields';
+
 /**
  * reporting-service's events on `TOPICS.reporting`: facts derived from the session stream that
  * live dashboards want, computed once per change (the gateway pushes them as they are).
@@ -7,9 +10,12 @@ export const REPORTING_EVENTS = {
   activeSessionCountChanged: 'reporting.active-session-count.changed',
 } as const;
 
-export interface ActiveSessionCountData {
-  tenantId: string;
-  count: number;
-  /** ISO time of the change */
-  at: string;
-}
+export type ReportingEventType = (typeof REPORTING_EVENTS)[keyof typeof REPORTING_EVENTS];
+
+export const ActiveSessionCountSchema = z.object({
+  tenantId: id(),
+  count: z.int(),
+  /** when reporting-service applied the change (the dashboards' clock of the count) */
+  at: time(),
+});
+export type ActiveSessionCountData = z.output<typeof ActiveSessionCountSchema>;

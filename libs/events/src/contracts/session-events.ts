@@ -1,3 +1,7 @@
+import { AuditActorKind, EndReason, Platform, SessionMode, SessionState } from '@remote-help/domain';
+import { z } from 'zod';
+import { domainEnum, id, snapshotVersion, text, time } from './schema-fields';
+
 /**
  * Session lifecycle events of session-service on `TOPICS.session`, one per transition, in order
  * per session (subject = session id). Every event carries the whole session as it is after the
@@ -23,41 +27,61 @@ export const SESSION_EVENTS = {
 
 export type SessionEventType = (typeof SESSION_EVENTS)[keyof typeof SESSION_EVENTS];
 
-export interface SessionFacts {
-  sessionId: string;
-  tenantId: string;
-  helperId: string;
-  /** null for unattended sessions on dedicated devices (no user), and before the sharer joins */
-  sharerId: string | null;
-  deviceId: string;
-  /** the device's platform at request time */
-  platform: string;
-  deviceEnrolled: boolean;
-  /** the session type as requested: VIEW_ONLY, FULL_CONTROL or UNATTENDED */
-  requestedMode: 'VIEW_ONLY' | 'FULL_CONTROL' | 'UNATTENDED';
-  /** the control mode now */
-  mode: 'VIEW_ONLY' | 'FULL_CONTROL' | 'UNATTENDED';
-  state: 'WAITING_FOR_SHARER' | 'PENDING_CONSENT' | 'ACTIVE' | 'DECLINED' | 'EXPIRED' | 'ENDED';
-  elevated: boolean;
-  chatEnabled: boolean;
-  chatUsed: boolean;
-  reason: string | null;
-  requestedAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  endReason: 'HELPER_ENDED' | 'SHARER_ENDED' | 'DISCONNECTED' | 'EXPIRED' | 'ADMIN_ENDED' | null;
-  /** who caused this transition (user id), null for timers */
-  actorId: string | null;
-  version: number;
-  /**
-   * The audit log line of this transition, carried by its lifecycle event rather than by an
-   * audit event of its own on `TOPICS.audit` (one event per transition, not two). The audit log
-   * keeps it as it keeps an audit event: under this event's id and time and source, with
-   * `actorId` as the actor, the session as the target and the result `Success`. Absent from
-   * events written before it existed, whose audit events went on the audit topic.
-   */
-  audit?: SessionTransitionAudit;
-}
+/**
+ * The audit log line of a transition, carried by its lifecycle event rather than by an audit
+ * event of its own on `TOPICS.audit` (one event per transition, not two). The audit log keeps it
+ * as it keeps an audit event: under the lifecycle event's id and time and source, with
+ * `SessionFacts.actorId` as the actor, the session as the target and the result `Success`.
+ */
+export const SessionTransitionAuditSchema = z.object({
+  category: text(),
+  activity: text(),
+  actorKind: domainEnum(AuditActorKind),
+  /** short, text-free details of the session (never chat text) */
+  details: z.string().nullish(),
+});
+
+/** The audit part of a lifecycle event (see `SessionFacts.audit`). */
+export type SessionTransitionAudit = z.output<typeof SessionTransitionAuditSchema>;
+
+/** The whole session as it is after a transition: the `data` of every lifecycle event. */
+export const SessionFactsSchema = z
+  .object({
+    sessionId: id(),
+    tenantId: id(),
+    helperId: id(),
+    /** null for unattended sessions on dedicated devices (no user), and before the sharer joins */
+    sharerId: id().nullable(),
+    deviceId: id(),
+    /** the device's platform at request time */
+    platform: domainEnum(Platform),
+    deviceEnrolled: z.boolean(),
+    /** the session type as requested: VIEW_ONLY, FULL_CONTROL or UNATTENDED */
+    requestedMode: domainEnum(SessionMode),
+    /** the control mode now */
+    mode: domainEnum(SessionMode),
+    state: domainEnum(SessionState),
+    elevated: z.boolean(),
+    /** absent from events written before chat could be disabled per tenant: chat was enabled then */
+    chatEnabled: z.boolean().default(true),
+    chatUsed: z.boolean(),
+    reason: z.string().nullable(),
+    requestedAt: time(),
+    startedAt: time().nullable(),
+    endedAt: time().nullable(),
+    endReason: domainEnum(EndReason).nullable(),
+    /** who caused this transition (user or device id), null for timers */
+    actorId: z.string().nullable(),
+    version: snapshotVersion(),
+    /**
+     * The audit log line of this transition (SessionTransitionAudit). Absent from events written
+     * before it existed, whose audit events went on the audit topic.
+     */
+    audit: SessionTransitionAuditSchema.nullish(),
+  })
+  .refine((f) => f.state !== SessionState.ACTIVE || f.startedAt !== null, { message: 'an ACTIVE session must have startedAt', path: ['startedAt'] });
+
+export type SessionFacts = z.output<typeof SessionFactsSchema>;
 
 /**
  * `SessionTransitionAudit.details` of a session (its state after the transition): short and
@@ -70,13 +94,4 @@ export function sessionAuditDetails(s: Pick<SessionFacts, 'state' | 'mode' | 'de
   if (s.endReason) parts.push(`endReason=${s.endReason}`);
   if (s.elevated) parts.push('elevated');
   return parts.join(' ');
-}
-
-/** The audit part of a lifecycle event (see `SessionFacts.audit`). */
-export interface SessionTransitionAudit {
-  category: string;
-  activity: string;
-  actorKind: 'user' | 'device' | 'service' | 'system';
-  /** short, text-free details of the session (never chat text) */
-  details: string;
 }
