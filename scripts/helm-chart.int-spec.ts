@@ -155,6 +155,12 @@ describe('Helm chart deploy/helm/remote-help', () => {
       const t2 = helm(['template', CHART, '-f', managed]);
       expect(t2.status).toBe(1);
       expect(t2.stderr).toContain('sessionService.env.DATABASE_URL: the chart sets DATABASE_URL itself');
+      // SHUTDOWN_GRACE_SECONDS is the pod's grace period, so the drain must end within it.
+      const drain = path.join(dir, 'drain.yaml');
+      fs.writeFileSync(drain, YAML.stringify({ shutdown: { drainSeconds: 10 }, rbacService: { terminationGracePeriodSeconds: 10 } }));
+      const t3 = helm(['template', CHART, '-f', drain]);
+      expect(t3.status).toBe(1);
+      expect(t3.stderr).toContain('shutdown.drainSeconds (10) must be less than rbacService.terminationGracePeriodSeconds (10)');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -269,6 +275,9 @@ describe('Helm chart deploy/helm/remote-help', () => {
         const known = Object.keys(c.spec);
         expect(Object.keys(env).filter((k) => !known.includes(k))).toEqual([]);
         expect(env).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: String(c.port), METRICS_PORT: String(METRICS_PORT) });
+        // The process's own grace period is the pod's; the drain fits in it.
+        const grace = named(objects, 'Deployment', c.name).spec.template.spec.terminationGracePeriodSeconds;
+        expect({ grace: env.SHUTDOWN_GRACE_SECONDS, drain: env.SHUTDOWN_DRAIN_SECONDS }).toEqual({ grace: String(grace), drain: '5' });
         // Key files: each one is mounted from the keys Secret.
         const pod = named(objects, 'Deployment', c.name).spec.template.spec;
         const mount = pod.containers[0].volumeMounts.find((m: Obj) => m.name === 'keys');

@@ -65,9 +65,22 @@ export async function startSystem(o) {
     metricsUrlOf: (name) => `http://127.0.0.1:${metricsPorts[name]}/metrics`,
     pidOf: (name) => procs.get(name)?.child.pid,
     start: (name) => startOne(name),
+    /**
+     * Another replica of a process (`<name>~<replica>`, e.g. `session-service~2`) on its own
+     * ports, with the same environment as the first plus `env`; stopped with the system.
+     */
+    async startReplica(name, replica, { port, metricsPort, env = {} }) {
+      const key = `${name}~${replica}`;
+      ports[key] = port;
+      metricsPorts[key] = metricsPort;
+      await startOne(key, name, env);
+      return key;
+    },
+    /** Resolves with the process's exit code (or the signal that ended it). */
     stopOne: (name, signal) => stopOne(name, signal),
     async stop() {
-      for (const name of [GATEWAY.name, ...SUBGRAPH_SERVICES.map((s) => s.name).reverse()]) await stopOne(name);
+      // The last started first: replicas, the gateway, then the services in reverse order.
+      for (const name of [...procs.keys()].reverse()) await stopOne(name);
     },
   };
 
@@ -83,28 +96,32 @@ export async function startSystem(o) {
     return env;
   }
 
-  async function startOne(name) {
-    const env = envFor(name);
+  async function startOne(name, base = name, extraEnv = {}) {
+    const env = { ...envFor(base), PORT: String(ports[name]), METRICS_PORT: String(metricsPorts[name]), ...extraEnv };
     // RH_NODE_FLAGS: Node/V8 flags for the process's command line (ones NODE_OPTIONS refuses,
     // e.g. --single-threaded-gc, --trace-gc), for experiments and the benchmark.
     const flags = (env.RH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...flags, path.join(ROOT, 'apps', name, 'dist', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...flags, path.join(ROOT, 'apps', base, 'dist', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const entry = { child, env, exited: false, exitCode: null };
     procs.set(name, entry);
     child.once('exit', (code, signal) => Object.assign(entry, { exited: true, exitCode: code ?? signal }));
     pipeOutput(name, child, o.logDir);
-    const readyPath = name === GATEWAY.name ? '/health/live' : '/health/ready';
+    const readyPath = base === GATEWAY.name ? '/health/live' : '/health/ready';
     await waitFor(`${name} ${readyPath}`, entry, `${system.urlOf(name)}${readyPath}`, o.startTimeoutMs ?? 120_000, o.logDir && path.join(o.logDir, `${name}.log`));
   }
 
   async function stopOne(name, signal = 'SIGTERM') {
     const entry = procs.get(name);
-    if (!entry || entry.exited) return;
+    if (!entry) return undefined;
+    if (entry.exited) return entry.exitCode;
     const exited = new Promise((r) => entry.child.once('exit', r));
     entry.child.kill(signal);
-    const t = setTimeout(() => entry.child.kill('SIGKILL'), 10_000);
+    // A process exits by itself within its grace period (SHUTDOWN_GRACE_SECONDS, default 30 s);
+    // one that does not is killed a little later.
+    const t = setTimeout(() => entry.child.kill('SIGKILL'), (Number(entry.env.SHUTDOWN_GRACE_SECONDS) || 30) * 1000 + 5_000);
     await exited;
     clearTimeout(t);
+    return entry.exitCode;
   }
 
   try {

@@ -17,6 +17,10 @@ describe('configuration is validated at start-up', () => {
     ['gateway', { METRICS_PORT: 'none' }, /^gateway: configuration error: METRICS_PORT: must be an integer, got "none"$/],
     ['gateway', { PORT: '4556', METRICS_PORT: '4556' }, /^gateway: configuration error: METRICS_PORT: must differ from PORT \(4556\)/],
     ['gateway', { NODE_ENV: 'staging' }, /^gateway: configuration error: NODE_ENV: must be one of development, production, test, got "staging"$/],
+    ['rbac-service', { SHUTDOWN_GRACE_SECONDS: '10', SHUTDOWN_DRAIN_SECONDS: '10' }, /^rbac-service: configuration error: SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_GRACE_SECONDS \(10\), got 10$/],
+    ['gateway', { SHUTDOWN_GRACE_SECONDS: '0' }, /^gateway: configuration error: SHUTDOWN_GRACE_SECONDS: must be between 1 and 3600, got 0$/],
+    ['gateway', { SHUTDOWN_DRAIN_SECONDS: '40' }, /^gateway: configuration error: SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_GRACE_SECONDS \(30\), got 40$/],
+    ['gateway', { RATE_LIMIT_SYNC_MS: '5' }, /^gateway: configuration error: RATE_LIMIT_SYNC_MS: must be between 20 and 60000, got 5$/],
   ])('%s with %j', (service, env, message) => {
     const r = start(service, env as Record<string, string>);
     expect(r.status).toBe(1);

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { errorCodes, eventually, gatewayUrl, gql, gqlOk, metricsUrls, serviceUrls } from './support/client';
 import { checkAccess, helpDesk } from './support/fixtures';
+import { metricValue as value } from './support/metrics';
 import { subscribe, wsClient } from './support/ws';
 
 /**
@@ -16,18 +17,6 @@ async function scrape(name: string): Promise<string> {
   const res = await fetch(metricsUrls()[name]);
   expect(res.status).toBe(200);
   return res.text();
-}
-
-/** The sum of the samples of `metric` whose labels include `labels` (undefined when there is none). */
-function value(text: string, metric: string, labels: Record<string, string> = {}): number | undefined {
-  let sum: number | undefined;
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
-    if (!m || m[1] !== metric) continue;
-    const got = Object.fromEntries([...(m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) sum = (sum ?? 0) + Number(m[3]);
-  }
-  return sum;
 }
 
 const at = async (name: string, metric: string, labels: Record<string, string> = {}) => value(await scrape(name), metric, labels) ?? 0;

@@ -227,6 +227,11 @@ describe('docker-compose.yml', () => {
     expect(env.HOST).toBe('0.0.0.0');
     expect(env.PORT).toBe(String(PORTS[name]));
     expect(env.NODE_ENV).toBe('production');
+    // Metrics on a port of their own, declared to the compose network; stopped within the same grace period as the process's own.
+    expect(env.METRICS_PORT).toBe('9464');
+    expect(list(s.expose).map(String)).toEqual(['9464']);
+    expect(env.SHUTDOWN_GRACE_SECONDS).toBe('30');
+    expect(String(s.stop_grace_period)).toBe('30s');
     const test = list(obj(s.healthcheck).test).map(String);
     expect(test[0]).toBe('CMD');
     expect(test.join(' ')).toContain(`http://127.0.0.1:${PORTS[name]}/health/ready`);

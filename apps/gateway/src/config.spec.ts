@@ -62,6 +62,18 @@ describe('gateway configuration', () => {
     expect(() => load({ CONSOLE_OIDC_CLIENTS: '[{"clientId":"c"}]' })).toThrow(/CONSOLE_OIDC_CLIENTS: entry 1: discoveryUrl is required/);
   });
 
+  it('shares the rate limits every 250 ms by default; 0 turns the sharing off; below 20 ms is refused', () => {
+    expect(load({}).RATE_LIMIT_SYNC_MS).toBe(250);
+    expect(load({ RATE_LIMIT_SYNC_MS: '0' }).RATE_LIMIT_SYNC_MS).toBe(0);
+    expect(() => load({ RATE_LIMIT_SYNC_MS: '5' })).toThrow(/RATE_LIMIT_SYNC_MS: must be between 20 and 60000/);
+  });
+
+  it('refuses a shutdown drain that does not end within the grace period', () => {
+    expect([load({}).SHUTDOWN_GRACE_SECONDS, load({}).SHUTDOWN_DRAIN_SECONDS]).toEqual([30, 0]);
+    expect(crossCheck(load({ SHUTDOWN_DRAIN_SECONDS: '30' }))).toMatch(/^SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_GRACE_SECONDS \(30\)/);
+    expect(crossCheck(load({ SHUTDOWN_DRAIN_SECONDS: '5' }))).toBeUndefined();
+  });
+
   it('turns a rate limit off with 0', () => {
     expect(load({ RATE_LIMIT_PER_CALLER: '0' }).RATE_LIMIT_PER_CALLER).toBe(0);
     expect(() => load({ RATE_LIMIT_PER_CALLER: '-1' })).toThrow(/RATE_LIMIT_PER_CALLER/);

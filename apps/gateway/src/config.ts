@@ -1,5 +1,5 @@
 import { parseOidcIssuers } from '@remote-help/auth';
-import { ConfigOf, defaultDataDir, metricsConfigSpec, metricsListen, parsers } from '@remote-help/service-kit';
+import { ConfigOf, defaultDataDir, metricsConfigSpec, metricsListen, parsers, shutdownCheck, shutdownConfigSpec } from '@remote-help/service-kit';
 import * as path from 'node:path';
 import { consoleIssuers, parseConsoleOidcClients } from './console/console-routes';
 
@@ -69,7 +69,8 @@ export const configSpec = {
   GRAPHQL_MAX_DIRECTIVES: { description: 'most directives in one operation (graphql-armor)', default: '20', parse: parsers.int(0, 1000) },
   GRAPHQL_MAX_TOKENS: { description: 'most lexical tokens in one document, checked while parsing', default: '1000', parse: parsers.int(50, 100000) },
   GRAPHQL_MAX_COST: { description: 'highest estimated cost of one operation (graphql-armor cost limit)', default: '5000', parse: parsers.int(10, 1000000) },
-  RATE_LIMIT_WINDOW_SECONDS: { description: 'window of the rate limits below (per gateway instance, in memory)', default: '60', parse: parsers.int(1, 3600) },
+  RATE_LIMIT_WINDOW_SECONDS: { description: 'window of the rate limits below (fixed windows, counted in memory and shared between gateways, see RATE_LIMIT_SYNC_MS)', default: '60', parse: parsers.int(1, 3600) },
+  RATE_LIMIT_SYNC_MS: { description: "how often each gateway sends the other gateway replicas (through Kafka) what it admitted, so that the rate limits hold across replicas; 0: each gateway counts only its own requests", default: '250', parse: (raw: string) => (parsers.int(0, 60000)(raw) === 0 ? 0 : parsers.int(20, 60000)(raw)) },
   RATE_LIMIT_PER_CALLER: { description: 'operations one user or device may run per window; 0: no limit', default: '1200', parse: limit(10_000_000) },
   RATE_LIMIT_PER_TENANT: { description: "operations all of one tenant's callers may run per window; 0: no limit", default: '12000', parse: limit(10_000_000) },
   RATE_LIMIT_SESSION_PER_CALLER: { description: '`requestSession` and `joinSession` calls one caller may make per window; 0: no limit', default: '30', parse: limit(10_000_000) },
@@ -88,6 +89,7 @@ export const configSpec = {
   EXPORT_TIMEOUT_MS: { description: 'most time between two parts of a CSV export from reporting-service before the download is cut', default: '30000', parse: parsers.int(1000, 600000) },
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
   ...metricsConfigSpec(9400),
+  ...shutdownConfigSpec(),
 };
 
 export type GatewayConfig = ConfigOf<typeof configSpec>;
@@ -100,7 +102,8 @@ export function subgraphUrl(config: GatewayConfig, name: string): string {
 
 /**
  * Checks that need several variables: the metrics port is not the public one; the console's
- * OIDC clients belong to configured issuers; in production, OpenID Connect discovery (and so the keys
+ * OIDC clients belong to configured issuers; the shutdown's drain ends within its grace period;
+ * in production, OpenID Connect discovery (and so the keys
  * that sign tokens) must come over HTTPS, except from a loopback address. Returns the
  * `VARIABLE: problem` line, or undefined.
  */
@@ -112,6 +115,8 @@ export function crossCheck(config: GatewayConfig): string | undefined {
   } catch (e) {
     return (e as Error).message;
   }
+  const shutdown = shutdownCheck(config);
+  if (shutdown) return shutdown;
   if (config.NODE_ENV !== 'production') return undefined;
   for (const [i, issuer] of config.OIDC_ISSUERS.entries()) {
     const url = new URL(issuer.discoveryUrl);

@@ -2,7 +2,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { graphqlMiddleware, HttpClient } from '@remote-help/service-kit';
+import { GracefulShutdown, graphqlMiddleware, HttpClient } from '@remote-help/service-kit';
 import { Caller, createInternalTokenSigner, createTokenVerifier, DEV_ISSUER, discoverIssuersInBackground, ensureDevIssuerKeys, IssuerConfig, TENANT_PLACEHOLDER } from '@remote-help/auth';
 import express from 'express';
 import * as fs from 'node:fs';
@@ -26,6 +26,9 @@ import { createGatewayErrorFormatter } from './security/errors';
 import { corsPolicy, securityHeaders } from './security/http';
 import { queryLimits } from './security/query-limits';
 import { rateLimitPlugin, RateLimits } from './security/rate-limits';
+import { RateLimitSync } from './security/rate-limit-sync';
+import { TOPICS, topicName } from '@remote-help/events';
+import * as os from 'node:os';
 
 export interface GatewayContext {
   caller: Caller;
@@ -37,7 +40,13 @@ export interface GatewayContext {
 export interface Gateway {
   app: express.Express;
   httpServer: http.Server;
+  /** Readiness turns false on SIGTERM (`main` starts it; `stop` is its orderly part). */
+  shutdown: GracefulShutdown;
   listen(): Promise<string>;
+  /**
+   * Stops accepting connections, closes the WebSocket clients (1001 Going Away: graphql-ws
+   * reconnects, to another replica), waits for the HTTP requests in flight, then stops the feeds.
+   */
   stop(): Promise<void>;
 }
 
@@ -80,7 +89,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     perTenant: config.RATE_LIMIT_PER_TENANT,
     strictPerCaller: config.RATE_LIMIT_SESSION_PER_CALLER,
     strictPerTenant: config.RATE_LIMIT_SESSION_PER_TENANT,
-  });
+  }, { share: config.RATE_LIMIT_SYNC_MS > 0 });
   /** Authenticates a client (HTTP request or WebSocket connection) and takes one request from its budgets. */
   const admit = async (authorization: string | undefined): Promise<Caller> => {
     let caller: Caller;
@@ -124,17 +133,27 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   // sends a request on a connection the server is closing at that moment.
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
+  const shutdown = new GracefulShutdown({
+    graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
+    drainSeconds: config.SHUTDOWN_DRAIN_SECONDS,
+    log: { info: (m) => log.info(m), error: (m) => log.error(m) },
+  });
+  shutdown.watch(httpServer);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    // SIGTERM is GracefulShutdown's (main.ts): Apollo's own handler would stop at once, without
+    // the drain, and kill the process before the feeds stop.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     formatError: createGatewayErrorFormatter((err, formatted) => log.error({ err, path: formatted.path }, formatted.message), { hideSuggestions: production }),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Requests in flight get the whole grace period (GracefulShutdown exits when it is over).
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_SECONDS * 1000 }),
       // No Apollo Sandbox (it loads from Apollo's CDN): browsers get the console's bundled GraphiQL.
       ApolloServerPluginLandingPageDisabled(),
       ...(limits.plugins as never[]),
@@ -146,7 +165,25 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
   // Subscriptions: graphql-ws on the same server and path, fed from Kafka and the chat stream.
   const hub = new Hub();
-  const eventFeed = new EventFeed(hub, { brokers: config.KAFKA_BROKERS, topicPrefix: config.KAFKA_TOPIC_PREFIX, log, metrics: observability.metrics });
+  let rateSync: RateLimitSync | undefined;
+  const eventFeed = new EventFeed(hub, {
+    brokers: config.KAFKA_BROKERS,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    log,
+    metrics: observability.metrics,
+    also: config.RATE_LIMIT_SYNC_MS > 0 ? { [TOPICS.rateUsage]: (value) => void rateSync?.receive(value) } : {},
+  });
+  if (config.RATE_LIMIT_SYNC_MS > 0) {
+    rateSync = new RateLimitSync(rateLimits, {
+      kafka: eventFeed.kafka,
+      topic: topicName(config.KAFKA_TOPIC_PREFIX, TOPICS.rateUsage),
+      gateway: `${os.hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`,
+      intervalMs: config.RATE_LIMIT_SYNC_MS,
+      log,
+      onPeerPoints: (n) => observability.ratePeerPoints.inc(n),
+    });
+    rateSync.start();
+  }
   // Retries until it joins (readiness is false meanwhile); rejects only if stopped first.
   void eventFeed.start().catch((e) => log.info({ err: (e as Error).message }, 'event feed stopped before it started'));
   const chatFeed = new ChatFeed(hub, {
@@ -182,6 +219,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     res.json({ status: 'ok' });
   });
   app.get('/health/ready', async (_req, res) => {
+    if (shutdown.draining) return void res.status(503).json({ status: 'unavailable', shuttingDown: true });
     const checks = await Promise.all(
       SUBGRAPHS.map(async (s) => {
         const url = new URL('/health/live', config[s.env]).toString();
@@ -260,14 +298,18 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       log.info({ metricsUrl }, `gateway metrics on ${metricsUrl}`);
       return url;
     },
+    shutdown,
     stop: async () => {
       discovery.stop();
-      chatFeed.stop();
+      // No new connection from here on (idle keep-alive ones close now, busy ones after their answer).
+      if (httpServer.listening) httpServer.close();
       await subscriptions.stop();
-      await eventFeed.stop();
+      // Apollo's drain: resolves once the requests in flight are answered.
       await server.stop();
+      chatFeed.stop();
+      await rateSync?.stop();
+      await eventFeed.stop();
       await subgraphHttp.close();
-      if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
       await observability.close();
     },
   };

@@ -19,9 +19,7 @@ async function main() {
   }
   const gateway = await createGateway(config);
   await gateway.listen();
-  const stop = () => gateway.stop().then(() => process.exit(0), () => process.exit(1));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  gateway.shutdown.onSignals(() => gateway.stop());
 }
 
 main().catch((e) => {

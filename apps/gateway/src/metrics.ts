@@ -3,10 +3,13 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { graphqlMetricsPlugin, ProcessMetrics, startMetricsServer, type MetricsServer } from '@remote-help/metrics';
 import { metricsListen } from '@remote-help/service-kit';
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import { GatewayConfig, SERVICE_NAME } from './config';
 
 export interface GatewayMetrics {
   metrics: ProcessMetrics;
+  /** Rate-limit points the other gateway replicas admitted, added to this gateway's counts. */
+  ratePeerPoints: Counter;
   /** Apollo plugin: latency and errors per GraphQL operation (by root field). */
   plugin: ApolloServerPlugin;
   /** The data source of `subgraph`, its fetches timed (`remote_help_subgraph_fetch_duration_seconds`). */
@@ -24,6 +27,7 @@ export function gatewayMetrics(config: GatewayConfig, log: Logger): GatewayMetri
   let server: MetricsServer | undefined;
   return {
     metrics,
+    ratePeerPoints: new Counter({ name: 'remote_help_rate_limit_peer_points_total', help: "Rate-limit points admitted by the other gateway replicas and added to this gateway's counts", registers: [metrics.registry] }),
     plugin: graphqlMetricsPlugin(metrics),
     subgraph(subgraph, source) {
       const process = source.process.bind(source);

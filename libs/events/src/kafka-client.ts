@@ -1,6 +1,6 @@
 import { Kafka, logLevel as LogLevel, type Admin, type ISocketFactory, type LogEntry, type RetryOptions } from 'kafkajs';
 import './kafkajs-idle-loop';
-import { TOPIC_PARTITIONS, TOPICS, topicName } from './topics';
+import { TOPIC_CONFIGS, TOPIC_PARTITIONS, TOPICS, topicName } from './topics';
 
 export interface CreateKafkaOptions {
   brokers: string[];
@@ -76,7 +76,7 @@ export async function ensureTopics(kafka: Kafka, prefix: string, bases: string[]
   const topics = bases.map((base) => {
     const numPartitions = TOPIC_PARTITIONS[base];
     if (!numPartitions) throw new TypeError(`ensureTopics: unknown base topic "${base}" (add it to TOPICS and TOPIC_PARTITIONS)`);
-    return { topic: topicName(prefix, base), numPartitions, replicationFactor: 1 };
+    return { topic: topicName(prefix, base), numPartitions, replicationFactor: 1, ...(TOPIC_CONFIGS[base] ? { configEntries: TOPIC_CONFIGS[base] } : {}) };
   });
   if (topics.length === 0) return;
   const admin = kafka.admin();

@@ -9,6 +9,7 @@ describe('topics', () => {
       audit: 'remote-help.audit.v1',
       reporting: 'remote-help.reporting.v1',
       deadLetter: 'remote-help.dead-letter.v1',
+      rateUsage: 'remote-help.gateway-rate-usage.v1',
     });
   });
 

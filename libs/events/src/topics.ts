@@ -7,6 +7,8 @@ export const TOPICS = {
   /** reporting-service's derived facts for live dashboards (active session counts). */
   reporting: 'remote-help.reporting.v1',
   deadLetter: 'remote-help.dead-letter.v1',
+  /** The gateways' rate-limit usage, shared between gateway replicas (not domain events: no envelope). */
+  rateUsage: 'remote-help.gateway-rate-usage.v1',
 } as const;
 
 export type TopicBase = (typeof TOPICS)[keyof typeof TOPICS];
@@ -22,6 +24,13 @@ export const TOPIC_PARTITIONS: Record<string, number> = {
   [TOPICS.audit]: 3,
   [TOPICS.reporting]: 3,
   [TOPICS.deadLetter]: 1,
+  [TOPICS.rateUsage]: 1,
+};
+
+/** Topic settings other than the broker's defaults, keyed by base topic name. */
+export const TOPIC_CONFIGS: Record<string, { name: string; value: string }[]> = {
+  // Read live only (gateways start at the end): an hour is plenty.
+  [TOPICS.rateUsage]: [{ name: 'retention.ms', value: String(60 * 60 * 1000) }],
 };
 
 const LEGAL = /^[a-zA-Z0-9._-]+$/;

@@ -12,6 +12,7 @@ import { InternalAuthMiddleware } from './internal-auth.middleware';
 import { MetricsEndpoint } from './metrics';
 import { REQUEST_LOG_SERIALIZERS, writesRequestLines } from './service-kit.module';
 import { subgraphGraphQLHandler } from './subgraph-graphql.module';
+import { GracefulShutdown, shutdownCheck } from './shutdown';
 import { SERVICE_OPTIONS } from './tokens';
 import type { ServiceKeys, ServiceOptions } from './service-options';
 
@@ -40,7 +41,6 @@ export async function createServiceApp(appModule: DynamicModule): Promise<INestA
   // GraphQL answers POSTs, which no cache revalidates: an ETag (a hash of every body) is waste.
   app.set('etag', false);
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   return app;
 }
 
@@ -57,7 +57,24 @@ export async function runService(name: string, appModule: DynamicModule, host: s
   await app.listen(port, host);
   app.get(Logger).log(`${name} listening on http://${host}:${port}/graphql`);
   if (metricsAt) app.get(Logger).log(`${name} metrics on ${await app.get(MetricsEndpoint).listen(metricsAt)}`);
+  const shutdown = app.get(GracefulShutdown);
+  shutdown.watch(server);
+  shutdown.onSignals(() => stopService(app, shutdown));
   return app;
+}
+
+/**
+ * A service's orderly stop (after GracefulShutdown's drain): stop accepting connections (idle
+ * keep-alive ones close now, the others after their answer), wait for the requests in flight,
+ * then close the app: consumers commit and leave their groups, the outbox relay, timers and
+ * event streams (the chat stream: the gateway reconnects to another replica) stop, the
+ * database closes last.
+ */
+export async function stopService(app: INestApplication, shutdown: GracefulShutdown): Promise<void> {
+  const server = app.getHttpServer() as Server;
+  server.close();
+  await shutdown.requestsFinished();
+  await app.close();
 }
 
 /**
@@ -113,8 +130,9 @@ export function serviceMain(o: {
 }): void {
   const config = loadConfigOrExit(o.name, o.configSpec);
   const metricsAt = metricsListen(config);
-  if (typeof metricsAt === 'string') {
-    process.stderr.write(`${o.name}: configuration error: ${metricsAt}\n`);
+  const problem = typeof metricsAt === 'string' ? metricsAt : shutdownCheck(config);
+  if (problem || typeof metricsAt === 'string') {
+    process.stderr.write(`${o.name}: configuration error: ${problem}\n`);
     process.exit(1);
   }
   const keys: ServiceStartKeys = {

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { EventPipeline } from './event-pipeline';
 import { KafkaHealth, withTimeout } from './kafka-health';
+import { GracefulShutdown } from './shutdown';
 
 @Controller('health')
 export class HealthController {
@@ -10,6 +11,7 @@ export class HealthController {
     private readonly dataSource: DataSource,
     private readonly kafka: KafkaHealth,
     private readonly pipeline: EventPipeline,
+    private readonly shutdown: GracefulShutdown,
   ) {}
 
   @Get('live')
@@ -19,10 +21,15 @@ export class HealthController {
 
   /**
    * Ready: the database and Kafka answer, and every event consumer runs (joined, not crashed or
-   * being rebuilt). While one does not, `consumersDown` names it and says for how long.
+   * being rebuilt). While one does not, `consumersDown` names it and says for how long. From
+   * SIGTERM on, not ready (`shuttingDown`), whatever the rest says.
    */
   @Get('ready')
   async ready(@Res() res: Response) {
+    if (this.shutdown.draining) {
+      res.status(HttpStatus.SERVICE_UNAVAILABLE).json({ status: 'unavailable', shuttingDown: true });
+      return;
+    }
     const database = await withTimeout(this.dataSource.query('SELECT 1'), 2000).then(() => true, () => false);
     const kafka = await this.kafka.check();
     const consumers = this.pipeline.consumersReady();

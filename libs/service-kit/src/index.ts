@@ -17,6 +17,7 @@ export * from './service-config';
 export * from './service-kit.module';
 export * from './service-options';
 export * from './shared-results';
+export * from './shutdown';
 export * from './subgraph-graphql.module';
 export * from './tokens';
 export * from './service-client';

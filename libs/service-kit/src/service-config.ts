@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ConfigOf, parsers, VarSpec } from './config';
+import { shutdownConfigSpec } from './shutdown';
 
 /** The data folder shared by the local tools (keys of the development issuer and the gateway). */
 export function defaultDataDir(): string {
@@ -42,6 +43,7 @@ export function subgraphConfigSpec(defaults: { port: number; database: string })
     LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
     OUTBOX_POLL_INTERVAL_MS: { description: 'fallback poll interval of the outbox relay (it also wakes on commit)', default: '500', parse: parsers.int(10, 60000) },
     ...metricsConfigSpec(defaults.port + 5400),
+    ...shutdownConfigSpec(),
   } satisfies Record<string, VarSpec<unknown>>;
 }
 

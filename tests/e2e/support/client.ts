@@ -97,8 +97,19 @@ export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean,
   }
 }
 
-/** Stops (e.g. with SIGKILL) or starts one of the system's processes, through the global setup. */
-export async function controlProcess(name: string, action: 'stop' | 'start', signal = 'SIGTERM'): Promise<void> {
+/**
+ * Stops (e.g. with SIGKILL) or starts one of the system's processes (`session-service`, or a
+ * replica: `session-service~2`), through the global setup. A stop resolves with the exit code.
+ */
+export async function controlProcess(name: string, action: 'stop' | 'start', signal = 'SIGTERM'): Promise<string> {
   const res = await fetch(`${required('RH_E2E_CONTROL_URL')}/processes/${name}/${action}?signal=${signal}`, { method: 'POST' });
   if (!res.ok) throw new Error(`${action} ${name}: ${res.status} ${await res.text()}`);
+  return res.text();
+}
+
+/** Starts another replica of a subgraph service (`<service>~<replica>`) beside the system's, with `env` on top of the first's. */
+export async function startReplica(service: string, replica: number, env: Record<string, string> = {}): Promise<{ name: string; url: string; metricsUrl: string }> {
+  const res = await fetch(`${required('RH_E2E_CONTROL_URL')}/replicas/${service}/${replica}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ env }) });
+  if (!res.ok) throw new Error(`start ${service}~${replica}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as never;
 }

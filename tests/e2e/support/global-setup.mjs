@@ -3,7 +3,7 @@
 // that a run neither sees nor disturbs a running `npm start`. Teardown removes all of it.
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
-import { startIsolatedSystem } from '../../../scripts/lib/isolated-system.mjs';
+import { freePort, startIsolatedSystem } from '../../../scripts/lib/isolated-system.mjs';
 import { GATEWAY, SUBGRAPH_SERVICES } from '../../../scripts/lib/services.mjs';
 import { E2E_ENV, E2E_ENV_FOR } from './e2e-env.mjs';
 
@@ -37,16 +37,27 @@ export default async function globalSetup() {
     });
   }
   // Tests stop and start the system's processes and its broker through this small control
-  // endpoint (the system lives in this process): POST /processes/<name>/stop?signal=SIGKILL,
-  // /processes/<name>/start, /processes/kafka/stop, /processes/kafka/start.
+  // endpoint (the system lives in this process): POST /processes/<name>/stop?signal=SIGKILL
+  // (answers the exit code), /processes/<name>/start, /processes/kafka/stop,
+  // /processes/kafka/start; POST /replicas/<name>/<n> with a JSON body `{ env }` starts another
+  // replica `<name>~<n>` (answers `{ name, url, metricsUrl }`), stopped like the others.
   const control = http.createServer(async (req, res) => {
-    const m = /^\/processes\/([a-z-]+)\/(stop|start)/.exec(req.url ?? '');
-    if (req.method !== 'POST' || !m) return void res.writeHead(404).end();
+    const m = /^\/processes\/([a-z-]+(?:~\d+)?)\/(stop|start)/.exec(req.url ?? '');
+    const replica = /^\/replicas\/([a-z-]+)\/(\d+)$/.exec(req.url ?? '');
+    if (req.method !== 'POST' || !(m || replica)) return void res.writeHead(404).end();
     try {
+      if (replica) {
+        let body = '';
+        for await (const chunk of req) body += chunk;
+        const { env = {} } = body ? JSON.parse(body) : {};
+        const name = await run.system.startReplica(replica[1], replica[2], { port: await freePort(), metricsPort: await freePort(), env });
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name, url: run.system.urlOf(name), metricsUrl: run.system.metricsUrlOf(name) }));
+      }
+      let answer = 'ok';
       if (m[1] === 'kafka') await (m[2] === 'stop' ? run.kafka.pause() : run.kafka.resume());
-      else if (m[2] === 'stop') await run.system.stopOne(m[1], new URL(req.url, 'http://x').searchParams.get('signal') ?? 'SIGTERM');
+      else if (m[2] === 'stop') answer = String(await run.system.stopOne(m[1], new URL(req.url, 'http://x').searchParams.get('signal') ?? 'SIGTERM'));
       else await run.system.start(m[1]);
-      res.writeHead(200).end('ok');
+      res.writeHead(200).end(answer);
     } catch (e) {
       res.writeHead(500).end(String(e.message));
     }

@@ -43,12 +43,13 @@ class Child {
     child.stderr?.on('data', (d) => (this.output += String(d)));
     this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
   }
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
     this.child.kill('SIGTERM');
     const t = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await this.exited;
+    const code = await this.exited;
     clearTimeout(t);
+    return code;
   }
 }
 
@@ -56,18 +57,22 @@ export interface ExtraGateway {
   /** `http://127.0.0.1:<port>/graphql` */
   url: string;
   base: string;
+  /** Its `GET /metrics`. */
+  metricsUrl: string;
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM (SIGKILL 10 s later if it has not exited); resolves with the exit code. */
+  stop(): Promise<number | null>;
 }
 
 /**
  * Another gateway process over the running system's services, keys and Kafka, with `env` on
  * top (e.g. `NODE_ENV: 'production'`, `OIDC_ISSUERS`, `RATE_LIMIT_PER_CALLER`). Resolves once
- * `/health/live` answers. With `port`, on that port (a gateway started again where its clients
- * knew it).
+ * `/health/live` answers (within `startTimeoutMs`, default 60 s). With `port`, on that port (a
+ * gateway started again where its clients knew it).
  */
-export async function startGateway(env: Record<string, string>, opts: { port?: number } = {}): Promise<ExtraGateway> {
+export async function startGateway(env: Record<string, string>, opts: { port?: number; startTimeoutMs?: number } = {}): Promise<ExtraGateway> {
   const port = opts.port ?? (await freePort());
+  const metricsPort = await freePort();
   const dataDir = required('RH_E2E_DATA_DIR');
   const keys = path.join(dataDir, 'keys');
   const urls = serviceUrls();
@@ -83,7 +88,7 @@ export async function startGateway(env: Record<string, string>, opts: { port?: n
         RH_DATA_DIR: dataDir,
         HOST: '127.0.0.1',
         PORT: String(port),
-        METRICS_PORT: String(await freePort()),
+        METRICS_PORT: String(metricsPort),
         LOG_LEVEL: 'info',
         TENANT_SERVICE_URL: `${urls['tenant-service']}/graphql`,
         RBAC_SERVICE_URL: `${urls['rbac-service']}/graphql`,
@@ -98,17 +103,18 @@ export async function startGateway(env: Record<string, string>, opts: { port?: n
     }),
   );
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const timeoutMs = opts.startTimeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.child.exitCode !== null) throw new Error(`the extra gateway exited (${child.child.exitCode}):\n${child.output}`);
     if (await fetch(`${base}/health/live`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false)) break;
     if (Date.now() > deadline) {
       await child.stop();
-      throw new Error(`the extra gateway did not start within 60 s:\n${child.output}`);
+      throw new Error(`the extra gateway did not start within ${timeoutMs / 1000} s:\n${child.output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url: `${base}/graphql`, base, output: () => child.output, stop: () => child.stop() };
+  return { url: `${base}/graphql`, base, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, output: () => child.output, stop: () => child.stop() };
 }
 
 export interface ProviderClient {
@@ -201,7 +207,7 @@ export class OidcProvider {
     return (await fetch(`${this.issuer}/jwks`).then((r) => r.json())) as never;
   }
 
-  stop(): Promise<void> {
-    return this.child.stop();
+  async stop(): Promise<void> {
+    await this.child.stop();
   }
 }

@@ -28,31 +28,42 @@ export function rateLimited(what: string, retryAfterSeconds: number): GraphQLErr
   });
 }
 
+/** The budgets, by the name reports between gateways give them. */
+export const BUDGETS = ['caller', 'tenant', 'strict-caller', 'strict-tenant'] as const;
+export type Budget = (typeof BUDGETS)[number];
+/** Points taken from one key of one budget. */
+export type Usage = [budget: Budget, key: string, points: number];
+
 /**
- * Request budgets per caller and per tenant (fixed windows, in this process's memory: with N
- * gateway instances behind a load balancer the effective limits are up to N times higher).
- * Every tenant and every caller has its own budget, so one tenant running out slows no other.
+ * Request budgets per caller and per tenant (fixed windows in this process's memory, with
+ * rate-limiter-flexible). Every tenant and every caller has its own budget, so one tenant
+ * running out slows no other.
+ *
+ * Across gateway replicas (`share`): what this gateway admits is also noted as usage, which
+ * RateLimitSync sends to the other gateways every few hundred milliseconds, and their usage is
+ * added here (`addUsage`), so that each gateway counts every replica's requests, at most one
+ * sync late. No request waits for any of it.
  */
 export class RateLimits {
-  private readonly perCaller?: RateLimiterMemory;
-  private readonly perTenant?: RateLimiterMemory;
-  private readonly strictPerCaller?: RateLimiterMemory;
-  private readonly strictPerTenant?: RateLimiterMemory;
+  private readonly limiters = new Map<Budget, RateLimiterMemory>();
+  /** Points admitted here since the last `takeUsage`, by budget and key (only when shared). */
+  private pending?: Map<Budget, Map<string, number>>;
 
-  constructor(readonly settings: RateLimitSettings) {
-    const make = (points: number, keyPrefix: string) => (points > 0 ? new RateLimiterMemory({ points, duration: settings.windowSeconds, keyPrefix }) : undefined);
-    this.perCaller = make(settings.perCaller, 'caller');
-    this.perTenant = make(settings.perTenant, 'tenant');
-    this.strictPerCaller = make(settings.strictPerCaller, 'strict-caller');
-    this.strictPerTenant = make(settings.strictPerTenant, 'strict-tenant');
+  constructor(
+    readonly settings: RateLimitSettings,
+    opts: { share?: boolean } = {},
+  ) {
+    const points: Record<Budget, number> = { caller: settings.perCaller, tenant: settings.perTenant, 'strict-caller': settings.strictPerCaller, 'strict-tenant': settings.strictPerTenant };
+    for (const budget of BUDGETS) if (points[budget] > 0) this.limiters.set(budget, new RateLimiterMemory({ points: points[budget], duration: settings.windowSeconds, keyPrefix: budget }));
+    if (opts.share) this.pending = new Map();
   }
 
   /** One request of this caller (any operation, before it is even parsed). Throws `rateLimited`. */
   async request(caller: Caller): Promise<void> {
     const keys = keysOf(caller);
     if (!keys) return;
-    await take(this.perCaller, keys.caller, 1, 'per caller');
-    await take(this.perTenant, keys.tenant, 1, 'per tenant');
+    await this.take('caller', keys.caller, 1, 'per caller');
+    await this.take('tenant', keys.tenant, 1, 'per tenant');
   }
 
   /** The operation's root fields: each `requestSession`/`joinSession` also takes from the stricter budgets. */
@@ -60,8 +71,47 @@ export class RateLimits {
     const keys = keysOf(caller);
     const strict = rootFields.filter((f) => STRICT_FIELDS.has(f)).length;
     if (!keys || strict === 0) return;
-    await take(this.strictPerCaller, keys.caller, strict, 'requestSession/joinSession per caller');
-    await take(this.strictPerTenant, keys.tenant, strict, 'requestSession/joinSession per tenant');
+    await this.take('strict-caller', keys.caller, strict, 'requestSession/joinSession per caller');
+    await this.take('strict-tenant', keys.tenant, strict, 'requestSession/joinSession per tenant');
+  }
+
+  /** The usage admitted here since the last call (empty unless shared), forgotten here. */
+  takeUsage(): Usage[] {
+    const out: Usage[] = [];
+    if (!this.pending) return out;
+    for (const [budget, keys] of this.pending) for (const [key, points] of keys) out.push([budget, key, points]);
+    this.pending.clear();
+    return out;
+  }
+
+  /** Adds other gateways' usage to this gateway's windows; returns the points added (budgets turned off here are skipped). */
+  async addUsage(usage: Usage[]): Promise<number> {
+    let added = 0;
+    await Promise.all(
+      usage.map(([budget, key, points]) => {
+        const limiter = this.limiters.get(budget);
+        if (!limiter) return undefined;
+        added += points;
+        return limiter.penalty(key, points);
+      }),
+    );
+    return added;
+  }
+
+  private async take(budget: Budget, key: string, points: number, what: string): Promise<void> {
+    const limiter = this.limiters.get(budget);
+    if (!limiter) return;
+    try {
+      await limiter.consume(key, points);
+    } catch (e) {
+      if (!(e instanceof RateLimiterRes)) throw e;
+      throw rateLimited(what, Math.max(1, Math.ceil(e.msBeforeNext / 1000)));
+    }
+    if (this.pending) {
+      let keys = this.pending.get(budget);
+      if (!keys) this.pending.set(budget, (keys = new Map()));
+      keys.set(key, (keys.get(key) ?? 0) + points);
+    }
   }
 }
 
@@ -73,16 +123,6 @@ function keysOf(caller: Caller): { caller: string; tenant: string } | undefined 
       return { caller: `${caller.tenantId}/device:${caller.deviceId}`, tenant: caller.tenantId };
     default:
       return undefined; // the gateway's own calls
-  }
-}
-
-async function take(limiter: RateLimiterMemory | undefined, key: string, points: number, what: string): Promise<void> {
-  if (!limiter) return;
-  try {
-    await limiter.consume(key, points);
-  } catch (e) {
-    if (!(e instanceof RateLimiterRes)) throw e;
-    throw rateLimited(what, Math.max(1, Math.ceil(e.msBeforeNext / 1000)));
   }
 }
 

@@ -21,14 +21,22 @@ const FEED = 'gateway.event-feed';
  * that every instance sees every event; it starts at the latest offsets (live pushes only).
  */
 export class EventFeed {
-  private readonly kafka: Kafka;
+  /** The gateway's Kafka client (also the rate-limit sync's). */
+  readonly kafka: Kafka;
   private readonly groupId: string;
   private readonly consumer: SupervisedConsumer;
   private readonly seen = new Set<string>();
 
   constructor(
     private readonly hub: Hub,
-    private readonly opts: { brokers: string[]; topicPrefix: string; log: Logger; metrics?: ProcessMetrics },
+    private readonly opts: {
+      brokers: string[];
+      topicPrefix: string;
+      log: Logger;
+      metrics?: ProcessMetrics;
+      /** Other topics this feed reads for the gateway, by base name, each with its handler (messages that are not events). */
+      also?: Record<string, (value: Buffer | null) => void>;
+    },
   ) {
     this.kafka = createKafka({ brokers: opts.brokers, clientId: 'gateway' });
     this.groupId = `${opts.topicPrefix}gateway.${os.hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`;
@@ -39,7 +47,7 @@ export class EventFeed {
       name: FEED,
       // A fetch returns as soon as an event arrives: the wait only sets how often an idle feed asks.
       config: { groupId: this.groupId, maxWaitTimeInMs: 500, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
-      subscription: { topics: [topicName(opts.topicPrefix, TOPICS.session), topicName(opts.topicPrefix, TOPICS.reporting)], fromBeginning: false },
+      subscription: { topics: this.topics().map((t) => topicName(opts.topicPrefix, t)), fromBeginning: false },
       // Offsets committed at most once a second rather than after every batch: the group is this
       // process's own, and its position only matters if the broker moves it (a rejoin after a pause).
       run: { autoCommitInterval: 1000, eachMessage: async ({ topic, message }) => this.timed(topic, message.value) },
@@ -48,12 +56,19 @@ export class EventFeed {
     opts.metrics?.trackConsumerLag(FEED, () => this.lag());
   }
 
+  /** The base topics read. */
+  private topics(): string[] {
+    return [TOPICS.session, TOPICS.reporting, ...Object.keys(this.opts.also ?? {})];
+  }
+
   /** handle, timed for the metrics (recorded in memory, never awaited). */
   private timed(topic: string, value: Buffer | null) {
     const metrics = this.opts.metrics;
-    if (!metrics) return this.handle(topic, value);
+    const also = this.opts.also?.[topic.slice(this.opts.topicPrefix.length)];
+    const handle = also ?? ((v: Buffer | null) => this.handle(topic, v));
+    if (!metrics) return handle(value);
     const started = performance.now();
-    this.handle(topic, value);
+    handle(value);
     metrics.consumerBatch(FEED, topic.slice(this.opts.topicPrefix.length), 1, (performance.now() - started) / 1000);
   }
 
@@ -67,7 +82,7 @@ export class EventFeed {
       return admin;
     })();
     try {
-      const topics = [TOPICS.session, TOPICS.reporting];
+      const topics = this.topics();
       const lag = await consumerGroupLag(await this.lagAdmin, this.groupId, topics.map((t) => topicName(this.opts.topicPrefix, t)), 'none');
       return new Map([...lag].map(([topic, n]) => [topic.slice(this.opts.topicPrefix.length), n]));
     } catch (err) {

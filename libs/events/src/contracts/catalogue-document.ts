@@ -31,7 +31,11 @@ export const DEAD_LETTER_HEADERS = {
   'consumer-group': 'The consumer group that refused it.',
 } as const;
 
-const TOPIC_TEXT: Record<TopicBase, { name: string; description: string }> = {
+/** Topics between the gateways' replicas only (their rate-limit usage): not for consumers outside the project. */
+export const INTERNAL_TOPICS: ReadonlySet<TopicBase> = new Set([TOPICS.rateUsage]);
+type PublishedTopic = Exclude<TopicBase, typeof TOPICS.rateUsage>;
+
+const TOPIC_TEXT: Record<PublishedTopic, { name: string; description: string }> = {
   [TOPICS.tenant]: { name: 'tenant', description: "tenant-service's events: tenants, their Remote Help settings and their directory (users, licences, devices, groups). Snapshot events carry the whole aggregate and a version that grows by one per change." },
   [TOPICS.rbac]: { name: 'rbac', description: "rbac-service's events: roles and role assignments as they are after each change." },
   [TOPICS.session]: { name: 'session', description: "session-service's session lifecycle events, one per transition, in order per session. Each carries the whole session after the transition (never chat text)." },
@@ -80,7 +84,7 @@ const headersSchema = (headers: Record<string, string>) => ({
 
 /** The AsyncAPI 3.0 document of every topic and event (YAML). */
 export function asyncApiDocument(): string {
-  const topics = Object.values(TOPICS) as TopicBase[];
+  const topics = (Object.values(TOPICS) as TopicBase[]).filter((t): t is PublishedTopic => !INTERNAL_TOPICS.has(t));
   const messageKey = (type: EventType) => type;
   const withoutSchemaKeyword = ({ $schema: _s, $id: _i, ...rest }: Record<string, unknown>) => rest;
   const channels: Record<string, unknown> = {};
