@@ -2,7 +2,7 @@ import { parseOidcIssuers } from '@remote-help/auth';
 import { ConfigOf, defaultDataDir, metricsConfigSpec, metricsListen, parsers } from '@remote-help/service-kit';
 import * as path from 'node:path';
 
-export const SERVICE_NAME = 'gateway';
+export { SERVICE_NAME } from './service-name';
 
 /** The subgraphs the gateway routes to, by their name in the supergraph. */
 export const SUBGRAPHS = [

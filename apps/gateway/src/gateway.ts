@@ -3,6 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { graphqlMiddleware, HttpClient } from '@remote-help/service-kit';
+import { stopTracing } from '@remote-help/tracing';
 import { Caller, createInternalTokenSigner, createTokenVerifier, DEV_ISSUER, discoverIssuersInBackground, ensureDevIssuerKeys, IssuerConfig, TENANT_PLACEHOLDER } from '@remote-help/auth';
 import express from 'express';
 import * as fs from 'node:fs';
@@ -266,6 +267,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       await subgraphHttp.close();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
       await observability.close();
+      await stopTracing(); // the spans still buffered
     },
   };
 }

@@ -19,6 +19,7 @@ import { AdminAuthorizer, RemoteAdminPermissionSource } from './admin-permission
 import { AuditTrail } from './audit-trail';
 import { ServiceClient } from './service-client';
 import { GraphQLMetricsPlugin, MetricsEndpoint, processMetricsProvider } from './metrics';
+import { TracingShutdown } from './tracing-shutdown';
 import { ADMIN_PERMISSION_SOURCE, INTERNAL_TOKEN_VERIFIER, KAFKA, PROCESS_METRICS, SERVICE_OPTIONS, SERVICE_TOKEN_VERIFIER } from './tokens';
 
 /**
@@ -85,6 +86,7 @@ export class ServiceKitModule implements NestModule {
         processMetricsProvider,
         GraphQLMetricsPlugin,
         MetricsEndpoint,
+        TracingShutdown,
       ],
       exports: [InternalRoutes, PROCESS_METRICS, SERVICE_OPTIONS, KAFKA, INTERNAL_TOKEN_VERIFIER, EventPipeline, ServiceClient, AdminAuthorizer, AuditTrail, ADMIN_PERMISSION_SOURCE],
     };
