@@ -24,6 +24,7 @@ COPY libs/domain/package.json libs/domain/
 COPY libs/events/package.json libs/events/
 COPY libs/metrics/package.json libs/metrics/
 COPY libs/service-kit/package.json libs/service-kit/
+COPY libs/tracing/package.json libs/tracing/
 COPY apps/gateway/package.json apps/gateway/
 COPY apps/admin-console/package.json apps/admin-console/
 COPY apps/tenant-service/package.json apps/tenant-service/
@@ -67,6 +68,7 @@ COPY --from=builder /app/libs/domain/dist/ libs/domain/dist/
 COPY --from=builder /app/libs/events/dist/ libs/events/dist/
 COPY --from=builder /app/libs/metrics/dist/ libs/metrics/dist/
 COPY --from=builder /app/libs/service-kit/dist/ libs/service-kit/dist/
+COPY --from=builder /app/libs/tracing/dist/ libs/tracing/dist/
 COPY --from=builder /app/apps/gateway/dist/ apps/gateway/dist/
 # The admin console's static files, which the gateway serves at /.
 COPY --from=builder /app/apps/admin-console/dist/ apps/admin-console/dist/

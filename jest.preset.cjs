@@ -2,7 +2,7 @@
 // dependency injection needs) and the ESM-only NestJS/Apollo packages into CommonJS.
 const path = require('node:path');
 const root = __dirname;
-const libs = ['auth', 'events', 'service-kit', 'domain', 'metrics'];
+const libs = ['auth', 'events', 'service-kit', 'domain', 'metrics', 'tracing'];
 
 module.exports = {
   testEnvironment: 'node',

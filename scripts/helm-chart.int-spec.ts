@@ -366,8 +366,9 @@ describe('Helm chart deploy/helm/remote-help', () => {
     const strimzi: Endpoint = { id: 'kafka', namespace: 'kafka', namespaceLabels: { 'kubernetes.io/metadata.name': 'kafka' }, labels: { 'strimzi.io/cluster': 'remote-help' } };
     const cnpg: Endpoint = { id: 'postgres', namespace: ns, namespaceLabels: { 'kubernetes.io/metadata.name': ns }, labels: { 'cnpg.io/cluster': 'rh-session' } };
     const dns: Endpoint = { id: 'dns', namespace: 'kube-system', namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' }, labels: { 'k8s-app': 'kube-dns' } };
-    const targets = [...release, outside, ingressController, prometheus, strimzi, cnpg, dns];
-    const ports = [4000, 4001, 4002, 4003, 4004, METRICS_PORT, 5432, 9092, 443];
+    const collector: Endpoint = { id: 'collector', namespace: 'observability', namespaceLabels: { 'kubernetes.io/metadata.name': 'observability' }, labels: { app: 'otel-collector' } };
+    const targets = [...release, outside, ingressController, prometheus, strimzi, cnpg, dns, collector];
+    const ports = [4000, 4001, 4002, 4003, 4004, METRICS_PORT, 5432, 9092, 443, 4318];
 
     /** Every allowed TCP flow `src -> dst:port` among these endpoints (plus DNS over UDP). */
     function flows(objects: Obj[]): string[] {
@@ -419,6 +420,32 @@ describe('Helm chart deploy/helm/remote-help', () => {
       expect(got.filter((f) => f.endsWith('/udp'))).toEqual(release.map((p) => `${p.id} -> dns:53/udp`).sort());
       // Nothing reaches the migration Job; from outside the cluster, only the gateway's port.
       expect(got.filter((f) => f.includes('migrations:') || (f.startsWith('internet') && !f.endsWith('gateway:4000')))).toEqual([]);
+      // Tracing is off: no process sends to a collector.
+      expect(got.filter((f) => f.endsWith(':4318'))).toEqual([]);
     });
+
+    it('with tracing on: every process gets the collector (OTEL_EXPORTER_OTLP_ENDPOINT) and may reach it, and nothing else changes', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rh-helm-tracing-'));
+      try {
+        const values = path.join(dir, 'tracing.yaml');
+        fs.writeFileSync(
+          values,
+          YAML.stringify({
+            tracing: { otlpEndpoint: 'http://otel-collector.observability:4318' },
+            networkPolicy: { tracing: { ports: [4318], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }] } },
+          }),
+        );
+        const traced = render(values);
+        for (const c of COMPONENTS) {
+          expect(environmentOf(traced, c.name)).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
+          expect(environmentOf(defaults, c.name)).not.toHaveProperty('OTEL_EXPORTER_OTLP_ENDPOINT');
+        }
+        const got = flows(traced);
+        expect(got.filter((f) => f.endsWith(':4318'))).toEqual(COMPONENTS.map((c) => `${c.name} -> collector:4318`).sort());
+        expect(got.filter((f) => !f.endsWith(':4318'))).toEqual(flows(defaults));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }, SLOW);
   });
 });

@@ -20,18 +20,17 @@
 // As a module: import { helmLint, helmTemplate } from './helm.mjs';
 
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import YAML from 'yaml';
+import { fetchMavenJars, pomHash, scriptsCacheRoot } from './lib/maven-jars.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RUNNER_DIR = path.join(HERE, '..', 'deploy', 'helm-runner');
 const POM = path.join(RUNNER_DIR, 'pom.xml');
 const RUNNER = path.join(RUNNER_DIR, 'HelmRunner.java');
-const MARKER_FILE = '.fetched.json';
 /** The Kubernetes version `template` renders for (helm-java's own default is 1.20). */
 export const KUBE_VERSION = '1.33.0';
 const HOOK_ANNOTATION = 'helm.sh/hook';
@@ -45,15 +44,9 @@ export class HelmError extends Error {
   }
 }
 
-function pomHash() {
-  return createHash('sha256').update(fs.readFileSync(POM)).digest('hex').slice(0, 16);
-}
-
 export function libsDir() {
-  const base = process.env.HELM_JAVA_CACHE_DIR
-    ? path.resolve(process.env.HELM_JAVA_CACHE_DIR)
-    : path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'remote-help');
-  return path.join(base, `helm-java-${pomHash()}`);
+  const base = process.env.HELM_JAVA_CACHE_DIR ? path.resolve(process.env.HELM_JAVA_CACHE_DIR) : scriptsCacheRoot();
+  return path.join(base, `helm-java-${pomHash(POM).slice(0, 16)}`);
 }
 
 function run(cmd, args, opts = {}) {
@@ -68,30 +61,25 @@ function run(cmd, args, opts = {}) {
   });
 }
 
-/** Downloads the helm-java jars once (mvn), returns their folder. */
+/** Downloads the helm-java jars once (scripts/lib/maven-jars.mjs), returns their folder. */
 export async function fetchJars({ log = (m) => process.stderr.write(`[helm] ${m}\n`) } = {}) {
   const libs = libsDir();
-  if (fs.existsSync(path.join(libs, MARKER_FILE))) return libs;
-  fs.mkdirSync(path.dirname(libs), { recursive: true });
-  const tmp = `${libs}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    log(`fetching helm-java from Maven Central into ${libs} (once)...`);
-    const r = await run('mvn', ['-q', '-B', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`, '-DincludeScope=runtime']);
-    if (r.code !== 0) throw new HelmError(`mvn could not fetch helm-java (exit ${r.code}); it needs Maven and Maven Central:\n${r.stdout}${r.stderr}`.trim());
-    const jars = fs.readdirSync(tmp).filter((f) => f.endsWith('.jar'));
-    if (!jars.some((j) => j.startsWith('helm-java-')) || !jars.some((j) => j.startsWith('linux-amd64-'))) {
-      throw new HelmError(`mvn did not fetch helm-java and its linux-amd64 library into ${tmp} (got ${jars.join(', ')})`);
-    }
-    fs.writeFileSync(path.join(tmp, MARKER_FILE), `${JSON.stringify({ jars, fetchedAt: new Date().toISOString() }, null, 2)}\n`);
-    try {
-      fs.renameSync(tmp, libs);
-    } catch (e) {
-      if (!fs.existsSync(path.join(libs, MARKER_FILE))) throw e; // another process won the race
-    }
-    return libs;
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  await fetchMavenJars({
+    pom: POM,
+    dir: libs,
+    what: 'helm-java',
+    // The folder is named by the pom's hash: any finished fetch in it will do.
+    valid: () => true,
+    fail: (message) => new HelmError(message),
+    log,
+    inspect: (tmp, jars) => {
+      if (!jars.some((j) => j.startsWith('helm-java-')) || !jars.some((j) => j.startsWith('linux-amd64-'))) {
+        throw new HelmError(`mvn did not fetch helm-java and its linux-amd64 library into ${tmp} (got ${jars.join(', ')})`);
+      }
+      return {};
+    },
+  });
+  return libs;
 }
 
 async function runner(args) {

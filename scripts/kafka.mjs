@@ -28,13 +28,13 @@
 // Progress goes to stderr; the CLI prints its one result line to stdout.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fetchMavenJars, onPath, pomHash, readJarsMarker, scriptsCacheRoot } from './lib/maven-jars.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const POM = path.join(HERE, 'kafka', 'pom.xml');
@@ -47,7 +47,6 @@ export const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
 const STARTED_LINE = 'Kafka Server started';
-const MARKER_FILE = '.fetched.json';
 const PID_FILE = 'kafka.pid';
 const OUT_FILE = 'kafka.out';
 const LOG_FILE = 'server.log';
@@ -68,8 +67,7 @@ export class KafkaSetupError extends Error {
 
 export function cacheRoot() {
   if (process.env.KAFKA_CACHE_DIR) return path.resolve(process.env.KAFKA_CACHE_DIR);
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'remote-help');
+  return scriptsCacheRoot();
 }
 
 export function kafkaHome() {
@@ -106,20 +104,6 @@ function readText(file) {
   } catch {
     return null;
   }
-}
-
-function which(cmd) {
-  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
-    if (!dir) continue;
-    const file = path.join(dir, cmd);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return file;
-    } catch {
-      // not here
-    }
-  }
-  return null;
 }
 
 function isAlive(pid) {
@@ -255,7 +239,7 @@ function requireTools({ maven }) {
   const major = javaMajor(javaBin());
   if (major === null) missing.push('java was not found');
   else if (major < 17) missing.push(`java is version ${major || 'unknown'}`);
-  if (maven && !which('mvn')) missing.push('mvn was not found');
+  if (maven && !onPath('mvn')) missing.push('mvn was not found');
   if (missing.length) {
     throw new KafkaSetupError(
       `A local Kafka broker needs Java 17+ ${maven ? 'and Maven (mvn) ' : ''}on PATH (${missing.join(', ')}). ` +
@@ -267,71 +251,44 @@ function requireTools({ maven }) {
 
 // ---------------------------------------------------------------- jars
 
-function pomHash() {
-  return createHash('sha256').update(fs.readFileSync(POM)).digest('hex');
+function validMarker(m) {
+  return m.version === KAFKA_VERSION && m.pomSha256 === pomHash(POM) && !!m.storageTool;
 }
 
 function readMarker(dir = libsDir()) {
-  try {
-    const m = JSON.parse(fs.readFileSync(path.join(dir, MARKER_FILE), 'utf8'));
-    if (m.version === KAFKA_VERSION && m.pomSha256 === pomHash() && m.storageTool) return m;
-  } catch {
-    // no marker, or a broken one
-  }
-  return null;
+  const m = readJarsMarker(dir);
+  return m && validMarker(m) ? m : null;
 }
 
-/** Download the jars once into the cache; returns the marker ({ version, storageTool, ... }). */
+/** Download the jars once into the cache (scripts/lib/maven-jars.mjs); returns the marker ({ version, storageTool, libs, ... }). */
 export async function fetchJars({ log } = {}) {
   const say = toLogger(log);
   const libs = libsDir();
   const cached = readMarker(libs);
   if (cached) return { ...cached, libs, fetched: false };
-
   requireTools({ maven: true });
-  fs.mkdirSync(path.dirname(libs), { recursive: true });
-  const tmp = `${libs}.tmp-${process.pid}-${Date.now()}`;
-  fs.mkdirSync(tmp);
-  try {
-    say(`fetching Kafka ${KAFKA_VERSION} jars from Maven Central into ${libs} (once)...`);
-    const t0 = Date.now();
-    const r = await run('mvn', ['-q', '-B', '-f', POM, 'dependency:copy-dependencies',
-      `-DoutputDirectory=${tmp}`, '-DincludeScope=runtime', `-Dkafka.version=${KAFKA_VERSION}`]);
-    if (r.code !== 0) {
-      throw new KafkaSetupError(`mvn could not fetch the Kafka ${KAFKA_VERSION} jars (exit ${r.code}):\n${r.out.trim()}`);
-    }
-    const jars = fs.readdirSync(tmp).filter((f) => f.endsWith('.jar'));
-    const coreJar = `kafka_2.13-${KAFKA_VERSION}.jar`;
-    if (!jars.includes(coreJar)) throw new KafkaSetupError(`mvn did not fetch ${coreJar} into ${tmp}`);
-
-    // Find the classes we run, rather than trusting their names across versions.
-    const ordered = [coreJar, ...jars.filter((j) => j !== coreJar)];
-    const entries = new Map(ordered.map((j) => [j, jarEntries(path.join(tmp, j))]));
-    const has = (cls) => [...entries.values()].some((set) => set.has(`${cls.replaceAll('.', '/')}.class`));
-    const storageTool = STORAGE_TOOL_CANDIDATES.find(has);
-    if (!storageTool) throw new KafkaSetupError(`no StorageTool class (${STORAGE_TOOL_CANDIDATES.join(', ')}) in the fetched jars`);
-    if (!has('kafka.Kafka')) throw new KafkaSetupError('no kafka.Kafka class in the fetched jars');
-
-    const marker = { version: KAFKA_VERSION, pomSha256: pomHash(), storageTool, jars: jars.length,
-      fetchedAt: new Date().toISOString(), fetchSeconds: (Date.now() - t0) / 1000 };
-    fs.writeFileSync(path.join(tmp, MARKER_FILE), `${JSON.stringify(marker, null, 2)}\n`);
-
-    // Swap the finished directory in; another process may have done it meanwhile.
-    const other = readMarker(libs);
-    if (other) return { ...other, libs, fetched: false };
-    fs.rmSync(libs, { recursive: true, force: true });
-    try {
-      fs.renameSync(tmp, libs);
-    } catch (e) {
-      const again = readMarker(libs);
-      if (again) return { ...again, libs, fetched: false };
-      throw e;
-    }
-    say(`fetched ${jars.length} jars in ${marker.fetchSeconds.toFixed(1)} s`);
-    return { ...marker, libs, fetched: true };
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  const m = await fetchMavenJars({
+    pom: POM,
+    dir: libs,
+    properties: { 'kafka.version': KAFKA_VERSION },
+    what: `the Kafka ${KAFKA_VERSION} jars`,
+    valid: validMarker,
+    fail: (message) => new KafkaSetupError(message),
+    log: say,
+    inspect: (tmp, jars) => {
+      const coreJar = `kafka_2.13-${KAFKA_VERSION}.jar`;
+      if (!jars.includes(coreJar)) throw new KafkaSetupError(`mvn did not fetch ${coreJar} into ${tmp}`);
+      // Find the classes we run, rather than trusting their names across versions.
+      const ordered = [coreJar, ...jars.filter((j) => j !== coreJar)];
+      const entries = new Map(ordered.map((j) => [j, jarEntries(path.join(tmp, j))]));
+      const has = (cls) => [...entries.values()].some((set) => set.has(`${cls.replaceAll('.', '/')}.class`));
+      const storageTool = STORAGE_TOOL_CANDIDATES.find(has);
+      if (!storageTool) throw new KafkaSetupError(`no StorageTool class (${STORAGE_TOOL_CANDIDATES.join(', ')}) in the fetched jars`);
+      if (!has('kafka.Kafka')) throw new KafkaSetupError('no kafka.Kafka class in the fetched jars');
+      return { version: KAFKA_VERSION, storageTool };
+    },
+  });
+  return m;
 }
 
 // ---------------------------------------------------------------- probes

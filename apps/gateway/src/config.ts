@@ -3,7 +3,7 @@ import { ConfigOf, defaultDataDir, metricsConfigSpec, metricsListen, parsers, sh
 import * as path from 'node:path';
 import { consoleIssuers, parseConsoleOidcClients } from './console/console-routes';
 
-export const SERVICE_NAME = 'gateway';
+export { SERVICE_NAME } from './service-name';
 
 /** The subgraphs the gateway routes to, by their name in the supergraph. */
 export const SUBGRAPHS = [

@@ -3,6 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GracefulShutdown, graphqlMiddleware, HttpClient } from '@remote-help/service-kit';
+import { stopTracing } from '@remote-help/tracing';
 import { Caller, createInternalTokenSigner, createTokenVerifier, DEV_ISSUER, discoverIssuersInBackground, ensureDevIssuerKeys, IssuerConfig, TENANT_PLACEHOLDER } from '@remote-help/auth';
 import express from 'express';
 import * as fs from 'node:fs';
@@ -311,6 +312,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       await eventFeed.stop();
       await subgraphHttp.close();
       await observability.close();
+      await stopTracing(); // the spans still buffered
     },
   };
 }

@@ -1,3 +1,4 @@
+import './tracing';
 import { loadConfigOrExit } from '@remote-help/service-kit';
 import * as fs from 'node:fs';
 import { configSpec, crossCheck, SERVICE_NAME } from './config';

@@ -1,6 +1,6 @@
 import { ConfigOf, parsers, subgraphConfigSpec, type VarSpec } from '@remote-help/service-kit';
 
-export const SERVICE_NAME = 'rbac-service';
+export { SERVICE_NAME } from './service-name';
 
 /** rbac-service's own variables, beside those every subgraph reads. */
 export const RBAC_CONFIG = {

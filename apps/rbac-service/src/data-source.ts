@@ -1,4 +1,4 @@
-import { EVENTS_ENTITIES, EventsInfrastructure1700000000000 } from '@remote-help/events';
+import { EVENTS_ENTITIES, EVENTS_MIGRATIONS } from '@remote-help/events';
 import { RoleAssignmentEntity } from './assignment/role-assignment.entity';
 import { DIRECTORY_ENTITIES } from './directory/directory.entity';
 import { InitialRoles1764000000000 } from './migrations/1764000000000-initial-roles';
@@ -8,4 +8,4 @@ import { RoleEntity } from './role/role.entity';
 
 /** Entities and migrations, imported explicitly (no globs). */
 export const ENTITIES = [...EVENTS_ENTITIES, RoleEntity, RoleAssignmentEntity, ...DIRECTORY_ENTITIES];
-export const MIGRATIONS = [EventsInfrastructure1700000000000, InitialRoles1764000000000, DirectoryCopyAndAssignments1764100000000, AccessFactsNotify1764300000000];
+export const MIGRATIONS = [...EVENTS_MIGRATIONS, InitialRoles1764000000000, DirectoryCopyAndAssignments1764100000000, AccessFactsNotify1764300000000];

@@ -1,6 +1,6 @@
 import { ConfigOf, parsers, subgraphConfigSpec, type VarSpec } from '@remote-help/service-kit';
 
-export const SERVICE_NAME = 'reporting-service';
+export { SERVICE_NAME } from './service-name';
 
 /** reporting-service's own variables, beside those every subgraph reads. */
 export const REPORTING_CONFIG = {

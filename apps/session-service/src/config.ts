@@ -1,6 +1,6 @@
 import { ConfigOf, parsers, subgraphConfigSpec, SubgraphConfig } from '@remote-help/service-kit';
 
-export const SERVICE_NAME = 'session-service';
+export { SERVICE_NAME } from './service-name';
 
 const ms = (min: number, max: number) => parsers.int(min, max);
 const DAY = 86_400_000;

@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { serviceMain } from '@remote-help/service-kit';
 import { AppModule } from './app.module';

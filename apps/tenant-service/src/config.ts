@@ -1,4 +1,4 @@
 import { subgraphConfigSpec } from '@remote-help/service-kit';
 
-export const SERVICE_NAME = 'tenant-service';
+export { SERVICE_NAME } from './service-name';
 export const configSpec = subgraphConfigSpec({ port: 4001, database: 'remote_help_tenant' });

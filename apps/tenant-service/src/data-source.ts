@@ -1,4 +1,4 @@
-import { EVENTS_ENTITIES, EventsInfrastructure1700000000000 } from '@remote-help/events';
+import { EVENTS_ENTITIES, EVENTS_MIGRATIONS } from '@remote-help/events';
 import { DeviceEntity } from './device/device.entity';
 import { GroupDeviceEntity, GroupEntity, GroupUserEntity } from './group/group.entity';
 import { InitialDirectory1764000000000 } from './migrations/1764000000000-initial-directory';
@@ -10,4 +10,4 @@ import { UserEntity } from './user/user.entity';
 
 /** Entities and migrations, imported explicitly (no globs). */
 export const ENTITIES = [...EVENTS_ENTITIES, TenantEntity, RemoteHelpSettingsEntity, UserEntity, LicenseEntity, DeviceEntity, GroupEntity, GroupUserEntity, GroupDeviceEntity];
-export const MIGRATIONS = [EventsInfrastructure1700000000000, InitialDirectory1764000000000, Directory1764100000000];
+export const MIGRATIONS = [...EVENTS_MIGRATIONS, InitialDirectory1764000000000, Directory1764100000000];

@@ -152,10 +152,14 @@ afterAll(async () => {
 // ------------------------------------------------------------------------------------ tests
 
 describe('schema', () => {
-  it('the migration creates exactly what the entities describe, and down drops it', async () => {
+  it('the migrations create exactly what the entities describe, and down drops it', async () => {
     const diff = await dataSource.driver.createSchemaBuilder().log();
     expect(diff.upQueries.map((q) => q.query)).toEqual([]);
 
+    // Down, newest first: the trace context column, then the tables.
+    await dataSource.undoLastMigration();
+    const columns = await dataSource.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'outbox' AND column_name = 'trace_context'`);
+    expect(columns[0].n).toBe(0);
     await dataSource.undoLastMigration();
     const after = await dataSource.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('outbox', 'processed_events')`);
     expect(after[0].n).toBe(0);

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Creates the `outbox` and `processed_events` tables. Every service adds this class to its own
+ * Creates the `outbox` and `processed_events` tables. Every service adds EVENTS_MIGRATIONS to its own
  * migration list (before or after its own migrations; it depends on none of them).
  * Kept in step with {@link OutboxEventEntity} and {@link ProcessedEventEntity}: the integration
  * test checks that TypeORM finds no difference between this schema and the entities.
@@ -42,3 +42,23 @@ export class EventsInfrastructure1700000000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "outbox"`);
   }
 }
+
+/**
+ * Gives each outbox row the trace context of the transaction that wrote it (`trace_context`,
+ * W3C `traceparent`/`tracestate` as JSON; null outside a trace), so that the relay's publish
+ * continues the request's trace.
+ */
+export class OutboxTraceContext1766000000000 implements MigrationInterface {
+  name = 'OutboxTraceContext1766000000000';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "outbox" ADD "trace_context" jsonb`);
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "outbox" DROP COLUMN "trace_context"`);
+  }
+}
+
+/** The migrations of the events tables, in order: every service puts them in its own migration list. */
+export const EVENTS_MIGRATIONS = [EventsInfrastructure1700000000000, OutboxTraceContext1766000000000];

@@ -13,6 +13,7 @@ import { defaultEventsLogger, serializeError, type EventsLogger } from './logger
 import { retryForever } from './retry';
 import { SupervisedConsumer, type ConsumerStatus } from './supervised-consumer';
 import { TOPICS, topicName } from './topics';
+import { inProcessSpans } from './trace-context';
 
 /** Where an event was read: `topic` is the base topic name (as passed in `topics`). */
 export interface EventMeta {
@@ -191,7 +192,8 @@ class FailedAt extends Error {
  * the run's offsets are resolved only once the transaction has committed. A crash mid-run
  * therefore loses nothing and applies nothing twice: the run rolls back and is redelivered. If
  * the handler fails on an event, the events before it are committed and that event is retried
- * on its own, as with one transaction per event.
+ * on its own, as with one transaction per event. Each event's processing continues the trace of
+ * the request that caused it (its `traceparent` header; see trace-context.ts).
  */
 export class IdempotentConsumer<E extends EventEnvelope = CatalogueEvent> {
   private readonly kafka: Kafka;
@@ -460,31 +462,34 @@ export class IdempotentConsumer<E extends EventEnvelope = CatalogueEvent> {
    */
   private async applyInTransaction(entries: Entry[]): Promise<number> {
     let applied = 0;
-    await this.dataSource.transaction(async (manager) => {
-      const inserted: { event_id: string }[] = await manager.query(
-        'INSERT INTO processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING RETURNING event_id',
-        [this.consumerName, entries.map((p) => p.event.id)],
-      );
-      const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
-      // Only the first delivery of each new id (an id twice in one run is a duplicate publish).
-      const items: (BatchItem & { index: number })[] = [];
-      entries.forEach((p, index) => {
-        if (fresh.delete(p.event.id.toLowerCase())) items.push({ event: p.event, meta: { topic: this.baseTopic(p.topic), partition: p.partition, offset: p.message.offset }, index });
-      });
-      if (items.length === 0) return;
-      if (this.handler.batch && items.length > 1) {
-        await this.handler.batch(items.map(({ event, meta }) => ({ event, meta })), manager);
-      } else {
-        for (const item of items) {
-          try {
-            await this.handler(item.event, manager, item.meta);
-          } catch (err) {
-            throw new FailedAt(item.index, err);
+    const traced = entries.map((p) => ({ topic: p.topic, eventId: p.event.id, headers: p.message.headers }));
+    await inProcessSpans(this.consumerName, traced, () =>
+      this.dataSource.transaction(async (manager) => {
+        const inserted: { event_id: string }[] = await manager.query(
+          'INSERT INTO processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING RETURNING event_id',
+          [this.consumerName, entries.map((p) => p.event.id)],
+        );
+        const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
+        // Only the first delivery of each new id (an id twice in one run is a duplicate publish).
+        const items: (BatchItem & { index: number })[] = [];
+        entries.forEach((p, index) => {
+          if (fresh.delete(p.event.id.toLowerCase())) items.push({ event: p.event, meta: { topic: this.baseTopic(p.topic), partition: p.partition, offset: p.message.offset }, index });
+        });
+        if (items.length === 0) return;
+        if (this.handler.batch && items.length > 1) {
+          await this.handler.batch(items.map(({ event, meta }) => ({ event, meta })), manager);
+        } else {
+          for (const item of items) {
+            try {
+              await this.handler(item.event, manager, item.meta);
+            } catch (err) {
+              throw new FailedAt(item.index, err);
+            }
           }
         }
-      }
-      applied = items.length;
-    });
+        applied = items.length;
+      }),
+    );
     return applied;
   }
 
@@ -500,15 +505,18 @@ export class IdempotentConsumer<E extends EventEnvelope = CatalogueEvent> {
     const meta = { topic: this.baseTopic(topic), partition, offset: message.offset };
     let applied = false;
     try {
-      await this.dataSource.transaction(async (manager) => {
-        const inserted: unknown[] = await manager.query(
-          'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
-          [this.consumerName, event.id],
-        );
-        if (inserted.length === 0) return; // already applied: a redelivery or a duplicate publish
-        await this.handler(event, manager, meta);
-        applied = true;
-      });
+      // The handler's queries continue the trace of the request that caused the event.
+      await inProcessSpans(this.consumerName, [{ topic, eventId: event.id, headers: message.headers }], () =>
+        this.dataSource.transaction(async (manager) => {
+          const inserted: unknown[] = await manager.query(
+            'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
+            [this.consumerName, event.id],
+          );
+          if (inserted.length === 0) return; // already applied: a redelivery or a duplicate publish
+          await this.handler(event, manager, meta);
+          applied = true;
+        }),
+      );
     } catch (err) {
       this.logHandlerFailure(err, { event, message, topic, partition });
       throw new EventHandlerError(err, event.id);

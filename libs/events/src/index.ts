@@ -19,3 +19,4 @@ export * from './pg-listener';
 export * from './pg-broadcast';
 export * from './audit-event';
 export * from './contracts';
+export * from './trace-context';

@@ -1,4 +1,5 @@
 import { Client, type ClientConfig } from 'pg';
+import type { Span } from '@opentelemetry/api';
 import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from './event-envelope';
@@ -6,6 +7,7 @@ import { defaultEventsLogger, serializeError, type EventsLogger } from './logger
 import { pgClientConfigFrom } from './pg-client-config';
 import { PgListener, reconnectBackoff } from './pg-listener';
 import { topicName } from './topics';
+import { endSpans, startPublishSpan } from './trace-context';
 import { OUTBOX_CHANNEL } from './write-to-outbox';
 
 export interface OutboxRelayOptions {
@@ -43,6 +45,7 @@ interface OutboxRow {
   topic: string;
   key: string;
   payload: EventEnvelope;
+  trace_context: Record<string, string> | null;
 }
 
 const noop = () => undefined;
@@ -65,6 +68,8 @@ function errorText(err: unknown): string {
  *   relay retries with exponential backoff (up to 5 s). Delivery is at-least-once: if the commit
  *   that deletes a sent batch fails after Kafka acknowledged it, the batch is published again;
  *   IdempotentConsumer absorbs such duplicates.
+ * - Each event is published under a span that continues the trace its row was written in
+ *   (`trace_context`), with `traceparent` in the message's headers (see trace-context.ts).
  */
 /** The relays running in this process, by the DataSource whose outbox they publish. */
 const LOCAL_RELAYS = new WeakMap<DataSource, Set<OutboxRelay>>();
@@ -265,10 +270,13 @@ export class OutboxRelay {
         if (!/^[0-9]+$/.test(String(r.id))) throw new Error(`outbox relay: unexpected row id ${JSON.stringify(r.id)}`);
         return String(r.id);
       });
+      const spans: Span[] = [];
       try {
         const producer = await this.getProducer();
-        await producer.sendBatch({ acks: -1, topicMessages: this.toTopicMessages(rows) });
+        await producer.sendBatch({ acks: -1, topicMessages: this.toTopicMessages(rows, spans) });
+        endSpans(spans);
       } catch (err) {
+        endSpans(spans, err);
         await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [ids, errorText(err)]);
         await client.query('COMMIT');
         open = false;
@@ -305,7 +313,7 @@ export class OutboxRelay {
    * no row is read, so none is locked and nothing waits for another relay's rows).
    */
   private get selectSql(): string {
-    return `SELECT id, event_id, topic, key, payload FROM outbox WHERE (SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}::bigint)) AND sent_at IS NULL ORDER BY id LIMIT ${this.batchSize} FOR UPDATE`;
+    return `SELECT id, event_id, topic, key, payload, trace_context FROM outbox WHERE (SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}::bigint)) AND sent_at IS NULL ORDER BY id LIMIT ${this.batchSize} FOR UPDATE`;
   }
 
   /** The relay's own connection for publishing (connected on first use, again after a failure). */
@@ -333,17 +341,22 @@ export class OutboxRelay {
     client.end().catch(noop);
   }
 
-  /** Rows grouped by topic, each group in id order (kafkajs keeps that order per partition). */
-  private toTopicMessages(rows: OutboxRow[]): TopicMessages[] {
+  /**
+   * Rows grouped by topic, each group in id order (kafkajs keeps that order per partition). A row
+   * written in a trace gets its publish span (pushed on `spans`) and the headers that carry it.
+   */
+  private toTopicMessages(rows: OutboxRow[], spans: Span[]): TopicMessages[] {
     const byTopic = new Map<string, Message[]>();
     for (const row of rows) {
       const topic = topicName(this.topicPrefix, row.topic);
       let messages = byTopic.get(topic);
       if (!messages) byTopic.set(topic, (messages = []));
+      const traced = startPublishSpan(topic, row.event_id, row.trace_context);
+      if (traced) spans.push(traced.span);
       messages.push({
         key: row.key,
         value: JSON.stringify(row.payload),
-        headers: { 'event-type': row.payload.type, 'event-id': row.event_id },
+        headers: { 'event-type': row.payload.type, 'event-id': row.event_id, ...traced?.headers },
       });
     }
     return [...byTopic].map(([topic, messages]) => ({ topic, messages }));

@@ -42,4 +42,12 @@ export class OutboxEventEntity {
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
+
+  /**
+   * The W3C trace context (`traceparent`, `tracestate`) of the transaction that wrote the row,
+   * so that the relay's publish continues that trace (null when it was written outside a trace,
+   * or with tracing off). Added by `OutboxTraceContext1766000000000`.
+   */
+  @Column({ name: 'trace_context', type: 'jsonb', nullable: true })
+  traceContext: Record<string, string> | null;
 }

@@ -24,9 +24,10 @@ describe('writeToOutbox (without a database)', () => {
     await writeToOutbox(manager, TOPICS.tenant, [a, b]);
     expect(calls).toHaveLength(1);
     expect(calls[0].sql).toBe(
-      "WITH added AS (INSERT INTO outbox (event_id, topic, key, payload) VALUES ($2::uuid, $3, $4, $5::jsonb), ($6::uuid, $7, $8, $9::jsonb) RETURNING 1) SELECT pg_notify($1, '') FROM (SELECT count(*) FROM added) AS n",
+      "WITH added AS (INSERT INTO outbox (event_id, topic, key, payload, trace_context) VALUES ($2::uuid, $3, $4, $5::jsonb, $6::jsonb), ($7::uuid, $8, $9, $10::jsonb, $11::jsonb) RETURNING 1) SELECT pg_notify($1, '') FROM (SELECT count(*) FROM added) AS n",
     );
-    expect(calls[0].params).toEqual([OUTBOX_CHANNEL, a.id, TOPICS.tenant, 't', JSON.stringify(a), b.id, TOPICS.tenant, 't', JSON.stringify(b)]);
+    // No span is active (tracing is off here): the rows keep no trace context.
+    expect(calls[0].params).toEqual([OUTBOX_CHANNEL, a.id, TOPICS.tenant, 't', JSON.stringify(a), null, b.id, TOPICS.tenant, 't', JSON.stringify(b), null]);
   });
 
   it('writes events of several topics in their order in one statement', async () => {
@@ -34,16 +35,16 @@ describe('writeToOutbox (without a database)', () => {
     const [a, b] = [event(), event()];
     await writeOutboxRows(manager, [{ topic: TOPICS.session, event: a }, { topic: TOPICS.audit, event: b }]);
     expect(calls).toHaveLength(1);
-    expect(calls[0].params).toEqual([OUTBOX_CHANNEL, a.id, TOPICS.session, 't', JSON.stringify(a), b.id, TOPICS.audit, 't', JSON.stringify(b)]);
+    expect(calls[0].params).toEqual([OUTBOX_CHANNEL, a.id, TOPICS.session, 't', JSON.stringify(a), null, b.id, TOPICS.audit, 't', JSON.stringify(b), null]);
   });
 
   it('takes one statement per 500 rows, and only the last one notifies', async () => {
     const { manager, calls } = fakeManager(true);
     await writeToOutbox(manager, TOPICS.tenant, Array.from({ length: 1001 }, event));
     expect(calls.map((c) => [c.sql.startsWith('WITH added'), c.params.length])).toEqual([
-      [false, 2000],
-      [false, 2000],
-      [true, 5],
+      [false, 2500],
+      [false, 2500],
+      [true, 6],
     ]);
   });
 

@@ -20,6 +20,7 @@ import { AuditTrail } from './audit-trail';
 import { ServiceClient } from './service-client';
 import { GraphQLMetricsPlugin, MetricsEndpoint, processMetricsProvider } from './metrics';
 import { gracefulShutdownProvider } from './shutdown.provider';
+import { TracingShutdown } from './tracing-shutdown';
 import { ADMIN_PERMISSION_SOURCE, INTERNAL_TOKEN_VERIFIER, KAFKA, PROCESS_METRICS, SERVICE_OPTIONS, SERVICE_TOKEN_VERIFIER } from './tokens';
 
 /**
@@ -87,6 +88,7 @@ export class ServiceKitModule implements NestModule {
         GraphQLMetricsPlugin,
         MetricsEndpoint,
         gracefulShutdownProvider,
+        TracingShutdown,
       ],
       exports: [InternalRoutes, PROCESS_METRICS, SERVICE_OPTIONS, KAFKA, INTERNAL_TOKEN_VERIFIER, EventPipeline, ServiceClient, AdminAuthorizer, AuditTrail, ADMIN_PERMISSION_SOURCE],
     };

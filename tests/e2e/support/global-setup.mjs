@@ -1,9 +1,16 @@
 // Starts the whole system once per end-to-end run: the four services and the gateway as real
 // processes (built output), on free ports, with their own databases, topic prefix and keys, so
 // that a run neither sees nor disturbs a running `npm start`. Teardown removes all of it.
+// The processes run with tracing on, sending their spans to a Zipkin server of the run's own
+// (scripts/zipkin.mjs, from Maven Central): every e2e test runs traced, and traces.e2e-spec.ts
+// reads the traces back from Zipkin's API.
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { freePort, startIsolatedSystem } from '../../../scripts/lib/isolated-system.mjs';
+import { ROOT } from '../../../scripts/lib/bootstrap.mjs';
+import { startZipkin } from '../../../scripts/zipkin.mjs';
 import { GATEWAY, SUBGRAPH_SERVICES } from '../../../scripts/lib/services.mjs';
 import { E2E_ENV, E2E_ENV_FOR } from './e2e-env.mjs';
 
@@ -26,9 +33,35 @@ async function expectDatabasesOn(databases, port) {
 export default async function globalSetup() {
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+  // Zipkin starts beside the system (the spans of the first seconds wait in the processes' buffers).
+  const zipkinPort = await freePort();
+  const zipkinUrl = `http://127.0.0.1:${zipkinPort}`;
+  const zipkinLog = path.join(ROOT, '.data', `zipkin-e2e-${zipkinPort}.log`);
+  fs.mkdirSync(path.dirname(zipkinLog), { recursive: true });
+  const zipkinStarting = startZipkin({ port: zipkinPort, logFile: zipkinLog, log: () => undefined });
+  zipkinStarting.catch(() => undefined);
+  const tracing = { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${zipkinUrl}/api/v2/spans`, OTEL_BSP_SCHEDULE_DELAY: '200' };
   // A broker of the run's own, so that a test can stop it (kafka-outage.e2e-spec.ts).
-  const run = await startIsolatedSystem({ label: 'e2e', env: E2E_ENV, envFor: E2E_ENV_FOR, keep: !!process.env.RH_KEEP_E2E_DATA, ownKafka: true });
+  let run;
+  try {
+    run = await startIsolatedSystem({ label: 'e2e', env: { ...E2E_ENV, ...tracing }, envFor: E2E_ENV_FOR, keep: !!process.env.RH_KEEP_E2E_DATA, ownKafka: true });
+  } catch (e) {
+    await zipkinStarting.then((z) => z.stop(), () => undefined);
+    throw e;
+  }
   globalThis.__RH_E2E__ = run;
+  try {
+    const zipkin = await zipkinStarting;
+    const cleanup = run.cleanup;
+    run.cleanup = async () => {
+      await cleanup();
+      await zipkin.stop();
+      if (!process.env.RH_KEEP_E2E_DATA) fs.rmSync(zipkinLog, { force: true });
+    };
+  } catch (e) {
+    await run.cleanup(); // Jest runs no teardown after a failed setup
+    throw e;
+  }
   // `npm test`'s e2e-embedded-postgres part: every database must be on the embedded server it started.
   if (process.env.RH_E2E_EXPECT_POSTGRES_PORT) {
     await expectDatabasesOn(run.databases, process.env.RH_E2E_EXPECT_POSTGRES_PORT).catch(async (e) => {
@@ -73,5 +106,6 @@ export default async function globalSetup() {
     RH_E2E_METRICS_URLS: JSON.stringify(Object.fromEntries([GATEWAY, ...SUBGRAPH_SERVICES].map((s) => [s.name, run.system.metricsUrlOf(s.name)]))),
     RH_E2E_DATABASES: JSON.stringify(run.databases),
     RH_E2E_CONTROL_URL: `http://127.0.0.1:${control.address().port}`,
+    RH_E2E_ZIPKIN_URL: zipkinUrl,
   });
 }

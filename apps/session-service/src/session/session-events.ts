@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { auditEvent, buildEvent, eventEnvelopeFor, sessionAuditDetails, type SessionEventType, type SessionTransitionAudit, TOPICS, writeToOutbox } from '@remote-help/events';
+import { activeTraceContextJson, auditEvent, buildEvent, eventEnvelopeFor, sessionAuditDetails, type SessionEventType, type SessionTransitionAudit, TOPICS, writeToOutbox } from '@remote-help/events';
 import { failureDetails, SERVICE_OPTIONS, type ServiceOptions } from '@remote-help/service-kit';
 import { DataSource, EntityManager } from 'typeorm';
 import { factsOf, SessionRecord } from './session-record';
@@ -46,11 +46,12 @@ export class SessionEvents {
    * The outbox parameters of a transition for the one-statement writes of session-sql.ts: the
    * lifecycle event as it will be written except its data, which the statement completes from
    * the row (SessionFacts as `factsOf` makes them, with this audit part, its details as
-   * `sessionAuditDetails` makes them): event id, topic, key, event, audit part, actor id.
+   * `sessionAuditDetails` makes them): event id, topic, key, event, audit part, actor id, and
+   * the trace context of the request (as writeToOutbox keeps it).
    */
   outboxParams(tenantId: string, sessionId: string, eventType: SessionEventType, activity: string, actor: AuditActor): unknown[] {
     const lifecycle = eventEnvelopeFor(eventType, { source: this.options.name, tenantId, subject: sessionId });
-    return [lifecycle.id, TOPICS.session, lifecycle.subject, JSON.stringify(lifecycle), JSON.stringify(transitionAudit(activity, actor)), actor.id];
+    return [lifecycle.id, TOPICS.session, lifecycle.subject, JSON.stringify(lifecycle), JSON.stringify(transitionAudit(activity, actor)), actor.id, activeTraceContextJson()];
   }
 
   async transitioned(m: EntityManager, s: SessionRecord, eventType: SessionEventType, activity: string, actor: AuditActor): Promise<void> {

@@ -58,15 +58,17 @@ export const AUDIT_DETAILS_SQL = `concat_ws(' ', 'state=' || s.state, 'mode=' ||
 
 /**
  * The outbox row of a transition of the row `s` (a CTE): its lifecycle event, the `data`
- * completed (SessionFacts with the transition's audit part, its `details` completed).
- * Parameters from `p`: event id, topic, key, event, audit part, actor id.
+ * completed (SessionFacts with the transition's audit part, its `details` completed), and the
+ * trace context of the request (null outside a trace).
+ * Parameters from `p`: event id, topic, key, event, audit part, actor id, trace context.
  */
 function outboxCte(p: number): string {
   const $ = (i: number) => `$${p + i}`;
   return `ob AS (
-  INSERT INTO outbox (event_id, topic, key, payload)
+  INSERT INTO outbox (event_id, topic, key, payload, trace_context)
   SELECT ${$(0)}::uuid, ${$(1)}::text, ${$(2)}::text,
-         jsonb_set(${$(3)}::jsonb, '{data}', ${factsSql(`${$(5)}`)} || jsonb_build_object('audit', jsonb_set(${$(4)}::jsonb, '{details}', to_jsonb(${AUDIT_DETAILS_SQL}))))
+         jsonb_set(${$(3)}::jsonb, '{data}', ${factsSql(`${$(5)}`)} || jsonb_build_object('audit', jsonb_set(${$(4)}::jsonb, '{details}', to_jsonb(${AUDIT_DETAILS_SQL})))),
+         ${$(6)}::jsonb
   FROM s
   RETURNING 1
 )`;
@@ -80,7 +82,7 @@ function outboxCte(p: number): string {
 const notify = (p: number) => `CASE WHEN $${p}::boolean THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS notified`;
 
 /** How many parameters `outboxCte` takes. */
-export const OUTBOX_PARAMS = 6;
+export const OUTBOX_PARAMS = 7;
 
 /**
  * A new session with its events, and (when rbac-service's answer carried it) the tenant's chat
@@ -89,7 +91,7 @@ export const OUTBOX_PARAMS = 6;
  *  $1 id, $2 tenant, $3 helper, $4 device, $5 mode, $6 state, $7 reason, $8 platform,
  *  $9 enrolled, $10 compliance, $11 code hash, $12 first deadline in ms,
  *  $13 setting: chat disabled, $14 setting: version (NULL: no setting), then the outbox's
- *  ($15 to $20), $21 notify the relay.
+ *  ($15 to $21), $22 notify the relay.
  */
 export const INSERT_SESSION_SQL = `
 WITH up AS (
@@ -113,7 +115,7 @@ s AS (
   RETURNING *
 ),
 ${outboxCte(15)}
-SELECT s.*, ${notify(21)} FROM s`;
+SELECT s.*, ${notify(22)} FROM s`;
 
 /**
  * A SessionChange applied to the row as judged: no row when its version moved on meanwhile.
@@ -147,7 +149,7 @@ export const APPLY_ROW_SQL = `${UPDATE_JUDGED} RETURNING *`;
  * the session still waits with that code and that the code has not expired.
  *  $1 id, $2 version judged, $3 state, $4 mode, $5 pending request given, $6 pending request,
  *  $7 elevated, $8 chat used, $9 sharer, $10 started, $11 ended, $12 end reason, $13 timer,
- *  $14 timer ms, $15 code hash (join only), then the outbox's ($16 to $21), $22 notify the relay.
+ *  $14 timer ms, $15 code hash (join only), then the outbox's ($16 to $22), $23 notify the relay.
  */
 export const APPLY_SQL = `
 WITH s AS (
@@ -156,7 +158,7 @@ WITH s AS (
   RETURNING *
 ),
 ${outboxCte(16)}
-SELECT s.*, ${notify(22)} FROM s`;
+SELECT s.*, ${notify(23)} FROM s`;
 
 /** The session of this tenant with this id ($1 id, $2 tenant). */
 export const FIND_SQL = `SELECT * FROM sessions WHERE id = $1::uuid AND tenant_id = $2::uuid`;

@@ -152,7 +152,7 @@ helm.sh/chart: {{ include "remote-help.chart" $root }}
 The variables the chart sets itself (the env overrides may not name them). Call with a component.
 */}}
 {{- define "remote-help.managedEnv" -}}
-{{- $common := list "NODE_ENV" "HOST" "PORT" "KAFKA_BROKERS" "KAFKA_TOPIC_PREFIX" "LOG_LEVEL" "METRICS_PORT" "SHUTDOWN_GRACE_SECONDS" "SHUTDOWN_DRAIN_SECONDS" -}}
+{{- $common := list "NODE_ENV" "HOST" "PORT" "KAFKA_BROKERS" "KAFKA_TOPIC_PREFIX" "LOG_LEVEL" "METRICS_PORT" "SHUTDOWN_GRACE_SECONDS" "SHUTDOWN_DRAIN_SECONDS" "OTEL_EXPORTER_OTLP_ENDPOINT" "OTEL_EXPORTER_OTLP_PROTOCOL" -}}
 {{- if .subgraph -}}
 {{- toYaml (concat $common (list "DATABASE_URL" "INTERNAL_JWT_PUBLIC_KEY_FILE" "SERVICE_JWT_PRIVATE_KEY_FILE" "SERVICE_JWT_PUBLIC_KEY_FILE" "TENANT_SERVICE_INTERNAL_URL" "RBAC_SERVICE_INTERNAL_URL")) -}}
 {{- else -}}

@@ -22,6 +22,12 @@ export const MESSAGE_HEADERS = {
   'event-id': 'The event id (the envelope\'s "id"); consumers de-duplicate on it.',
 } as const;
 
+/** Headers the outbox relay adds when tracing is on (W3C trace context; see trace-context.ts). */
+export const TRACE_HEADERS = {
+  traceparent: 'W3C trace context of the request that caused the event (present when the producing service traces).',
+  tracestate: 'W3C trace state, when the trace has any.',
+} as const;
+
 /** The headers a consumer puts on a message it sends to the dead-letter topic (idempotent-consumer.ts). */
 export const DEAD_LETTER_HEADERS = {
   reason: 'Why the message was refused: an envelope that does not parse, or an event that does not fit its contract.',
@@ -76,9 +82,9 @@ export function schemaFileName(type: EventType): string {
   return `${type}.v${EVENT_CATALOGUE[type].version}.schema.json`;
 }
 
-const headersSchema = (headers: Record<string, string>) => ({
+const headersSchema = (headers: Record<string, string>, optional: Record<string, string> = {}) => ({
   type: 'object',
-  properties: Object.fromEntries(Object.entries(headers).map(([name, description]) => [name, { type: 'string', description }])),
+  properties: Object.fromEntries(Object.entries({ ...headers, ...optional }).map(([name, description]) => [name, { type: 'string', description }])),
   required: Object.keys(headers),
 });
 
@@ -115,7 +121,7 @@ export function asyncApiDocument(): string {
       summary: c.summary,
       description: `Key: ${c.key}. The JSON Schema of the whole message value: schemas/${schemaFileName(type)}.`,
       contentType: 'application/json',
-      headers: headersSchema(MESSAGE_HEADERS),
+      headers: headersSchema(MESSAGE_HEADERS, TRACE_HEADERS),
       payload: withoutSchemaKeyword(eventJsonSchema(type)),
       bindings: { kafka: { key: { type: 'string', description: c.key }, bindingVersion: '0.5.0' } },
     };

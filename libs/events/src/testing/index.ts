@@ -9,7 +9,7 @@ import type { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { EVENTS_ENTITIES } from '../entities';
-import { EventsInfrastructure1700000000000 } from '../events.migration';
+import { EVENTS_MIGRATIONS } from '../events.migration';
 import { createKafka } from '../kafka-client';
 import type { EventsLogger } from '../logger';
 
@@ -219,7 +219,7 @@ export async function eventsTestDatabase(name: string): Promise<{ dataSource: Da
     username: LOCAL_PG.user,
     database: name,
     entities: EVENTS_ENTITIES,
-    migrations: [EventsInfrastructure1700000000000],
+    migrations: EVENTS_MIGRATIONS,
     migrationsRun: true,
     synchronize: false,
     logging: false,

@@ -1,0 +1,2 @@
+/** The process's name: in logs, metrics, tokens and traces. */
+export const SERVICE_NAME = 'tenant-service';
