@@ -314,6 +314,9 @@ describe('outbox and relay', () => {
     const before = event('rbac.role-created', 'role-1');
     await dataSource.transaction((m) => writeToOutbox(m, TOPICS.rbac, before));
     await waitFor('the first event through the proxy', () => topic.messages.length >= 1, 10_000);
+    // And acknowledged to the relay (its row deleted): a cut between the broker's write and its
+    // answer would have the relay publish it again after the outage (at-least-once, by design).
+    await waitFor('the first event acknowledged and its row deleted', async () => (await dataSource.query('SELECT 1 FROM outbox WHERE event_id = $1', [before.id])).length === 0, 10_000);
 
     await proxy.cut();
     const tCut = Date.now();
