@@ -12,3 +12,4 @@ export * from './access-decision-request';
 export * from './ids';
 export * from './audit';
 export * from './approvals';
+export * from './session-limits';
