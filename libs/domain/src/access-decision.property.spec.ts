@@ -14,7 +14,7 @@ import { SessionMode } from './sessions';
 
 // ---------------------------------------------------------------- the reference implementation
 
-interface Expected { allowed: boolean; reasons: Set<string>; granted: Set<string> }
+interface Expected { allowed: boolean; reasons: Set<string>; granted: Set<string>; approval: Set<string>; approvers: Set<string> }
 
 function referenceDecision(input: DecisionInput): Expected {
   const reasons = new Set<string>();
@@ -101,6 +101,7 @@ function referenceDecision(input: DecisionInput): Expected {
   };
   let holdsAny = false;
   let coversAny = false;
+  const coveringList: DecisionAssignment[] = [];
   const anywhere = new Set<string>();
   const overTarget = new Set<string>();
   for (const a of input.assignments) {
@@ -126,6 +127,7 @@ function referenceDecision(input: DecisionInput): Expected {
     }
     if (deviceCovered && userCovered) {
       coversAny = true;
+      coveringList.push(a);
       for (const p of a.permissions) overTarget.add(p);
     }
   }
@@ -140,7 +142,24 @@ function referenceDecision(input: DecisionInput): Expected {
   }
   if (holdsAny && !coversAny) reasons.add('TARGET_OUT_OF_SCOPE');
 
-  return { allowed: reasons.size === 0, reasons, granted };
+  // Approval: with the mode's permissions granted, each permission the mode needs (all it implies)
+  // that is no longer granted once the assignments gating it are taken away.
+  const approval = new Set<string>();
+  const approvers = new Set<string>();
+  if (granted.has(modePermission) && granted.has('OFFER_REMOTE_ASSISTANCE')) {
+    let needs = ['OFFER_REMOTE_ASSISTANCE', 'VIEW_SCREEN'];
+    if (input.mode === 'FULL_CONTROL') needs = ['OFFER_REMOTE_ASSISTANCE', 'VIEW_SCREEN', 'TAKE_FULL_CONTROL'];
+    if (input.mode === 'UNATTENDED') needs = ['OFFER_REMOTE_ASSISTANCE', 'VIEW_SCREEN', 'TAKE_FULL_CONTROL', 'ELEVATION', 'UNATTENDED_CONTROL'];
+    for (const p of needs) {
+      const ungated = new Set<string>();
+      for (const a of coveringList) if (!(a.approvalRequiredFor ?? []).includes(p as RemoteHelpPermission)) for (const q of a.permissions) ungated.add(q);
+      if (withImplications(ungated).has(p)) continue;
+      approval.add(p);
+      for (const a of coveringList) if (withImplications(new Set(a.permissions)).has(p)) for (const g of a.approverGroupIds ?? []) approvers.add(g);
+    }
+  }
+
+  return { allowed: reasons.size === 0, reasons, granted, approval, approvers };
 }
 
 // ---------------------------------------------------------------- random directories
@@ -222,7 +241,14 @@ const assignmentArb = (i: number) =>
     scopeGroupIds: fc.subarray(GROUPS, { maxLength: 3 }),
     scopeAllUsers: fc.boolean(),
     scopeAllDevices: fc.boolean(),
-  }) as fc.Arbitrary<DecisionAssignment>;
+    // mostly none, else a random gate with its approvers (absent, as from a store without approvals, sometimes)
+    approvalRequiredFor: fc.option(fc.oneof({ arbitrary: fc.constant([]), weight: 3 }, { arbitrary: fc.subarray([...ALL_REMOTE_HELP_PERMISSIONS]), weight: 2 }), { nil: undefined, freq: 5 }),
+    approverGroupIds: fc.option(fc.subarray(['a1', 'a2', 'a3'], { minLength: 1 }), { nil: undefined, freq: 5 }),
+  }).map(({ approvalRequiredFor, approverGroupIds, ...rest }) => ({
+    ...rest,
+    ...(approvalRequiredFor === undefined ? {} : { approvalRequiredFor }),
+    ...(approverGroupIds === undefined ? {} : { approverGroupIds }),
+  })) as fc.Arbitrary<DecisionAssignment>;
 
 /** A random directory, then a question asked of it: one helper, one device, the user at it. */
 const inputArb: fc.Arbitrary<DecisionInput> = fc
@@ -275,6 +301,7 @@ const inputArb: fc.Arbitrary<DecisionInput> = fc
 describe('decideRemoteHelpAccess against a plain second implementation', () => {
   it('agrees on allowed, the reasons and the granted permissions over random directories', () => {
     let allowedCount = 0;
+    let gatedCount = 0;
     let runs = 0;
     const seenReasons = new Set<string>();
     const seenReasonCounts = new Set<number>();
@@ -288,6 +315,9 @@ describe('decideRemoteHelpAccess against a plain second implementation', () => {
         expect(actual.allowed).toBe(expected.allowed);
         expect(new Set(actual.reasons)).toEqual(expected.reasons);
         expect(new Set(actual.grantedPermissions)).toEqual(expected.granted);
+        expect(actual.approvalRequiredFor).toEqual(ALL_REMOTE_HELP_PERMISSIONS.filter((p) => expected.approval.has(p)));
+        expect(actual.approverGroupIds).toEqual([...expected.approvers].sort());
+        if (actual.approvalRequiredFor.length > 0) gatedCount++;
         // enum order, no duplicates, allowed exactly when there is no reason
         expect(actual.reasons).toEqual(ALL_DENIAL_REASONS.filter((r) => expected.reasons.has(r)));
         expect(actual.grantedPermissions).toEqual(ALL_REMOTE_HELP_PERMISSIONS.filter((p) => expected.granted.has(p)));
@@ -310,6 +340,8 @@ describe('decideRemoteHelpAccess against a plain second implementation', () => {
     expect(runs).toBe(5000);
     expect([...seenReasons].sort()).toEqual([...ALL_DENIAL_REASONS].sort());
     expect(allowedCount).toBeGreaterThan(runs * 0.02);
+    // the approval part is exercised, not vacuously empty
+    expect(gatedCount).toBeGreaterThan(runs * 0.01);
     expect(Math.max(...seenReasonCounts)).toBeGreaterThanOrEqual(4);
   });
 
@@ -328,7 +360,11 @@ describe('decideRemoteHelpAccess against a plain second implementation', () => {
         { id: 'a', permissions: [RemoteHelpPermission.VIEW_SCREEN, RemoteHelpPermission.OFFER_REMOTE_ASSISTANCE], adminGroupIds: ['g1'], scopeGroupIds: ['g2'], scopeAllUsers: false, scopeAllDevices: false },
       ],
     };
-    expect(referenceDecision(base)).toEqual({ allowed: true, reasons: new Set(), granted: new Set(['VIEW_SCREEN', 'OFFER_REMOTE_ASSISTANCE']) });
+    expect(referenceDecision(base)).toEqual({ allowed: true, reasons: new Set(), granted: new Set(['VIEW_SCREEN', 'OFFER_REMOTE_ASSISTANCE']), approval: new Set(), approvers: new Set() });
+    const gated = { ...base.assignments[0], approvalRequiredFor: [RemoteHelpPermission.VIEW_SCREEN], approverGroupIds: ['a1'] };
+    expect(referenceDecision({ ...base, assignments: [gated] })).toMatchObject({ allowed: true, approval: new Set(['VIEW_SCREEN']), approvers: new Set(['a1']) });
+    const ungatedToo = { ...base.assignments[0], id: 'b', permissions: [RemoteHelpPermission.UNATTENDED_CONTROL] };
+    expect(referenceDecision({ ...base, assignments: [gated, ungatedToo] })).toMatchObject({ approval: new Set(), approvers: new Set() });
     expect(referenceDecision({ ...base, mode: SessionMode.FULL_CONTROL }).reasons).toEqual(new Set(['MISSING_PERMISSION']));
     expect(referenceDecision({ ...base, device: { ...base.device!, osVersion: '11.7' } }).reasons).toEqual(new Set(['UNSUPPORTED_PLATFORM']));
   });

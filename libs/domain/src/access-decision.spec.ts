@@ -13,6 +13,8 @@ const PENDING = { kind: LicenseKind.INTUNE_SUITE, activeFrom: at(2 * H), expires
 const EXPIRED = { kind: LicenseKind.INTUNE_SUITE, activeFrom: at(-48 * H), expiresAt: at(-H) };
 
 const ALL = [...ALL_REMOTE_HELP_PERMISSIONS];
+/** A decision's approval part when no assignment is gated. */
+const NO_APPROVAL = { approvalRequiredFor: [], approverGroupIds: [] };
 
 function assignment(id: string, permissions: P[], scope: Partial<DecisionAssignment> = {}): DecisionAssignment {
   return { id, permissions, adminGroupIds: ['helpers'], scopeGroupIds: ['scope'], scopeAllUsers: false, scopeAllDevices: false, ...scope };
@@ -66,8 +68,8 @@ const all = (...changes: Change[]): Change => (i) => changes.reduce((acc, c) => 
 
 describe('decideRemoteHelpAccess', () => {
   it('allows the baselines, with the permissions granted over the target', () => {
-    expect(decideRemoteHelpAccess(baseline())).toEqual({ allowed: true, reasons: [], grantedPermissions: ALL });
-    expect(decideRemoteHelpAccess(unattendedBaseline())).toEqual({ allowed: true, reasons: [], grantedPermissions: ALL });
+    expect(decideRemoteHelpAccess(baseline())).toEqual({ allowed: true, reasons: [], grantedPermissions: ALL, ...NO_APPROVAL });
+    expect(decideRemoteHelpAccess(unattendedBaseline())).toEqual({ allowed: true, reasons: [], grantedPermissions: ALL, ...NO_APPROVAL });
   });
 
   /** Each reason alone: one rule broken, from an otherwise allowed baseline. */
@@ -191,7 +193,7 @@ describe('decideRemoteHelpAccess', () => {
     it('allows an unenrolled device (registered or not) when the tenant allows them', () => {
       for (const entraRegistered of [true, false]) {
         const input = all(tenant({ allowUnenrolledDevices: true }), device({ enrolled: false, entraRegistered }))(baseline());
-        expect(decideRemoteHelpAccess(input)).toEqual({ allowed: true, reasons: [], grantedPermissions: ALL });
+        expect(decideRemoteHelpAccess(input)).toEqual({ allowed: true, reasons: [], grantedPermissions: ALL, ...NO_APPROVAL });
       }
     });
 
@@ -202,6 +204,38 @@ describe('decideRemoteHelpAccess', () => {
       expect(decideRemoteHelpAccess({ ...noncompliant, complianceAcknowledged: false }).reasons).toEqual([R.COMPLIANCE_NOT_ACKNOWLEDGED]);
       const unknown = device({ compliance: ComplianceState.UNKNOWN })(baseline());
       expect(decideRemoteHelpAccess({ ...unknown, complianceAcknowledged: false }).allowed).toBe(true);
+    });
+  });
+
+  describe('approval', () => {
+    const gatedFull = assignment('help-desk', ALL, { approvalRequiredFor: [P.TAKE_FULL_CONTROL], approverGroupIds: ['leads'] });
+
+    it('allows a gated mode, listing what needs approval and who approves', () => {
+      expect(decideRemoteHelpAccess(set({ assignments: [gatedFull] })(baseline()))).toEqual({
+        allowed: true,
+        reasons: [],
+        grantedPermissions: ALL,
+        approvalRequiredFor: [P.TAKE_FULL_CONTROL],
+        approverGroupIds: ['leads'],
+      });
+      // view only needs no full control
+      expect(decideRemoteHelpAccess(all(set({ assignments: [gatedFull] }), set({ mode: M.VIEW_ONLY }))(baseline()))).toMatchObject({ allowed: true, approvalRequiredFor: [] });
+    });
+
+    it('reports it whatever the other reasons, but never for a mode whose permissions are missing', () => {
+      expect(decideRemoteHelpAccess(all(set({ assignments: [gatedFull] }), tenant({ remoteHelpEnabled: false }))(baseline()))).toMatchObject({
+        reasons: [R.REMOTE_HELP_DISABLED],
+        approvalRequiredFor: [P.TAKE_FULL_CONTROL],
+      });
+      const gatedView = assignment('viewers', [P.VIEW_SCREEN], { approvalRequiredFor: [P.VIEW_SCREEN], approverGroupIds: ['leads'] });
+      expect(decideRemoteHelpAccess(set({ assignments: [gatedView] })(baseline()))).toMatchObject({ reasons: [R.MISSING_PERMISSION], ...NO_APPROVAL });
+    });
+
+    it('counts only assignments that cover the target: an ungated one elsewhere does not lift the gate', () => {
+      const elsewhere = assignment('elsewhere', ALL, { scopeGroupIds: ['other'] });
+      expect(decideRemoteHelpAccess(set({ assignments: [gatedFull, elsewhere] })(baseline()))).toMatchObject({ allowed: true, approvalRequiredFor: [P.TAKE_FULL_CONTROL] });
+      const here = assignment('here', [P.TAKE_FULL_CONTROL]);
+      expect(decideRemoteHelpAccess(set({ assignments: [gatedFull, here] })(baseline()))).toMatchObject({ allowed: true, ...NO_APPROVAL });
     });
   });
 
@@ -223,7 +257,7 @@ describe('decideRemoteHelpAccess', () => {
       expect(withRole([P.UNATTENDED_CONTROL, P.OFFER_REMOTE_ASSISTANCE], M.VIEW_ONLY)).toEqual({
         allowed: true,
         reasons: [],
-        grantedPermissions: [P.VIEW_SCREEN, P.TAKE_FULL_CONTROL, P.ELEVATION, P.UNATTENDED_CONTROL, P.OFFER_REMOTE_ASSISTANCE],
+        grantedPermissions: [P.VIEW_SCREEN, P.TAKE_FULL_CONTROL, P.ELEVATION, P.UNATTENDED_CONTROL, P.OFFER_REMOTE_ASSISTANCE], ...NO_APPROVAL,
       });
       expect(withRole([P.ELEVATION, P.OFFER_REMOTE_ASSISTANCE], M.FULL_CONTROL).allowed).toBe(true);
       expect(withRole([P.ELEVATION, P.OFFER_REMOTE_ASSISTANCE, P.VIEW_SCREEN], M.UNATTENDED).reasons).toEqual([R.MISSING_PERMISSION]);
@@ -231,7 +265,7 @@ describe('decideRemoteHelpAccess', () => {
 
     it('gives nothing to a helper outside the admin groups', () => {
       const d = decideRemoteHelpAccess(helper({ groupIds: ['someone-else'] })(baseline()));
-      expect(d).toEqual({ allowed: false, reasons: [R.MISSING_PERMISSION], grantedPermissions: [] });
+      expect(d).toEqual({ allowed: false, reasons: [R.MISSING_PERMISSION], grantedPermissions: [], ...NO_APPROVAL });
     });
 
     it('reports the granted permissions even when denied for other reasons', () => {
@@ -253,28 +287,28 @@ describe('decideRemoteHelpAccess', () => {
       expect(decideRemoteHelpAccess(inGroup('B', M.VIEW_ONLY))).toEqual({
         allowed: true,
         reasons: [],
-        grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE],
+        grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], ...NO_APPROVAL,
       });
       expect(decideRemoteHelpAccess(inGroup('B', M.FULL_CONTROL))).toEqual({
         allowed: false,
         reasons: [R.TARGET_OUT_OF_SCOPE],
-        grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE],
+        grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], ...NO_APPROVAL,
       });
       expect(decideRemoteHelpAccess(inGroup('A', M.FULL_CONTROL))).toEqual({
         allowed: true,
         reasons: [],
-        grantedPermissions: [P.VIEW_SCREEN, P.TAKE_FULL_CONTROL, P.OFFER_REMOTE_ASSISTANCE],
+        grantedPermissions: [P.VIEW_SCREEN, P.TAKE_FULL_CONTROL, P.OFFER_REMOTE_ASSISTANCE], ...NO_APPROVAL,
       });
       expect(decideRemoteHelpAccess(inGroup('C', M.VIEW_ONLY))).toEqual({
         allowed: false,
         reasons: [R.TARGET_OUT_OF_SCOPE],
-        grantedPermissions: [],
+        grantedPermissions: [], ...NO_APPROVAL,
       });
     });
 
     it('needs the device AND its user in the scope of the same assignment', () => {
       const split = all(set({ assignments: twoAssignments, mode: M.VIEW_ONLY }), device({ groupIds: ['A'] }), sharer({ groupIds: ['B'] }))(baseline());
-      expect(decideRemoteHelpAccess(split)).toEqual({ allowed: false, reasons: [R.TARGET_OUT_OF_SCOPE], grantedPermissions: [] });
+      expect(decideRemoteHelpAccess(split)).toEqual({ allowed: false, reasons: [R.TARGET_OUT_OF_SCOPE], grantedPermissions: [], ...NO_APPROVAL });
       const userOnly = all(sharer({ groupIds: ['scope'] }), device({ groupIds: [] }))(baseline());
       expect(decideRemoteHelpAccess(userOnly).reasons).toEqual([R.TARGET_OUT_OF_SCOPE]);
       const deviceOnly = all(sharer({ groupIds: [] }), device({ groupIds: ['scope'] }))(baseline());
@@ -292,12 +326,12 @@ describe('decideRemoteHelpAccess', () => {
     it('does not cover an unenrolled device with "All devices" (only through a scope group)', () => {
       const allDevices = assignment('all-devices', ALL, { scopeGroupIds: [], scopeAllDevices: true, scopeAllUsers: true });
       const unenrolled = all(tenant({ allowUnenrolledDevices: true }), device({ enrolled: false, groupIds: ['kiosks'] }), set({ assignments: [allDevices] }));
-      expect(decideRemoteHelpAccess(unenrolled(baseline()))).toEqual({ allowed: false, reasons: [R.TARGET_OUT_OF_SCOPE], grantedPermissions: [] });
+      expect(decideRemoteHelpAccess(unenrolled(baseline()))).toEqual({ allowed: false, reasons: [R.TARGET_OUT_OF_SCOPE], grantedPermissions: [], ...NO_APPROVAL });
       const viaGroup = set({ assignments: [allDevices, assignment('kiosks', [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], { scopeGroupIds: ['kiosks'], scopeAllUsers: true })] });
       expect(decideRemoteHelpAccess(all(unenrolled, viaGroup)(baseline()))).toEqual({
         allowed: false,
         reasons: [R.TARGET_OUT_OF_SCOPE], // full control exists, but only over enrolled devices
-        grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE],
+        grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], ...NO_APPROVAL,
       });
       expect(decideRemoteHelpAccess(all(unenrolled, viaGroup, set({ mode: M.VIEW_ONLY }))(baseline())).allowed).toBe(true);
     });
@@ -305,7 +339,7 @@ describe('decideRemoteHelpAccess', () => {
     it('never covers a device or user of another tenant, even with "All users" and "All devices"', () => {
       const everything = set({ assignments: [assignment('all', ALL, { scopeAllUsers: true, scopeAllDevices: true })] });
       const d = decideRemoteHelpAccess(all(everything, device({ tenantId: 't2' }))(baseline()));
-      expect(d).toEqual({ allowed: false, reasons: [R.CROSS_TENANT, R.TARGET_OUT_OF_SCOPE], grantedPermissions: [] });
+      expect(d).toEqual({ allowed: false, reasons: [R.CROSS_TENANT, R.TARGET_OUT_OF_SCOPE], grantedPermissions: [], ...NO_APPROVAL });
     });
 
     it('says MISSING_PERMISSION for a helper with no assignment at all, without TARGET_OUT_OF_SCOPE', () => {

@@ -1,3 +1,4 @@
+import { ApprovalKind, approvalNeed, stepPermissions } from './approvals';
 import { isMemberOfAdminGroups, coversDevice, coversUser, DecisionAssignment } from './scope';
 import { ALL_DENIAL_REASONS, DenialReason } from './denial-reason';
 import { CloudEnvironment, ComplianceState, Platform } from './directory';
@@ -60,6 +61,15 @@ export interface Decision {
   reasons: DenialReason[];
   /** The helper's effective permissions over this target (device and its user), whatever the other reasons. */
   grantedPermissions: RemoteHelpPermission[];
+  /**
+   * The permissions this mode needs that only gated assignments grant over this target (see
+   * `approvalNeed`), in the enum's order: the session may start only after approval. Empty when
+   * none is gated, and when the mode's permissions are not all granted (then no approval helps).
+   * Computed whatever the other reasons, like `grantedPermissions`.
+   */
+  approvalRequiredFor: RemoteHelpPermission[];
+  /** The approver groups of the assignments behind `approvalRequiredFor`, sorted; empty with it. */
+  approverGroupIds: string[];
 }
 
 /** The permission each mode needs, besides OFFER_REMOTE_ASSISTANCE which every mode needs. */
@@ -126,6 +136,9 @@ export function requiredPermissions(mode: SessionMode): RemoteHelpPermission[] {
  * - In addition TARGET_OUT_OF_SCOPE whenever the helper holds at least one assignment and none
  *   covers the target (so a helper whose roles lack the permission AND do not reach the target
  *   gets both MISSING_PERMISSION and TARGET_OUT_OF_SCOPE).
+ *
+ * Approval (not a denial reason): `approvalRequiredFor` lists the permissions of the mode (every
+ * one it implies, see `stepPermissions`) that the covering assignments grant only with approval.
  */
 export function decideRemoteHelpAccess(input: DecisionInput): Decision {
   const { now, mode, tenant, helper, device, targetUser, assignments } = input;
@@ -190,6 +203,13 @@ export function decideRemoteHelpAccess(input: DecisionInput): Decision {
   }
   if (held.length > 0 && covering.length === 0) reasons.add(DenialReason.TARGET_OUT_OF_SCOPE);
 
+  const approval = needed.every((p) => grantedPermissions.includes(p))
+    ? approvalNeed(
+        stepPermissions({ kind: ApprovalKind.SESSION_START, mode }),
+        covering.map((a) => ({ id: a.id, permissions: a.permissions, approvalRequiredFor: a.approvalRequiredFor ?? [], approverGroupIds: a.approverGroupIds ?? [] })),
+      )
+    : { permissions: [], approverGroupIds: [] };
+
   const ordered = ALL_DENIAL_REASONS.filter((r) => reasons.has(r));
-  return { allowed: ordered.length === 0, reasons: ordered, grantedPermissions };
+  return { allowed: ordered.length === 0, reasons: ordered, grantedPermissions, approvalRequiredFor: approval.permissions, approverGroupIds: approval.approverGroupIds };
 }

@@ -11,3 +11,5 @@ export * from './sessions';
 export * from './access-decision-request';
 export * from './ids';
 export * from './audit';
+export * from './approvals';
+export * from './session-limits';

@@ -13,6 +13,10 @@ export interface DecisionAssignment {
   scopeGroupIds: string[];
   scopeAllUsers: boolean;
   scopeAllDevices: boolean;
+  /** Just-in-time approval: the permissions that need it when only gated assignments grant them (absent: none). */
+  approvalRequiredFor?: readonly RemoteHelpPermission[];
+  /** Whose members may approve (absent: none). */
+  approverGroupIds?: readonly string[];
 }
 
 export interface ScopeDevice { tenantId: string; enrolled: boolean; groupIds: readonly string[] }

@@ -63,7 +63,7 @@ describe('toDecisionInput', () => {
 
 describe('decisions on the local copy', () => {
   it('allows viewing a device in scope, with the granted permissions', () => {
-    expect(decide(facts())).toEqual({ allowed: true, reasons: [], grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE] });
+    expect(decide(facts())).toEqual({ allowed: true, reasons: [], grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], approvalRequiredFor: [], approverGroupIds: [] });
   });
 
   it('denies full control with MISSING_PERMISSION', () => {

@@ -11,9 +11,15 @@ describe("rbac-service's access answer", () => {
       helper: null,
       targetUser: null,
     });
-    expect(a.decision).toEqual({ allowed: false, reasons: ['MISSING_PERMISSION', 'TARGET_OUT_OF_SCOPE'], grantedPermissions: ['VIEW_SCREEN'] });
+    // an rbac-service that predates approvals sends no approval part: none is needed
+    expect(a.decision).toEqual({ allowed: false, reasons: ['MISSING_PERMISSION', 'TARGET_OUT_OF_SCOPE'], grantedPermissions: ['VIEW_SCREEN'], approvalRequiredFor: [], approverGroupIds: [] });
     expect(a.device).toMatchObject({ id: 'd1', platform: 'WINDOWS', compliance: 'NONCOMPLIANT', primaryUserId: 'u1', enrolled: true });
     expect(a.tenant).toEqual({ chatDisabled: true, settingsVersion: 4 });
+  });
+
+  it('reads the approval part: the gated permissions and the approver groups', () => {
+    const decision = { allowed: true, reasons: [], grantedPermissions: ['VIEW_SCREEN', 'TAKE_FULL_CONTROL', 'OFFER_REMOTE_ASSISTANCE'], approvalRequiredFor: ['TAKE_FULL_CONTROL'], approverGroupIds: ['g1'] };
+    expect(parseAccessAnswer({ decision, device, tenant: null }).decision).toEqual(decision);
   });
 
   it('accepts an unknown device and tenant', () => {
@@ -29,6 +35,8 @@ describe("rbac-service's access answer", () => {
     ['denied without reasons', { decision: { allowed: false, reasons: [], grantedPermissions: [] } }],
     ['an unknown reason', { decision: { allowed: false, reasons: ['BAD_LUCK'], grantedPermissions: [] } }],
     ['an unknown permission', { decision: { allowed: true, reasons: [], grantedPermissions: ['GOD_MODE'] } }],
+    ['an unknown gated permission', { decision: { allowed: true, reasons: [], grantedPermissions: [], approvalRequiredFor: ['GOD_MODE'], approverGroupIds: [] } }],
+    ['approver groups that are not ids', { decision: { allowed: true, reasons: [], grantedPermissions: [], approvalRequiredFor: [], approverGroupIds: [7] } }],
     ['a malformed device', { decision: { allowed: true, reasons: [], grantedPermissions: [] }, device: { id: 'd1', platform: 'AMIGA' } }],
   ])('refuses %s (fail closed)', (_what, body) => {
     expect(() => parseAccessAnswer(body)).toThrow();

@@ -52,6 +52,10 @@ export function parseAccessAnswer(body: unknown): AccessAnswer {
   const reasons = enumList(d.reasons, DenialReason, 'decision.reasons');
   const grantedPermissions = enumList(d.grantedPermissions, RemoteHelpPermission, 'decision.grantedPermissions');
   if (d.allowed !== (reasons.length === 0)) throw new MalformedAnswer('decision.allowed disagrees with decision.reasons');
+  // Absent from an rbac-service that predates approvals (which then has no gated assignment).
+  const approvalRequiredFor = d.approvalRequiredFor === undefined ? [] : enumList(d.approvalRequiredFor, RemoteHelpPermission, 'decision.approvalRequiredFor');
+  const approverGroupIds = d.approverGroupIds === undefined ? [] : d.approverGroupIds;
+  if (!Array.isArray(approverGroupIds) || !approverGroupIds.every((g) => typeof g === 'string')) throw new MalformedAnswer('decision.approverGroupIds is not a list of ids');
 
   let device: DeviceAnswer | null = null;
   const v = obj(o.device);
@@ -76,5 +80,5 @@ export function parseAccessAnswer(body: unknown): AccessAnswer {
 
   const t = obj(o.tenant);
   const tenant = t && typeof t.chatDisabled === 'boolean' && Number.isInteger(t.settingsVersion) ? { chatDisabled: t.chatDisabled, settingsVersion: t.settingsVersion as number } : null;
-  return { decision: { allowed: d.allowed, reasons, grantedPermissions }, device, tenant };
+  return { decision: { allowed: d.allowed, reasons, grantedPermissions, approvalRequiredFor, approverGroupIds: approverGroupIds as string[] }, device, tenant };
 }
