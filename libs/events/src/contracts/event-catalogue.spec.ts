@@ -88,6 +88,11 @@ describe('parseEvent (the one parse of every consumer)', () => {
     expect(isEventOf(parsed, 'session.started') && parsed.data).toEqual({ ...older, chatEnabled: true });
     const tenant = { tenantId: T, displayName: 'Contoso', cloud: 'GCC', adminUserId: U };
     expect(parseEvent(arriving('tenant.created', tenant)).data).toEqual({ ...tenant, verifiedDomains: [], adminGroupId: null });
+    // an audit line without actorKind: `user` when there is an actor, else `system`
+    const line = { actorId: U, category: 'Role', activity: 'Create role', targetId: G, result: 'Success' };
+    expect(parseEvent(arriving('audit.recorded', line)).data).toEqual({ ...line, actorKind: 'user' });
+    expect(parseEvent(arriving('audit.recorded', { ...line, actorId: null })).data).toEqual({ ...line, actorId: null, actorKind: 'system' });
+    expect(parseEvent(arriving('audit.recorded', { ...line, actorKind: 'service' })).data).toEqual({ ...line, actorKind: 'service' });
   });
 
   it.each<[string, string, unknown, string]>([

@@ -71,8 +71,10 @@ export const EVENT_CATALOGUE = {
 
 export type EventCatalogue = typeof EVENT_CATALOGUE;
 export type EventType = keyof EventCatalogue;
-/** The `data` of an event type as consumers get it from {@link parseEvent} and producers give it to {@link buildEvent}. */
+/** The `data` of an event type as consumers get it from {@link parseEvent} (the schema's output: its defaults filled in). */
 export type EventData<T extends EventType> = z.output<EventCatalogue[T]['schema']>;
+/** The `data` of an event type as producers give it to {@link buildEvent} (the schema's input: fields it has a default for may be left out). */
+export type EventInput<T extends EventType> = z.input<EventCatalogue[T]['schema']>;
 /** An event of one type (or of one of several types), its data parsed. */
 export type EventOf<T extends EventType> = { [K in T]: EventEnvelope<EventData<K>> & { type: K } }[T];
 /** Any event of the catalogue, its data parsed: `switch (event.type)` narrows `data`. */
@@ -156,7 +158,7 @@ export function isEventOf<T extends EventType>(event: EventEnvelope, ...types: T
  */
 export function buildEvent<T extends EventType>(
   type: T,
-  e: { source: string; tenantId: string; subject: string; data: EventData<T>; time?: Date },
+  e: { source: string; tenantId: string; subject: string; data: EventInput<T>; time?: Date },
 ): EventOf<T> {
   const data = parseEventData(type, e.data);
   return createEvent({ type, version: EVENT_CATALOGUE[type].version, source: e.source, tenantId: e.tenantId, subject: e.subject, data, time: e.time }) as EventOf<T>;
