@@ -148,6 +148,13 @@ describe('buildEvent (the one way producers make events)', () => {
     );
   });
 
+  it("refuses data of another tenant than the event's (checkEventTenant, as parseEvent would)", () => {
+    expect(() => buildEvent('user.upserted', { source: 'tenant-service', tenantId: OTHER, subject: U, data: user })).toThrow(
+      new EventContractError(`user.upserted: the event's tenantId ${OTHER} is not the data's ${T}`),
+    );
+    expect(buildEvent('user.upserted', { source: 'tenant-service', tenantId: T.toUpperCase(), subject: U, data: user }).data).toEqual(user);
+  });
+
   it('makes audit events through the audit contract', () => {
     const e = auditEvent({ source: 'rbac-service', tenantId: T, actorId: U, category: 'Role', activity: 'Create role', targetId: G, result: 'Success' });
     expect(parseEvent(JSON.parse(JSON.stringify(e)), TOPICS.audit)).toEqual(e);

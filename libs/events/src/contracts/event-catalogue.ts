@@ -136,11 +136,21 @@ export function parseEvent(event: EventEnvelope, topic?: string): CatalogueEvent
   if (event.version !== c.version) throw new EventContractError(`${type}: no schema for version ${event.version} (this consumer knows version ${c.version})`);
   if (!isUuid(event.tenantId)) throw new EventContractError(`${type}: the event's tenantId must be a UUID, got ${JSON.stringify(event.tenantId)}`);
   const data = parseEventData(type, event.data);
-  const dataTenant = (data as { tenantId?: string }).tenantId;
-  if (dataTenant !== undefined && dataTenant !== event.tenantId.toLowerCase()) {
-    throw new EventContractError(`${type}: the event's tenantId ${event.tenantId} is not the data's ${dataTenant}`);
-  }
+  checkEventTenant(type, event.tenantId, data);
   return { ...event, data } as CatalogueEvent;
+}
+
+/**
+ * The one check that an event's tenant (the envelope's `tenantId`) is the tenant its parsed data
+ * names, when the data names one (ids compared in lower case, as they are kept). Throws
+ * {@link EventContractError}. parseEvent and buildEvent run it on every event; so does whatever
+ * applies event data that did not come in an event (rbac-service's `bootstrap-tenant`).
+ */
+export function checkEventTenant<T extends EventType>(type: T, tenantId: string, data: EventData<T>): void {
+  const dataTenant = (data as { tenantId?: string }).tenantId;
+  if (dataTenant !== undefined && dataTenant !== tenantId.toLowerCase()) {
+    throw new EventContractError(`${type}: the event's tenantId ${tenantId} is not the data's ${dataTenant}`);
+  }
 }
 
 /**
@@ -153,14 +163,15 @@ export function isEventOf<T extends EventType>(event: EventEnvelope, ...types: T
 
 /**
  * The one way a producer makes an event: the envelope (fresh id, the contract's version) with
- * `data` checked against the type's schema (a producer's mistake throws EventContractError here,
- * before anything is written).
+ * `data` checked against the type's schema and the envelope's tenant (a producer's mistake throws
+ * EventContractError here, before anything is written).
  */
 export function buildEvent<T extends EventType>(
   type: T,
   e: { source: string; tenantId: string; subject: string; data: EventInput<T>; time?: Date },
 ): EventOf<T> {
   const data = parseEventData(type, e.data);
+  checkEventTenant(type, e.tenantId, data);
   return createEvent({ type, version: EVENT_CATALOGUE[type].version, source: e.source, tenantId: e.tenantId, subject: e.subject, data, time: e.time }) as EventOf<T>;
 }
 
