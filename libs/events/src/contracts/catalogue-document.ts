@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ENVELOPE_MAX_TEXT, ENVELOPE_TIME_PATTERN, type EventEnvelope } from '../event-envelope';
 import { TOPICS, type TopicBase } from '../topics';
 import { EVENT_CATALOGUE, EVENT_TYPES, type EventType } from './event-catalogue';
-import { id } from './schema-fields';
+import { id, text } from './schema-fields';
 
 /**
  * The published event catalogue, generated from the event schemas (EVENT_CATALOGUE): one JSON
@@ -50,8 +50,6 @@ const TOPIC_TEXT: Record<PublishedTopic, { name: string; description: string }> 
   [TOPICS.deadLetter]: { name: 'deadLetter', description: 'Messages a consumer could not read (the message as it was, with why in its headers). Not an event topic: nothing here follows a contract.' },
 };
 
-const text = () => z.string().max(ENVELOPE_MAX_TEXT).regex(/\S/);
-
 /** The envelope of an event of `type` with its data: what the Kafka message value holds. */
 export function eventMessageSchema(type: EventType) {
   const c = EVENT_CATALOGUE[type];
@@ -59,9 +57,9 @@ export function eventMessageSchema(type: EventType) {
     id: id().describe('UUID, unique per event; consumers de-duplicate on it.'),
     type: z.literal(type).describe('The event type.'),
     version: z.literal(c.version).describe('The schema version of "data".'),
-    source: text().describe('The service that emitted the event.'),
+    source: text(ENVELOPE_MAX_TEXT).describe('The service that emitted the event.'),
     tenantId: id().describe('The tenant the event belongs to.'),
-    subject: text().describe(`The aggregate id, also the Kafka message key: ${c.key}.`),
+    subject: text(ENVELOPE_MAX_TEXT).describe(`The aggregate id, also the Kafka message key: ${c.key}.`),
     time: z.string().regex(ENVELOPE_TIME_PATTERN).describe('When the event happened (ISO 8601 with a time zone).'),
     data: c.schema,
   } satisfies Record<keyof EventEnvelope, z.ZodType>;
