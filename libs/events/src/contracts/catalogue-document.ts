@@ -41,13 +41,14 @@ export const DEAD_LETTER_HEADERS = {
 export const INTERNAL_TOPICS: ReadonlySet<TopicBase> = new Set([TOPICS.rateUsage]);
 type PublishedTopic = Exclude<TopicBase, typeof TOPICS.rateUsage>;
 
-const TOPIC_TEXT: Record<PublishedTopic, { name: string; description: string }> = {
-  [TOPICS.tenant]: { name: 'tenant', description: "tenant-service's events: tenants, their Remote Help settings and their directory (users, licences, devices, groups). Snapshot events carry the whole aggregate and a version that grows by one per change." },
-  [TOPICS.rbac]: { name: 'rbac', description: "rbac-service's events: roles and role assignments as they are after each change." },
-  [TOPICS.session]: { name: 'session', description: "session-service's session lifecycle events, one per transition, in order per session. Each carries the whole session after the transition (never chat text)." },
-  [TOPICS.audit]: { name: 'audit', description: 'Audit events of every service: one line of the audit log each.' },
-  [TOPICS.reporting]: { name: 'reporting', description: "reporting-service's derived facts for live dashboards." },
-  [TOPICS.deadLetter]: { name: 'deadLetter', description: 'Messages a consumer could not read (the message as it was, with why in its headers). Not an event topic: nothing here follows a contract.' },
+/** What each published topic carries; its channel is named by its key in TOPICS. */
+const TOPIC_DESCRIPTIONS: Record<PublishedTopic, string> = {
+  [TOPICS.tenant]: "tenant-service's events: tenants, their Remote Help settings and their directory (users, licences, devices, groups). Snapshot events carry the whole aggregate and a version that grows by one per change.",
+  [TOPICS.rbac]: "rbac-service's events: roles and role assignments as they are after each change.",
+  [TOPICS.session]: "session-service's session lifecycle events, one per transition, in order per session. Each carries the whole session after the transition (never chat text).",
+  [TOPICS.audit]: 'Audit events of every service: one line of the audit log each.',
+  [TOPICS.reporting]: "reporting-service's derived facts for live dashboards.",
+  [TOPICS.deadLetter]: 'Messages a consumer could not read (the message as it was, with why in its headers). Not an event topic: nothing here follows a contract.',
 };
 
 /** The envelope of an event of `type` with its data: what the Kafka message value holds. */
@@ -68,7 +69,7 @@ export function eventMessageSchema(type: EventType) {
 
 /** The JSON Schema (draft-07) of one event's message, as consumers outside the project read it. */
 export function eventJsonSchema(type: EventType): Record<string, unknown> {
-  return { $id: `${schemaFileName(type)}`, title: type, ...z.toJSONSchema(eventMessageSchema(type), { target: 'draft-07', io: 'input' }) };
+  return { $id: schemaFileName(type), title: type, ...z.toJSONSchema(eventMessageSchema(type), { target: 'draft-07', io: 'input' }) };
 }
 
 /** The JSON Schema (draft-07) of an event's `data` alone. */
@@ -88,22 +89,21 @@ const headersSchema = (headers: Record<string, string>, optional: Record<string,
 
 /** The AsyncAPI 3.0 document of every topic and event (YAML). */
 export function asyncApiDocument(): string {
-  const topics = (Object.values(TOPICS) as TopicBase[]).filter((t): t is PublishedTopic => !INTERNAL_TOPICS.has(t));
-  const messageKey = (type: EventType) => type;
   const withoutSchemaKeyword = ({ $schema: _s, $id: _i, ...rest }: Record<string, unknown>) => rest;
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
-  for (const topic of topics) {
-    const { name, description } = TOPIC_TEXT[topic];
-    const types = EVENT_TYPES.filter((t) => EVENT_CATALOGUE[t].topic === topic);
-    const refs = topic === TOPICS.deadLetter ? ['dead-letter'] : types.map(messageKey);
+  for (const [name, topic] of Object.entries(TOPICS) as [string, TopicBase][]) {
+    if (INTERNAL_TOPICS.has(topic)) continue;
+    const description = TOPIC_DESCRIPTIONS[topic as PublishedTopic];
+    // The dead-letter topic carries no event type of its own: its one message is any refused message.
+    const refs: string[] = topic === TOPICS.deadLetter ? ['dead-letter'] : EVENT_TYPES.filter((t) => EVENT_CATALOGUE[t].topic === topic);
     channels[name] = {
       address: topic,
       title: topic,
       description: `${description} Deployments may put a prefix before the name (KAFKA_TOPIC_PREFIX).`,
       messages: Object.fromEntries(refs.map((m) => [m, { $ref: `#/components/messages/${m}` }])),
     };
-    operations[`${topic === TOPICS.deadLetter ? 'deadLetter' : name}Published`] = {
+    operations[`${name}Published`] = {
       action: 'send',
       title: `Events on ${topic}`,
       channel: { $ref: `#/channels/${name}` },
@@ -113,7 +113,7 @@ export function asyncApiDocument(): string {
   const messages: Record<string, unknown> = {};
   for (const type of EVENT_TYPES) {
     const c = EVENT_CATALOGUE[type];
-    messages[messageKey(type)] = {
+    messages[type] = {
       name: type,
       title: type,
       summary: c.summary,
