@@ -34,5 +34,3 @@ export const AuditRecordSchema = z
   .transform((r) => ({ ...r, actorKind: r.actorKind ?? (r.actorId ? AuditActorKind.USER : AuditActorKind.SYSTEM) }));
 /** An audit line as producers give it (`actorKind` may be left out). */
 export type AuditRecordInput = z.input<typeof AuditRecordSchema>;
-/** An audit line as consumers get it (`actorKind` always there). */
-export type AuditRecord = z.output<typeof AuditRecordSchema>;

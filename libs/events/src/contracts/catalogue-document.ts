@@ -17,19 +17,19 @@ import { id, text } from './schema-fields';
 export const CATALOGUE_DIR = 'docs/events';
 
 /** The headers the outbox relay puts on every event message (outbox-relay.ts). */
-export const MESSAGE_HEADERS = {
+const MESSAGE_HEADERS = {
   'event-type': 'The event type (the envelope\'s "type").',
   'event-id': 'The event id (the envelope\'s "id"); consumers de-duplicate on it.',
 } as const;
 
 /** Headers the outbox relay adds when tracing is on (W3C trace context; see trace-context.ts). */
-export const TRACE_HEADERS = {
+const TRACE_HEADERS = {
   traceparent: 'W3C trace context of the request that caused the event (present when the producing service traces).',
   tracestate: 'W3C trace state, when the trace has any.',
 } as const;
 
 /** The headers a consumer puts on a message it sends to the dead-letter topic (idempotent-consumer.ts). */
-export const DEAD_LETTER_HEADERS = {
+const DEAD_LETTER_HEADERS = {
   reason: 'Why the message was refused: an envelope that does not parse, or an event that does not fit its contract.',
   'source-topic': 'The topic the message was read from.',
   partition: 'Its partition there.',
@@ -52,7 +52,7 @@ const TOPIC_DESCRIPTIONS: Record<PublishedTopic, string> = {
 };
 
 /** The envelope of an event of `type` with its data: what the Kafka message value holds. */
-export function eventMessageSchema(type: EventType) {
+function eventMessageSchema(type: EventType) {
   const c = EVENT_CATALOGUE[type];
   const fields = {
     id: id().describe('UUID, unique per event; consumers de-duplicate on it.'),

@@ -23,7 +23,7 @@ import { SESSION_EVENTS, SessionFactsSchema } from './session-events';
  * {@link parseEvent}; docs/events (JSON Schema and AsyncAPI) are generated from it
  * (`npm run events:catalogue`).
  */
-export interface EventContract<S extends z.ZodType = z.ZodType> {
+interface EventContract<S extends z.ZodType = z.ZodType> {
   topic: TopicBase;
   /** The schema version of `data` (the envelope's `version`). */
   version: number;
@@ -69,7 +69,7 @@ export const EVENT_CATALOGUE = {
   [REPORTING_EVENTS.activeSessionCountChanged]: contract(TOPICS.reporting, ActiveSessionCountSchema, 'the tenant id', "The tenant's number of active sessions changed (one event per change, in order per tenant)."),
 } as const satisfies Record<string, EventContract>;
 
-export type EventCatalogue = typeof EVENT_CATALOGUE;
+type EventCatalogue = typeof EVENT_CATALOGUE;
 export type EventType = keyof EventCatalogue;
 /** The `data` of an event type as consumers get it from {@link parseEvent} (the schema's output: its defaults filled in). */
 export type EventData<T extends EventType> = z.output<EventCatalogue[T]['schema']>;
@@ -83,7 +83,7 @@ export type CatalogueEvent = EventOf<EventType>;
 export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
 
 /** Whether `type` is an event type of the catalogue. */
-export function isEventType(type: string): type is EventType {
+function isEventType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, type);
 }
 
