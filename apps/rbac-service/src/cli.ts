@@ -3,7 +3,7 @@ import { loadConfigOrExit, openServiceDataSource } from '@remote-help/service-ki
 import { GraphQLError } from 'graphql';
 import { configSpec, SERVICE_NAME } from './config';
 import { ENTITIES, MIGRATIONS } from './data-source';
-import { DIRECTORY_EVENTS, type EventData, EventContractError, type EventType, parseEventData } from '@remote-help/events';
+import { bootstrapTenantInput } from './directory/bootstrap-tenant';
 import { DirectoryStore } from './directory/directory-store';
 
 /**
@@ -19,29 +19,7 @@ async function main() {
   const { DATABASE_URL } = loadConfigOrExit(SERVICE_NAME, { DATABASE_URL: configSpec.DATABASE_URL });
   switch (command) {
     case 'bootstrap-tenant': {
-      const args = JSON.parse(json ?? '{}');
-      const tenantId = String(args?.tenant?.tenantId ?? '');
-      // Each part is the data of the event tenant-service writes for it, parsed by its contract.
-      const part = <T extends EventType>(name: string, type: T): EventData<T> => {
-        let data: EventData<T>;
-        try {
-          data = parseEventData(type, args?.[name]);
-        } catch (e) {
-          throw new Error(`${name}: ${e instanceof EventContractError ? e.reason : (e as Error).message}`);
-        }
-        const dataTenant = (data as { tenantId?: string }).tenantId;
-        if (dataTenant !== tenantId.toLowerCase()) throw new Error(`${name}: the data's tenantId ${dataTenant} is not the tenant's ${tenantId}`);
-        return data;
-      };
-      const tenant = part('tenant', DIRECTORY_EVENTS.tenantCreated);
-      const group = part('group', DIRECTORY_EVENTS.groupCreated);
-      const input = {
-        tenant: { ...tenant, adminGroupId: tenant.adminGroupId ?? group.id },
-        settings: part('settings', DIRECTORY_EVENTS.settingsUpdated),
-        adminUser: part('adminUser', DIRECTORY_EVENTS.userUpserted),
-        group,
-        ...(args.members ? { members: part('members', DIRECTORY_EVENTS.groupMembersAdded) } : {}),
-      };
+      const input = bootstrapTenantInput(JSON.parse(json ?? '{}'));
       const ds = await openServiceDataSource({ url: DATABASE_URL, entities: ENTITIES, migrations: MIGRATIONS, poolSize: 2 });
       try {
         await ds.transaction((m) => new DirectoryStore().bootstrapTenant(m, input));

@@ -1,5 +1,5 @@
-import { AuditActorKind, isUuid } from '@remote-help/domain';
-import { AUDIT_EVENT_TYPE, type AuditRecord } from './contracts/audit-events';
+import { isUuid } from '@remote-help/domain';
+import { AUDIT_EVENT_TYPE, type AuditRecordInput } from './contracts/audit-events';
 import { buildEvent, type EventOf } from './contracts/event-catalogue';
 
 /**
@@ -11,15 +11,18 @@ export function auditTargetId(id: string | null): string | null {
   return isUuid(id) ? id.toLowerCase() : id;
 }
 
-/** An audit event for the audit topic (`TOPICS.audit`), written through the outbox like any other. */
-export function auditEvent(o: { source: string; tenantId: string; time?: Date } & AuditRecord): EventOf<typeof AUDIT_EVENT_TYPE> {
+/**
+ * An audit event for the audit topic (`TOPICS.audit`), written through the outbox like any other.
+ * Without `actorKind`, the audit contract gives `user` when there is an actor, else `system`.
+ */
+export function auditEvent(o: { source: string; tenantId: string; time?: Date } & AuditRecordInput): EventOf<typeof AUDIT_EVENT_TYPE> {
   const { source, tenantId, time, ...given } = o;
   const record = { ...given, targetId: auditTargetId(given.targetId) };
   return buildEvent(AUDIT_EVENT_TYPE, {
     source,
     tenantId,
     subject: record.targetId ?? tenantId,
-    data: { actorKind: record.actorId ? AuditActorKind.USER : AuditActorKind.SYSTEM, ...record },
+    data: record,
     time,
   });
 }

@@ -35,14 +35,11 @@ export class EnvelopeError extends Error {
 }
 
 // `tenant.created`, `rbac.role-assigned`, `session.status_changed`: at least two dot-separated segments.
-export const ENVELOPE_TYPE_PATTERN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
+const ENVELOPE_TYPE_PATTERN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
 /** An envelope's `time`: ISO 8601 with a time zone. */
 export const ENVELOPE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 /** The longest `source`, `tenantId` and `subject`. */
 export const ENVELOPE_MAX_TEXT = 500;
-const TYPE_RE = ENVELOPE_TYPE_PATTERN;
-const ISO_RE = ENVELOPE_TIME_PATTERN;
-const MAX_TEXT = ENVELOPE_MAX_TEXT;
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -58,7 +55,7 @@ function requireText(o: Record<string, unknown>, field: string): string {
   if (typeof v !== 'string' || v.trim().length === 0) {
     throw new EnvelopeError(`field "${field}" must be a non-empty string, got ${describe(v)}`, field);
   }
-  if (v.length > MAX_TEXT) throw new EnvelopeError(`field "${field}" is longer than ${MAX_TEXT} characters`, field);
+  if (v.length > ENVELOPE_MAX_TEXT) throw new EnvelopeError(`field "${field}" is longer than ${ENVELOPE_MAX_TEXT} characters`, field);
   return v;
 }
 
@@ -76,7 +73,7 @@ export function validateEnvelope(value: unknown): EventEnvelope {
   if (!isUuid(id)) throw new EnvelopeError(`field "id" must be a UUID, got ${describe(id)}`, 'id');
 
   const type = requireText(o, 'type');
-  if (!TYPE_RE.test(type)) {
+  if (!ENVELOPE_TYPE_PATTERN.test(type)) {
     throw new EnvelopeError(`field "type" must look like "aggregate.event" (e.g. "tenant.created"), got ${describe(type)}`, 'type');
   }
 
@@ -91,7 +88,7 @@ export function validateEnvelope(value: unknown): EventEnvelope {
   const subject = requireText(o, 'subject');
 
   const time = requireText(o, 'time');
-  if (!ISO_RE.test(time) || Number.isNaN(Date.parse(time))) {
+  if (!ENVELOPE_TIME_PATTERN.test(time) || Number.isNaN(Date.parse(time))) {
     throw new EnvelopeError(`field "time" must be an ISO 8601 timestamp with a time zone, got ${describe(time)}`, 'time');
   }
 

@@ -74,7 +74,7 @@ export function endSpans(spans: Span[], err?: unknown): void {
 }
 
 /** One consumed message, as {@link inProcessSpans} takes it. */
-export interface ConsumedMessage {
+interface ConsumedMessage {
   topic: string;
   eventId: string;
   headers: IHeaders | undefined;

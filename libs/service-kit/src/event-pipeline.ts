@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { type CatalogueEvent, consumerGroupLag, ensureTopics, type EventHandler, IdempotentConsumer, OutboxRelay, parseEvent, retryForever, topicName, type ConsumerStatus } from '@remote-help/events';
+import { type CatalogueEvent, consumerGroupLag, ensureTopics, type EventHandler, IdempotentConsumer, OutboxRelay, retryForever, topicName, type ConsumerStatus } from '@remote-help/events';
 import type { ProcessMetrics } from '@remote-help/metrics';
 import type { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -93,8 +93,8 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
         onBatchDone: (topic, messages, seconds) => this.metrics.consumerBatch(consumerName, topic, messages, seconds),
         topicPrefix: prefix,
         topics: spec.topics,
+        // Each event is parsed by IdempotentConsumer's default parse, the catalogue's parseEvent.
         handler: spec.handler,
-        parse: parseEvent,
         fromBeginning: true,
         logger: pinoLike(this.log),
         ...spec.fetch,

@@ -110,13 +110,6 @@ describe('auditRecordOf', () => {
   it('keeps a system action (no actor)', () => {
     expect(auditRecordOf(auditEvent({ ...base, actorId: null }))).toMatchObject({ actorId: null, actorKind: 'system', details: null });
   });
-
-  it('takes the actor kind from the actor when an older service left it out', () => {
-    const e = auditEvent({ ...base, actorId: HELPER });
-    const { actorKind: _kind, ...older } = e.data;
-    expect(auditRecordOf({ ...e, data: older }).actorKind).toBe('user');
-    expect(auditRecordOf({ ...e, data: { ...older, actorId: null } }).actorKind).toBe('system');
-  });
 });
 
 describe('userNameOf', () => {

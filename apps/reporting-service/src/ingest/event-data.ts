@@ -64,7 +64,7 @@ export function auditRecordOf(event: EventOf<typeof AUDIT_EVENT_TYPE>): AuditDat
   return {
     ...auditEnvelope(event),
     actorId,
-    actorKind: d.actorKind ?? (actorId ? AuditActorKind.USER : AuditActorKind.SYSTEM),
+    actorKind: d.actorKind,
     category: d.category.slice(0, 200),
     activity: d.activity.slice(0, MAX_SHORT),
     targetId: cut(d.targetId, MAX_SHORT),

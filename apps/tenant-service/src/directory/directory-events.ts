@@ -1,6 +1,6 @@
 import type { LicenseFacts } from '@remote-help/domain';
 import { LicenseKind } from '@remote-help/domain';
-import { buildEvent, type DeviceSnapshot, type DirectoryEventType, type EventData, type EventOf, type SettingsSnapshot, type UserSnapshot } from '@remote-help/events';
+import { buildEvent, type DeviceSnapshot, type DirectoryEventType, type EventInput, type EventOf, type SettingsSnapshot, type UserSnapshot } from '@remote-help/events';
 import { SERVICE_NAME } from '../config';
 import type { DeviceEntity } from '../device/device.entity';
 import type { RemoteHelpSettingsEntity } from '../tenant/remote-help-settings.entity';
@@ -13,7 +13,7 @@ import type { UserEntity } from '../user/user.entity';
  * as they are after the change. subject = the aggregate id (the tenant id for tenant and settings
  * events), so the events of one aggregate keep their order on Kafka.
  */
-export function directoryEvent<T extends DirectoryEventType>(type: T, tenantId: string, subject: string, data: EventData<T>): EventOf<T> {
+export function directoryEvent<T extends DirectoryEventType>(type: T, tenantId: string, subject: string, data: EventInput<T>): EventOf<T> {
   return buildEvent(type, { source: SERVICE_NAME, tenantId, subject, data });
 }
 

@@ -56,6 +56,13 @@ describe('the published event catalogue (docs/events)', () => {
     expect(validate({ ...e, data: { ...e.data, memberKind: 'PEOPLE' } })).toBe(false);
     expect(validate({ ...e, type: 'group.deleted' })).toBe(false);
     expect(validate({ ...e, version: 2 })).toBe(false);
+    // a text that must say something (schema-fields' text()) is refused blank by the JSON Schema too
+    const audit = JSON.parse(JSON.stringify(buildEvent('audit.recorded', { source: 'rbac-service', tenantId: T, subject: T, data: { actorId: null, category: 'Role', activity: 'Create role', targetId: null, result: 'Success' } })));
+    const validateAudit = compile(eventJsonSchema('audit.recorded'));
+    expect(validateAudit(audit)).toBe(true);
+    expect(validateAudit({ ...audit, data: { ...audit.data, category: ' \t' } })).toBe(false);
+    expect(validateAudit({ ...audit, source: ' ' })).toBe(false);
+    expect(validateAudit({ ...audit, subject: 'x'.repeat(501) })).toBe(false);
     for (const type of EVENT_TYPES) expect(() => compile(eventJsonSchema(type))).not.toThrow();
     expect(schemaFileName('group.created')).toBe('group.created.v1.schema.json');
   });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ENVELOPE_MAX_TEXT, ENVELOPE_TIME_PATTERN, type EventEnvelope } from '../event-envelope';
 import { TOPICS, type TopicBase } from '../topics';
 import { EVENT_CATALOGUE, EVENT_TYPES, type EventType } from './event-catalogue';
-import { id } from './schema-fields';
+import { id, text } from './schema-fields';
 
 /**
  * The published event catalogue, generated from the event schemas (EVENT_CATALOGUE): one JSON
@@ -17,19 +17,19 @@ import { id } from './schema-fields';
 export const CATALOGUE_DIR = 'docs/events';
 
 /** The headers the outbox relay puts on every event message (outbox-relay.ts). */
-export const MESSAGE_HEADERS = {
+const MESSAGE_HEADERS = {
   'event-type': 'The event type (the envelope\'s "type").',
   'event-id': 'The event id (the envelope\'s "id"); consumers de-duplicate on it.',
 } as const;
 
 /** Headers the outbox relay adds when tracing is on (W3C trace context; see trace-context.ts). */
-export const TRACE_HEADERS = {
+const TRACE_HEADERS = {
   traceparent: 'W3C trace context of the request that caused the event (present when the producing service traces).',
   tracestate: 'W3C trace state, when the trace has any.',
 } as const;
 
 /** The headers a consumer puts on a message it sends to the dead-letter topic (idempotent-consumer.ts). */
-export const DEAD_LETTER_HEADERS = {
+const DEAD_LETTER_HEADERS = {
   reason: 'Why the message was refused: an envelope that does not parse, or an event that does not fit its contract.',
   'source-topic': 'The topic the message was read from.',
   partition: 'Its partition there.',
@@ -41,27 +41,26 @@ export const DEAD_LETTER_HEADERS = {
 export const INTERNAL_TOPICS: ReadonlySet<TopicBase> = new Set([TOPICS.rateUsage]);
 type PublishedTopic = Exclude<TopicBase, typeof TOPICS.rateUsage>;
 
-const TOPIC_TEXT: Record<PublishedTopic, { name: string; description: string }> = {
-  [TOPICS.tenant]: { name: 'tenant', description: "tenant-service's events: tenants, their Remote Help settings and their directory (users, licences, devices, groups). Snapshot events carry the whole aggregate and a version that grows by one per change." },
-  [TOPICS.rbac]: { name: 'rbac', description: "rbac-service's events: roles and role assignments as they are after each change." },
-  [TOPICS.session]: { name: 'session', description: "session-service's session lifecycle events, one per transition, in order per session. Each carries the whole session after the transition (never chat text)." },
-  [TOPICS.audit]: { name: 'audit', description: 'Audit events of every service: one line of the audit log each.' },
-  [TOPICS.reporting]: { name: 'reporting', description: "reporting-service's derived facts for live dashboards." },
-  [TOPICS.deadLetter]: { name: 'deadLetter', description: 'Messages a consumer could not read (the message as it was, with why in its headers). Not an event topic: nothing here follows a contract.' },
+/** What each published topic carries; its channel is named by its key in TOPICS. */
+const TOPIC_DESCRIPTIONS: Record<PublishedTopic, string> = {
+  [TOPICS.tenant]: "tenant-service's events: tenants, their Remote Help settings and their directory (users, licences, devices, groups). Snapshot events carry the whole aggregate and a version that grows by one per change.",
+  [TOPICS.rbac]: "rbac-service's events: roles and role assignments as they are after each change.",
+  [TOPICS.session]: "session-service's session lifecycle events, one per transition, in order per session. Each carries the whole session after the transition (never chat text).",
+  [TOPICS.audit]: 'Audit events of every service: one line of the audit log each.',
+  [TOPICS.reporting]: "reporting-service's derived facts for live dashboards.",
+  [TOPICS.deadLetter]: 'Messages a consumer could not read (the message as it was, with why in its headers). Not an event topic: nothing here follows a contract.',
 };
 
-const text = () => z.string().max(ENVELOPE_MAX_TEXT).regex(/\S/);
-
 /** The envelope of an event of `type` with its data: what the Kafka message value holds. */
-export function eventMessageSchema(type: EventType) {
+function eventMessageSchema(type: EventType) {
   const c = EVENT_CATALOGUE[type];
   const fields = {
     id: id().describe('UUID, unique per event; consumers de-duplicate on it.'),
     type: z.literal(type).describe('The event type.'),
     version: z.literal(c.version).describe('The schema version of "data".'),
-    source: text().describe('The service that emitted the event.'),
+    source: text(ENVELOPE_MAX_TEXT).describe('The service that emitted the event.'),
     tenantId: id().describe('The tenant the event belongs to.'),
-    subject: text().describe(`The aggregate id, also the Kafka message key: ${c.key}.`),
+    subject: text(ENVELOPE_MAX_TEXT).describe(`The aggregate id, also the Kafka message key: ${c.key}.`),
     time: z.string().regex(ENVELOPE_TIME_PATTERN).describe('When the event happened (ISO 8601 with a time zone).'),
     data: c.schema,
   } satisfies Record<keyof EventEnvelope, z.ZodType>;
@@ -70,7 +69,7 @@ export function eventMessageSchema(type: EventType) {
 
 /** The JSON Schema (draft-07) of one event's message, as consumers outside the project read it. */
 export function eventJsonSchema(type: EventType): Record<string, unknown> {
-  return { $id: `${schemaFileName(type)}`, title: type, ...z.toJSONSchema(eventMessageSchema(type), { target: 'draft-07', io: 'input' }) };
+  return { $id: schemaFileName(type), title: type, ...z.toJSONSchema(eventMessageSchema(type), { target: 'draft-07', io: 'input' }) };
 }
 
 /** The JSON Schema (draft-07) of an event's `data` alone. */
@@ -90,22 +89,21 @@ const headersSchema = (headers: Record<string, string>, optional: Record<string,
 
 /** The AsyncAPI 3.0 document of every topic and event (YAML). */
 export function asyncApiDocument(): string {
-  const topics = (Object.values(TOPICS) as TopicBase[]).filter((t): t is PublishedTopic => !INTERNAL_TOPICS.has(t));
-  const messageKey = (type: EventType) => type;
   const withoutSchemaKeyword = ({ $schema: _s, $id: _i, ...rest }: Record<string, unknown>) => rest;
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
-  for (const topic of topics) {
-    const { name, description } = TOPIC_TEXT[topic];
-    const types = EVENT_TYPES.filter((t) => EVENT_CATALOGUE[t].topic === topic);
-    const refs = topic === TOPICS.deadLetter ? ['dead-letter'] : types.map(messageKey);
+  for (const [name, topic] of Object.entries(TOPICS) as [string, TopicBase][]) {
+    if (INTERNAL_TOPICS.has(topic)) continue;
+    const description = TOPIC_DESCRIPTIONS[topic as PublishedTopic];
+    // The dead-letter topic carries no event type of its own: its one message is any refused message.
+    const refs: string[] = topic === TOPICS.deadLetter ? ['dead-letter'] : EVENT_TYPES.filter((t) => EVENT_CATALOGUE[t].topic === topic);
     channels[name] = {
       address: topic,
       title: topic,
       description: `${description} Deployments may put a prefix before the name (KAFKA_TOPIC_PREFIX).`,
       messages: Object.fromEntries(refs.map((m) => [m, { $ref: `#/components/messages/${m}` }])),
     };
-    operations[`${topic === TOPICS.deadLetter ? 'deadLetter' : name}Published`] = {
+    operations[`${name}Published`] = {
       action: 'send',
       title: `Events on ${topic}`,
       channel: { $ref: `#/channels/${name}` },
@@ -115,7 +113,7 @@ export function asyncApiDocument(): string {
   const messages: Record<string, unknown> = {};
   for (const type of EVENT_TYPES) {
     const c = EVENT_CATALOGUE[type];
-    messages[messageKey(type)] = {
+    messages[type] = {
       name: type,
       title: type,
       summary: c.summary,

@@ -26,8 +26,6 @@ export const DIRECTORY_EVENTS = {
 
 export type DirectoryEventType = (typeof DIRECTORY_EVENTS)[keyof typeof DIRECTORY_EVENTS];
 
-export type CloudEnvironmentValue = `${CloudEnvironment}`;
-
 /** subject: tenantId. Announces the tenant with its first administrator and the group that holds the admin role. */
 export const TenantCreatedSchema = z.object({
   tenantId: id(),
@@ -57,7 +55,7 @@ export const SettingsSnapshotSchema = z.object({
 });
 export type SettingsSnapshot = z.output<typeof SettingsSnapshotSchema>;
 
-export const LicenseSnapshotSchema = z.object({
+const LicenseSnapshotSchema = z.object({
   kind: domainEnum(LicenseKind),
   activeFrom: time(),
   expiresAt: time().nullable(),

@@ -88,6 +88,11 @@ describe('parseEvent (the one parse of every consumer)', () => {
     expect(isEventOf(parsed, 'session.started') && parsed.data).toEqual({ ...older, chatEnabled: true });
     const tenant = { tenantId: T, displayName: 'Contoso', cloud: 'GCC', adminUserId: U };
     expect(parseEvent(arriving('tenant.created', tenant)).data).toEqual({ ...tenant, verifiedDomains: [], adminGroupId: null });
+    // an audit line without actorKind: `user` when there is an actor, else `system`
+    const line = { actorId: U, category: 'Role', activity: 'Create role', targetId: G, result: 'Success' };
+    expect(parseEvent(arriving('audit.recorded', line)).data).toEqual({ ...line, actorKind: 'user' });
+    expect(parseEvent(arriving('audit.recorded', { ...line, actorId: null })).data).toEqual({ ...line, actorId: null, actorKind: 'system' });
+    expect(parseEvent(arriving('audit.recorded', { ...line, actorKind: 'service' })).data).toEqual({ ...line, actorKind: 'service' });
   });
 
   it.each<[string, string, unknown, string]>([
@@ -141,6 +146,13 @@ describe('buildEvent (the one way producers make events)', () => {
     expect(() => buildEvent('group.created', { source: 'tenant-service', tenantId: T, subject: G, data: { id: G, tenantId: T, displayName: 'x', memberKind: 'PEOPLE' as never } })).toThrow(
       new EventContractError('group.created: memberKind: Invalid option: expected one of "USERS"|"DEVICES"|"MIXED"'),
     );
+  });
+
+  it("refuses data of another tenant than the event's (checkEventTenant, as parseEvent would)", () => {
+    expect(() => buildEvent('user.upserted', { source: 'tenant-service', tenantId: OTHER, subject: U, data: user })).toThrow(
+      new EventContractError(`user.upserted: the event's tenantId ${OTHER} is not the data's ${T}`),
+    );
+    expect(buildEvent('user.upserted', { source: 'tenant-service', tenantId: T.toUpperCase(), subject: U, data: user }).data).toEqual(user);
   });
 
   it('makes audit events through the audit contract', () => {

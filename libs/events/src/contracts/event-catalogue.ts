@@ -23,7 +23,7 @@ import { SESSION_EVENTS, SessionFactsSchema } from './session-events';
  * {@link parseEvent}; docs/events (JSON Schema and AsyncAPI) are generated from it
  * (`npm run events:catalogue`).
  */
-export interface EventContract<S extends z.ZodType = z.ZodType> {
+interface EventContract<S extends z.ZodType = z.ZodType> {
   topic: TopicBase;
   /** The schema version of `data` (the envelope's `version`). */
   version: number;
@@ -69,10 +69,12 @@ export const EVENT_CATALOGUE = {
   [REPORTING_EVENTS.activeSessionCountChanged]: contract(TOPICS.reporting, ActiveSessionCountSchema, 'the tenant id', "The tenant's number of active sessions changed (one event per change, in order per tenant)."),
 } as const satisfies Record<string, EventContract>;
 
-export type EventCatalogue = typeof EVENT_CATALOGUE;
+type EventCatalogue = typeof EVENT_CATALOGUE;
 export type EventType = keyof EventCatalogue;
-/** The `data` of an event type as consumers get it from {@link parseEvent} and producers give it to {@link buildEvent}. */
+/** The `data` of an event type as consumers get it from {@link parseEvent} (the schema's output: its defaults filled in). */
 export type EventData<T extends EventType> = z.output<EventCatalogue[T]['schema']>;
+/** The `data` of an event type as producers give it to {@link buildEvent} (the schema's input: fields it has a default for may be left out). */
+export type EventInput<T extends EventType> = z.input<EventCatalogue[T]['schema']>;
 /** An event of one type (or of one of several types), its data parsed. */
 export type EventOf<T extends EventType> = { [K in T]: EventEnvelope<EventData<K>> & { type: K } }[T];
 /** Any event of the catalogue, its data parsed: `switch (event.type)` narrows `data`. */
@@ -81,7 +83,7 @@ export type CatalogueEvent = EventOf<EventType>;
 export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
 
 /** Whether `type` is an event type of the catalogue. */
-export function isEventType(type: string): type is EventType {
+function isEventType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, type);
 }
 
@@ -134,11 +136,21 @@ export function parseEvent(event: EventEnvelope, topic?: string): CatalogueEvent
   if (event.version !== c.version) throw new EventContractError(`${type}: no schema for version ${event.version} (this consumer knows version ${c.version})`);
   if (!isUuid(event.tenantId)) throw new EventContractError(`${type}: the event's tenantId must be a UUID, got ${JSON.stringify(event.tenantId)}`);
   const data = parseEventData(type, event.data);
-  const dataTenant = (data as { tenantId?: string }).tenantId;
-  if (dataTenant !== undefined && dataTenant !== event.tenantId.toLowerCase()) {
-    throw new EventContractError(`${type}: the event's tenantId ${event.tenantId} is not the data's ${dataTenant}`);
-  }
+  checkEventTenant(type, event.tenantId, data);
   return { ...event, data } as CatalogueEvent;
+}
+
+/**
+ * The one check that an event's tenant (the envelope's `tenantId`) is the tenant its parsed data
+ * names, when the data names one (ids compared in lower case, as they are kept). Throws
+ * {@link EventContractError}. parseEvent and buildEvent run it on every event; so does whatever
+ * applies event data that did not come in an event (rbac-service's `bootstrap-tenant`).
+ */
+export function checkEventTenant<T extends EventType>(type: T, tenantId: string, data: EventData<T>): void {
+  const dataTenant = (data as { tenantId?: string }).tenantId;
+  if (dataTenant !== undefined && dataTenant !== tenantId.toLowerCase()) {
+    throw new EventContractError(`${type}: the event's tenantId ${tenantId} is not the data's ${dataTenant}`);
+  }
 }
 
 /**
@@ -151,14 +163,15 @@ export function isEventOf<T extends EventType>(event: EventEnvelope, ...types: T
 
 /**
  * The one way a producer makes an event: the envelope (fresh id, the contract's version) with
- * `data` checked against the type's schema (a producer's mistake throws EventContractError here,
- * before anything is written).
+ * `data` checked against the type's schema and the envelope's tenant (a producer's mistake throws
+ * EventContractError here, before anything is written).
  */
 export function buildEvent<T extends EventType>(
   type: T,
-  e: { source: string; tenantId: string; subject: string; data: EventData<T>; time?: Date },
+  e: { source: string; tenantId: string; subject: string; data: EventInput<T>; time?: Date },
 ): EventOf<T> {
   const data = parseEventData(type, e.data);
+  checkEventTenant(type, e.tenantId, data);
   return createEvent({ type, version: EVENT_CATALOGUE[type].version, source: e.source, tenantId: e.tenantId, subject: e.subject, data, time: e.time }) as EventOf<T>;
 }
 

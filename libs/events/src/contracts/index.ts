@@ -1,4 +1,3 @@
-export * from './schema-fields';
 export * from './audit-events';
 export * from './directory-events';
 export * from './rbac-events';

@@ -10,8 +10,6 @@ export const REPORTING_EVENTS = {
   activeSessionCountChanged: 'reporting.active-session-count.changed',
 } as const;
 
-export type ReportingEventType = (typeof REPORTING_EVENTS)[keyof typeof REPORTING_EVENTS];
-
 export const ActiveSessionCountSchema = z.object({
   tenantId: id(),
   count: z.int(),

@@ -39,5 +39,11 @@ export const time = () =>
 /** A snapshot's version: it grows by one with every change of its aggregate (a PostgreSQL integer). */
 export const snapshotVersion = () => z.int().min(1).max(2_147_483_647);
 
-/** A text that must say something (not empty, not only blanks). */
-export const text = () => z.string({ error: 'must be a non-empty text' }).refine((v) => v.trim().length > 0, 'must be a non-empty text');
+/**
+ * A text that must say something (not empty, not only blanks), of at most `max` characters when
+ * given. A pattern rather than a check in code, so that the published JSON Schemas say it too.
+ */
+export const text = (max?: number) => {
+  const t = z.string({ error: 'must be a non-empty text' }).regex(/\S/, { error: 'must be a non-empty text' });
+  return max === undefined ? t : t.max(max);
+};

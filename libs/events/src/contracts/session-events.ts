@@ -33,7 +33,7 @@ export type SessionEventType = (typeof SESSION_EVENTS)[keyof typeof SESSION_EVEN
  * as it keeps an audit event: under the lifecycle event's id and time and source, with
  * `SessionFacts.actorId` as the actor, the session as the target and the result `Success`.
  */
-export const SessionTransitionAuditSchema = z.object({
+const SessionTransitionAuditSchema = z.object({
   category: text(),
   activity: text(),
   actorKind: domainEnum(AuditActorKind),
