@@ -14,7 +14,7 @@ import { SessionMode } from './sessions';
 
 // ---------------------------------------------------------------- the reference implementation
 
-interface Expected { allowed: boolean; reasons: Set<string>; granted: Set<string>; approval: Set<string>; approvers: Set<string> }
+interface Expected { allowed: boolean; reasons: Set<string>; granted: Set<string>; approval: Set<string>; gates: Map<string, Set<string>> }
 
 function referenceDecision(input: DecisionInput): Expected {
   const reasons = new Set<string>();
@@ -142,24 +142,27 @@ function referenceDecision(input: DecisionInput): Expected {
   }
   if (holdsAny && !coversAny) reasons.add('TARGET_OUT_OF_SCOPE');
 
-  // Approval: with the mode's permissions granted, each permission the mode needs (all it implies)
-  // that is no longer granted once the assignments gating it are taken away.
+  // Gates: each granted permission that is no longer granted once the assignments gating it are
+  // taken away, with the approver groups of the assignments that grant it.
+  const gates = new Map<string, Set<string>>();
+  for (const p of granted) {
+    const ungated = new Set<string>();
+    for (const a of coveringList) if (!(a.approvalRequiredFor ?? []).includes(p as RemoteHelpPermission)) for (const q of a.permissions) ungated.add(q);
+    if (withImplications(ungated).has(p)) continue;
+    const groups = new Set<string>();
+    for (const a of coveringList) if (withImplications(new Set(a.permissions)).has(p)) for (const g of a.approverGroupIds ?? []) groups.add(g);
+    gates.set(p, groups);
+  }
+  // Approval: with the mode's permissions granted, the gated ones among all the mode implies.
   const approval = new Set<string>();
-  const approvers = new Set<string>();
   if (granted.has(modePermission) && granted.has('OFFER_REMOTE_ASSISTANCE')) {
     let needs = ['OFFER_REMOTE_ASSISTANCE', 'VIEW_SCREEN'];
     if (input.mode === 'FULL_CONTROL') needs = ['OFFER_REMOTE_ASSISTANCE', 'VIEW_SCREEN', 'TAKE_FULL_CONTROL'];
     if (input.mode === 'UNATTENDED') needs = ['OFFER_REMOTE_ASSISTANCE', 'VIEW_SCREEN', 'TAKE_FULL_CONTROL', 'ELEVATION', 'UNATTENDED_CONTROL'];
-    for (const p of needs) {
-      const ungated = new Set<string>();
-      for (const a of coveringList) if (!(a.approvalRequiredFor ?? []).includes(p as RemoteHelpPermission)) for (const q of a.permissions) ungated.add(q);
-      if (withImplications(ungated).has(p)) continue;
-      approval.add(p);
-      for (const a of coveringList) if (withImplications(new Set(a.permissions)).has(p)) for (const g of a.approverGroupIds ?? []) approvers.add(g);
-    }
+    for (const p of needs) if (gates.has(p)) approval.add(p);
   }
 
-  return { allowed: reasons.size === 0, reasons, granted, approval, approvers };
+  return { allowed: reasons.size === 0, reasons, granted, approval, gates };
 }
 
 // ---------------------------------------------------------------- random directories
@@ -316,7 +319,7 @@ describe('decideRemoteHelpAccess against a plain second implementation', () => {
         expect(new Set(actual.reasons)).toEqual(expected.reasons);
         expect(new Set(actual.grantedPermissions)).toEqual(expected.granted);
         expect(actual.approvalRequiredFor).toEqual(ALL_REMOTE_HELP_PERMISSIONS.filter((p) => expected.approval.has(p)));
-        expect(actual.approverGroupIds).toEqual([...expected.approvers].sort());
+        expect(actual.approvalGates).toEqual(ALL_REMOTE_HELP_PERMISSIONS.filter((p) => expected.gates.has(p)).map((p) => ({ permission: p, approverGroupIds: [...expected.gates.get(p)!].sort() })));
         if (actual.approvalRequiredFor.length > 0) gatedCount++;
         // enum order, no duplicates, allowed exactly when there is no reason
         expect(actual.reasons).toEqual(ALL_DENIAL_REASONS.filter((r) => expected.reasons.has(r)));
@@ -360,11 +363,11 @@ describe('decideRemoteHelpAccess against a plain second implementation', () => {
         { id: 'a', permissions: [RemoteHelpPermission.VIEW_SCREEN, RemoteHelpPermission.OFFER_REMOTE_ASSISTANCE], adminGroupIds: ['g1'], scopeGroupIds: ['g2'], scopeAllUsers: false, scopeAllDevices: false },
       ],
     };
-    expect(referenceDecision(base)).toEqual({ allowed: true, reasons: new Set(), granted: new Set(['VIEW_SCREEN', 'OFFER_REMOTE_ASSISTANCE']), approval: new Set(), approvers: new Set() });
+    expect(referenceDecision(base)).toEqual({ allowed: true, reasons: new Set(), granted: new Set(['VIEW_SCREEN', 'OFFER_REMOTE_ASSISTANCE']), approval: new Set(), gates: new Map() });
     const gated = { ...base.assignments[0], approvalRequiredFor: [RemoteHelpPermission.VIEW_SCREEN], approverGroupIds: ['a1'] };
-    expect(referenceDecision({ ...base, assignments: [gated] })).toMatchObject({ allowed: true, approval: new Set(['VIEW_SCREEN']), approvers: new Set(['a1']) });
+    expect(referenceDecision({ ...base, assignments: [gated] })).toMatchObject({ allowed: true, approval: new Set(['VIEW_SCREEN']), gates: new Map([['VIEW_SCREEN', new Set(['a1'])]]) });
     const ungatedToo = { ...base.assignments[0], id: 'b', permissions: [RemoteHelpPermission.UNATTENDED_CONTROL] };
-    expect(referenceDecision({ ...base, assignments: [gated, ungatedToo] })).toMatchObject({ approval: new Set(), approvers: new Set() });
+    expect(referenceDecision({ ...base, assignments: [gated, ungatedToo] })).toMatchObject({ approval: new Set(), gates: new Map() });
     expect(referenceDecision({ ...base, mode: SessionMode.FULL_CONTROL }).reasons).toEqual(new Set(['MISSING_PERMISSION']));
     expect(referenceDecision({ ...base, device: { ...base.device!, osVersion: '11.7' } }).reasons).toEqual(new Set(['UNSUPPORTED_PLATFORM']));
   });

@@ -14,7 +14,7 @@ const EXPIRED = { kind: LicenseKind.INTUNE_SUITE, activeFrom: at(-48 * H), expir
 
 const ALL = [...ALL_REMOTE_HELP_PERMISSIONS];
 /** A decision's approval part when no assignment is gated. */
-const NO_APPROVAL = { approvalRequiredFor: [], approverGroupIds: [] };
+const NO_APPROVAL = { approvalRequiredFor: [], approvalGates: [] };
 
 function assignment(id: string, permissions: P[], scope: Partial<DecisionAssignment> = {}): DecisionAssignment {
   return { id, permissions, adminGroupIds: ['helpers'], scopeGroupIds: ['scope'], scopeAllUsers: false, scopeAllDevices: false, ...scope };
@@ -216,7 +216,7 @@ describe('decideRemoteHelpAccess', () => {
         reasons: [],
         grantedPermissions: ALL,
         approvalRequiredFor: [P.TAKE_FULL_CONTROL],
-        approverGroupIds: ['leads'],
+        approvalGates: [{ permission: P.TAKE_FULL_CONTROL, approverGroupIds: ['leads'] }],
       });
       // view only needs no full control
       expect(decideRemoteHelpAccess(all(set({ assignments: [gatedFull] }), set({ mode: M.VIEW_ONLY }))(baseline()))).toMatchObject({ allowed: true, approvalRequiredFor: [] });
@@ -228,7 +228,12 @@ describe('decideRemoteHelpAccess', () => {
         approvalRequiredFor: [P.TAKE_FULL_CONTROL],
       });
       const gatedView = assignment('viewers', [P.VIEW_SCREEN], { approvalRequiredFor: [P.VIEW_SCREEN], approverGroupIds: ['leads'] });
-      expect(decideRemoteHelpAccess(set({ assignments: [gatedView] })(baseline()))).toMatchObject({ reasons: [R.MISSING_PERMISSION], ...NO_APPROVAL });
+      expect(decideRemoteHelpAccess(set({ assignments: [gatedView] })(baseline()))).toMatchObject({
+        reasons: [R.MISSING_PERMISSION],
+        approvalRequiredFor: [],
+        // the gates over the target stay known (for a step that needs only view)
+        approvalGates: [{ permission: P.VIEW_SCREEN, approverGroupIds: ['leads'] }],
+      });
     });
 
     it('counts only assignments that cover the target: an ungated one elsewhere does not lift the gate', () => {

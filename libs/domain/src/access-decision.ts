@@ -1,4 +1,4 @@
-import { ApprovalKind, approvalNeed, stepPermissions } from './approvals';
+import { ApprovalGate, approvalGates, ApprovalKind, stepApproval } from './approvals';
 import { isMemberOfAdminGroups, coversDevice, coversUser, DecisionAssignment } from './scope';
 import { ALL_DENIAL_REASONS, DenialReason } from './denial-reason';
 import { CloudEnvironment, ComplianceState, Platform } from './directory';
@@ -68,8 +68,12 @@ export interface Decision {
    * Computed whatever the other reasons, like `grantedPermissions`.
    */
   approvalRequiredFor: RemoteHelpPermission[];
-  /** The approver groups of the assignments behind `approvalRequiredFor`, sorted; empty with it. */
-  approverGroupIds: string[];
+  /**
+   * Every granted permission over this target that needs approval, with its approvers
+   * (`approvalGates`): the approvers of this mode, and what a later step (an upgrade to full
+   * control, elevation) needs, are read from them with `stepApproval`.
+   */
+  approvalGates: ApprovalGate[];
 }
 
 /** The permission each mode needs, besides OFFER_REMOTE_ASSISTANCE which every mode needs. */
@@ -203,13 +207,9 @@ export function decideRemoteHelpAccess(input: DecisionInput): Decision {
   }
   if (held.length > 0 && covering.length === 0) reasons.add(DenialReason.TARGET_OUT_OF_SCOPE);
 
-  const approval = needed.every((p) => grantedPermissions.includes(p))
-    ? approvalNeed(
-        stepPermissions({ kind: ApprovalKind.SESSION_START, mode }),
-        covering.map((a) => ({ id: a.id, permissions: a.permissions, approvalRequiredFor: a.approvalRequiredFor ?? [], approverGroupIds: a.approverGroupIds ?? [] })),
-      )
-    : { permissions: [], approverGroupIds: [] };
+  const gates = approvalGates(covering.map((a) => ({ id: a.id, permissions: a.permissions, approvalRequiredFor: a.approvalRequiredFor ?? [], approverGroupIds: a.approverGroupIds ?? [] })));
+  const approvalRequiredFor = needed.every((p) => grantedPermissions.includes(p)) ? stepApproval(gates, { kind: ApprovalKind.SESSION_START, mode }).permissions : [];
 
   const ordered = ALL_DENIAL_REASONS.filter((r) => reasons.has(r));
-  return { allowed: ordered.length === 0, reasons: ordered, grantedPermissions, approvalRequiredFor: approval.permissions, approverGroupIds: approval.approverGroupIds };
+  return { allowed: ordered.length === 0, reasons: ordered, grantedPermissions, approvalRequiredFor, approvalGates: gates };
 }

@@ -4,9 +4,11 @@ import {
   ApprovalDecisionRefusal as Refusal,
   approvalDecisionRefusal,
   ApprovalKind as K,
+  approvalGates,
   approvalNeed,
   ApprovalStatus as S,
   ApprovalStep,
+  stepApproval,
   stepPermissions,
 } from './approvals';
 import { ALL_REMOTE_HELP_PERMISSIONS, RemoteHelpPermission as P } from './permissions';
@@ -150,6 +152,8 @@ describe('approvalNeed', () => {
     fc.assert(
       fc.property(fc.constantFrom(...STEPS), fc.integer({ min: 0, max: 5 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => assignmentArb(i)))), (step, covering) => {
         const need = agrees(step, [...covering]);
+        // the gates over the target tell every step what it needs, as approvalNeed does
+        for (const s of STEPS) expect(stepApproval(approvalGates(covering), s)).toEqual(approvalNeed(stepPermissions(s), covering));
         seen[need.permissions.length > 0 ? 'some' : 'none']++;
       }),
       { numRuns: 5000 },

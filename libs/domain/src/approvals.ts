@@ -87,6 +87,30 @@ export function approvalNeed(needed: readonly RemoteHelpPermission[], covering: 
   return { permissions, approverGroupIds: [...approvers].sort() };
 }
 
+/** A permission granted over a target only through gated assignments, with the approver groups of those assignments (sorted). */
+export interface ApprovalGate {
+  permission: RemoteHelpPermission;
+  approverGroupIds: string[];
+}
+
+/**
+ * Every permission that the covering assignments grant only with approval, in the enum's order,
+ * each with its approvers: what any step over this target needs is read from these (`stepApproval`).
+ */
+export function approvalGates(covering: readonly ApprovalAssignment[]): ApprovalGate[] {
+  return ALL_REMOTE_HELP_PERMISSIONS.flatMap((permission) => {
+    const need = approvalNeed([permission], covering);
+    return need.permissions.length ? [{ permission, approverGroupIds: need.approverGroupIds }] : [];
+  });
+}
+
+/** What a step needs approved, given the gates over its target: `approvalNeed(stepPermissions(step), covering)`. */
+export function stepApproval(gates: readonly ApprovalGate[], step: ApprovalStep): ApprovalNeed {
+  const needed = stepPermissions(step);
+  const hit = gates.filter((g) => needed.includes(g.permission));
+  return { permissions: hit.map((g) => g.permission), approverGroupIds: [...new Set(hit.flatMap((g) => g.approverGroupIds))].sort() };
+}
+
 /** Why someone may not decide an approval request; null when they may. */
 export enum ApprovalDecisionRefusal {
   /** Decided, expired or cancelled already: the first decision is final. */

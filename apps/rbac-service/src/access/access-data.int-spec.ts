@@ -121,7 +121,7 @@ describe('decision facts', () => {
     expect(inScope.facts.device?.group_ids).toEqual([scope]);
     expect(inScope.facts.targetUser?.id).toBe(sharerId);
     expect(inScope.facts.assignments).toHaveLength(1); // the built-in one is the admins', not the helper's
-    expect(inScope.decision).toEqual({ allowed: true, reasons: [], grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], approvalRequiredFor: [], approverGroupIds: [] });
+    expect(inScope.decision).toEqual({ allowed: true, reasons: [], grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], approvalRequiredFor: [], approvalGates: [] });
     expect((await decide(deviceId, SessionMode.FULL_CONTROL)).decision.reasons).toEqual([R.MISSING_PERMISSION]);
     expect((await decide(otherDeviceId, SessionMode.VIEW_ONLY)).decision.reasons).toEqual([R.TARGET_OUT_OF_SCOPE]);
     expect(await data.remoteHelpPermissions(t.tenantId, helperId)).toEqual([P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE]);

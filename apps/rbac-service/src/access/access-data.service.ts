@@ -14,7 +14,8 @@ const DEVICE_COLUMNS = `v.id, v.tenant_id, v.display_name, v.platform, v.os_vers
 
 const ASSIGNMENT_JSON = `jsonb_build_object('id', a.id, 'permissions', r.permissions, 'admin_permissions', r.admin_permissions,
   'admin_group_ids', a.admin_group_ids, 'scope_group_ids', a.scope_group_ids,
-  'scope_all_users', a.scope_all_users, 'scope_all_devices', a.scope_all_devices)`;
+  'scope_all_users', a.scope_all_users, 'scope_all_devices', a.scope_all_devices,
+  'approval_required_for', a.approval_required_for, 'approver_group_ids', a.approver_group_ids)`;
 
 /** The tenant's ($1) assignments, oldest first, as a jsonb array, those matching `where` only. */
 const assignmentsJson = (where = 'true') => `(SELECT COALESCE(jsonb_agg(${ASSIGNMENT_JSON} ORDER BY a.created_at, a.id), '[]'::jsonb)

@@ -11,4 +11,8 @@ export class AuthorizationDecision {
   @Field() allowed: boolean;
   @Field(() => [DenialReason], { description: 'Every reason that applies; empty when allowed.' }) reasons: DenialReason[];
   @Field(() => [RemoteHelpPermission], { description: 'Effective, over this target.' }) grantedPermissions: RemoteHelpPermission[];
+  @Field(() => [RemoteHelpPermission], {
+    description: 'Allowed, but only after approval: the gated permissions this mode needs when no assignment grants them without approval. Empty when no approval is needed.',
+  })
+  approvalRequiredFor: RemoteHelpPermission[];
 }

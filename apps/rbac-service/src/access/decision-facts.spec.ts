@@ -22,7 +22,7 @@ const device: DeviceRow = {
   version: 1,
   group_ids: ['pcs'],
 };
-const viewer: AssignmentRow = { id: 'a1', permissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], admin_group_ids: ['helpers'], scope_group_ids: ['pcs', 'staff'], scope_all_users: false, scope_all_devices: false };
+const viewer: AssignmentRow = { id: 'a1', permissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], admin_group_ids: ['helpers'], scope_group_ids: ['pcs', 'staff'], scope_all_users: false, scope_all_devices: false, approval_required_for: [], approver_group_ids: [] };
 const facts = (over: Partial<DecisionFacts> = {}): DecisionFacts => ({
   tenant: { id: T, display_name: 'Contoso', cloud: 'COMMERCIAL', remote_help_enabled: true, allow_unenrolled_devices: false, chat_disabled: false, settings_version: 2 },
   helper,
@@ -40,7 +40,9 @@ describe('toDecisionInput', () => {
     expect(input.helper).toEqual({ id: 'h', tenantId: T, licenses: [{ kind: 'REMOTE_HELP_ADDON', activeFrom: new Date('2026-01-01T00:00:00Z'), expiresAt: null }], groupIds: ['helpers'] });
     expect(input.device).toMatchObject({ id: 'd', platform: 'WINDOWS', entraRegistered: true, primaryUserId: 's', groupIds: ['pcs'] });
     expect(input.targetUser?.id).toBe('s');
-    expect(input.assignments).toEqual([{ id: 'a1', permissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], adminGroupIds: ['helpers'], scopeGroupIds: ['pcs', 'staff'], scopeAllUsers: false, scopeAllDevices: false }]);
+    expect(input.assignments).toEqual([
+      { id: 'a1', permissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], adminGroupIds: ['helpers'], scopeGroupIds: ['pcs', 'staff'], scopeAllUsers: false, scopeAllDevices: false, approvalRequiredFor: [], approverGroupIds: [] },
+    ]);
     expect('complianceAcknowledged' in input).toBe(false);
     expect(toDecisionInput({ tenantId: T, mode: SessionMode.VIEW_ONLY, now, facts: facts(), complianceAcknowledged: false }).complianceAcknowledged).toBe(false);
   });
@@ -49,6 +51,12 @@ describe('toDecisionInput', () => {
     const input = toDecisionInput({ tenantId: T, mode: SessionMode.VIEW_ONLY, now, facts: facts({ device: { ...device, tenant_id: OTHER } }) });
     expect(input.device).toBeNull();
     expect(input.targetUser).toBeNull();
+  });
+
+  it("passes an assignment's approval settings to the decision, which reports them", () => {
+    const gated = { ...viewer, approval_required_for: [P.VIEW_SCREEN], approver_group_ids: ['leads'] };
+    expect(toDecisionInput({ tenantId: T, mode: SessionMode.VIEW_ONLY, now, facts: facts({ assignments: [gated] }) }).assignments[0]).toMatchObject({ approvalRequiredFor: [P.VIEW_SCREEN], approverGroupIds: ['leads'] });
+    expect(decide(facts({ assignments: [gated] }))).toMatchObject({ allowed: true, approvalRequiredFor: [P.VIEW_SCREEN], approvalGates: [{ permission: P.VIEW_SCREEN, approverGroupIds: ['leads'] }] });
   });
 
   it('gives no assignments to a helper of another tenant', () => {
@@ -63,7 +71,7 @@ describe('toDecisionInput', () => {
 
 describe('decisions on the local copy', () => {
   it('allows viewing a device in scope, with the granted permissions', () => {
-    expect(decide(facts())).toEqual({ allowed: true, reasons: [], grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], approvalRequiredFor: [], approverGroupIds: [] });
+    expect(decide(facts())).toEqual({ allowed: true, reasons: [], grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], approvalRequiredFor: [], approvalGates: [] });
   });
 
   it('denies full control with MISSING_PERMISSION', () => {

@@ -59,6 +59,8 @@ export interface AssignmentRow {
   scope_group_ids: string[];
   scope_all_users: boolean;
   scope_all_devices: boolean;
+  approval_required_for: string[];
+  approver_group_ids: string[];
 }
 
 export interface DecisionFacts {
@@ -86,6 +88,8 @@ export function decisionAssignment(a: AssignmentRow): DecisionAssignment {
     scopeGroupIds: a.scope_group_ids,
     scopeAllUsers: a.scope_all_users,
     scopeAllDevices: a.scope_all_devices,
+    approvalRequiredFor: a.approval_required_for as RemoteHelpPermission[],
+    approverGroupIds: a.approver_group_ids,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RemoteHelpPermission } from '@remote-help/domain';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity('role_assignments')
@@ -15,5 +16,9 @@ export class RoleAssignmentEntity {
   @Column('uuid', { name: 'scope_group_ids', array: true }) scopeGroupIds: string[];
   @Column('boolean', { name: 'scope_all_users' }) scopeAllUsers: boolean;
   @Column('boolean', { name: 'scope_all_devices' }) scopeAllDevices: boolean;
+  /** Just-in-time approval: these permissions need an approver when only gated assignments grant them. */
+  @Column('text', { name: 'approval_required_for', array: true, default: () => "'{}'" }) approvalRequiredFor: RemoteHelpPermission[];
+  /** Whose members may approve; not empty when approvalRequiredFor is not. */
+  @Column('uuid', { name: 'approver_group_ids', array: true, default: () => "'{}'" }) approverGroupIds: string[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

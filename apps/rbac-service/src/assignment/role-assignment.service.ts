@@ -8,7 +8,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { FactsCache } from '../access/access-facts.cache';
 import { assignmentEvent } from '../role/rbac-events';
 import { RoleEntity } from '../role/role.entity';
-import { descriptionOf, displayNameOf, groupIdsOf } from '../role/role.rules';
+import { checkApprovalSettings, descriptionOf, displayNameOf, groupIdsOf, remoteHelpPermissionsOf } from '../role/role.rules';
 import { CreateRoleAssignmentInput, RoleAssignment, UpdateRoleAssignmentInput } from './role-assignment.model';
 import { RoleAssignmentEntity } from './role-assignment.entity';
 
@@ -47,7 +47,7 @@ export class RoleAssignmentService {
       category: AUDIT_CATEGORY,
       activity: 'Create role assignment',
       targetId: (a) => a.id,
-      details: (a) => `${a.displayName}: role ${a.roleId}, admin groups ${a.adminGroups.map((g) => g.id).join(', ')}, scope ${describeScope(a)}`,
+      details: (a) => `${a.displayName}: role ${a.roleId}, admin groups ${a.adminGroups.map((g) => g.id).join(', ')}, scope ${describeScope(a)}${describeApproval(a)}`,
     };
     // Checked before the transaction, since it may wait for the local copy to catch up.
     let checked: { row: RoleAssignmentEntity; role: RoleEntity };
@@ -74,10 +74,13 @@ export class RoleAssignmentService {
     const description = descriptionOf(input.description, 'role assignment');
     const adminGroupIds = groupIdsOf(input.adminGroupIds, 'admin');
     const scopeGroupIds = groupIdsOf(input.scopeGroupIds, 'scope');
+    const approvalRequiredFor = remoteHelpPermissionsOf(input.approvalRequiredFor);
+    const approverGroupIds = groupIdsOf(input.approverGroupIds, 'approver');
     if (adminGroupIds.length === 0) throw badInput(NO_ADMIN_GROUP);
+    checkApprovalSettings(approvalRequiredFor, approverGroupIds);
     const role = isUuid(input.roleId) ? await this.dataSource.getRepository(RoleEntity).findOneBy({ tenantId, id: input.roleId }) : null;
     if (!role) throw notFound(`role ${input.roleId}`);
-    await this.checkGroups(tenantId, adminGroupIds, scopeGroupIds, waitMs);
+    await this.checkGroups(tenantId, { admin: adminGroupIds, scope: scopeGroupIds, approver: approverGroupIds }, waitMs);
     const row = this.dataSource.manager.create(RoleAssignmentEntity, {
       id: randomUUID(),
       tenantId,
@@ -89,19 +92,23 @@ export class RoleAssignmentService {
       scopeGroupIds,
       scopeAllUsers: input.scopeAllUsers ?? false,
       scopeAllDevices: input.scopeAllDevices ?? false,
+      approvalRequiredFor,
+      approverGroupIds,
     });
     return { row, role };
   }
 
-  /** Refuses group ids that are not groups of this tenant (after waiting for them) and admin groups of devices. */
-  private async checkGroups(tenantId: string, adminGroupIds: string[], scopeGroupIds: string[], waitMs: number): Promise<void> {
-    const groups = await this.waitForGroups(tenantId, [...new Set([...adminGroupIds, ...scopeGroupIds])], waitMs);
-    for (const [ids, what] of [[adminGroupIds, 'admin'], [scopeGroupIds, 'scope']] as const) {
+  /** Refuses group ids that are not groups of this tenant (after waiting for them), and admin or approver groups of devices. */
+  private async checkGroups(tenantId: string, lists: { admin: string[]; scope: string[]; approver: string[] }, waitMs: number): Promise<void> {
+    const groups = await this.waitForGroups(tenantId, [...new Set([...lists.admin, ...lists.scope, ...lists.approver])], waitMs);
+    for (const [what, ids] of Object.entries(lists)) {
       for (const id of ids) if (!groups.has(id)) throw badInput(`${what} group ${id} is not a group of this tenant`);
     }
-    for (const id of adminGroupIds) {
-      const g = groups.get(id)!;
-      if (g.member_kind === 'DEVICES') throw badInput(`admin group "${g.display_name}" (${id}) holds devices; the admin groups of an assignment must hold users`);
+    for (const [what, ids] of [['admin', lists.admin], ['approver', lists.approver]] as const) {
+      for (const id of ids) {
+        const g = groups.get(id)!;
+        if (g.member_kind === 'DEVICES') throw badInput(`${what} group "${g.display_name}" (${id}) holds devices; the ${what} groups of an assignment must hold users`);
+      }
     }
   }
 
@@ -116,9 +123,11 @@ export class RoleAssignmentService {
       category: AUDIT_CATEGORY,
       activity: 'Update role assignment',
       targetId: isUuid(id) ? id : null,
-      details: (a) => `${a.displayName}: admin groups ${a.adminGroups.map((g) => g.id).join(', ')}, scope ${describeScope(a)}`,
+      details: (a) => `${a.displayName}: admin groups ${a.adminGroups.map((g) => g.id).join(', ')}, scope ${describeScope(a)}${describeApproval(a)}`,
     };
-    let change: Partial<Pick<RoleAssignmentEntity, 'displayName' | 'description' | 'adminGroupIds' | 'scopeGroupIds' | 'scopeAllUsers' | 'scopeAllDevices'>>;
+    let change: Partial<
+      Pick<RoleAssignmentEntity, 'displayName' | 'description' | 'adminGroupIds' | 'scopeGroupIds' | 'scopeAllUsers' | 'scopeAllDevices' | 'approvalRequiredFor' | 'approverGroupIds'>
+    >;
     try {
       await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
       change = {};
@@ -128,8 +137,12 @@ export class RoleAssignmentService {
       if (input.scopeGroupIds !== undefined && input.scopeGroupIds !== null) change.scopeGroupIds = groupIdsOf(input.scopeGroupIds, 'scope');
       if (input.scopeAllUsers !== undefined && input.scopeAllUsers !== null) change.scopeAllUsers = input.scopeAllUsers;
       if (input.scopeAllDevices !== undefined && input.scopeAllDevices !== null) change.scopeAllDevices = input.scopeAllDevices;
+      if (input.approvalRequiredFor !== undefined && input.approvalRequiredFor !== null) change.approvalRequiredFor = remoteHelpPermissionsOf(input.approvalRequiredFor);
+      if (input.approverGroupIds !== undefined && input.approverGroupIds !== null) change.approverGroupIds = groupIdsOf(input.approverGroupIds, 'approver');
       if (change.adminGroupIds?.length === 0) throw badInput(NO_ADMIN_GROUP);
-      await this.checkGroups(tenantId, change.adminGroupIds ?? [], change.scopeGroupIds ?? [], waitMs);
+      // Both given: checked now; one of them: checked against the other as stored, below.
+      if (change.approvalRequiredFor && change.approverGroupIds) checkApprovalSettings(change.approvalRequiredFor, change.approverGroupIds);
+      await this.checkGroups(tenantId, { admin: change.adminGroupIds ?? [], scope: change.scopeGroupIds ?? [], approver: change.approverGroupIds ?? [] }, waitMs);
     } catch (e) {
       await this.audit.run(caller, action, () => Promise.reject(e)).catch(() => undefined);
       throw e;
@@ -137,6 +150,7 @@ export class RoleAssignmentService {
     return this.facts.changedBy(tenantId, this.audit.run(caller, action, async (m) => {
       const row = await lockAssignment(m, tenantId, id);
       if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is the built-in assignment of the tenant's first administrators and cannot be edited`);
+      checkApprovalSettings(change.approvalRequiredFor ?? row.approvalRequiredFor, change.approverGroupIds ?? row.approverGroupIds);
       if (Object.keys(change).length) await m.update(RoleAssignmentEntity, { id: row.id, tenantId }, change);
       const saved = await m.findOneByOrFail(RoleAssignmentEntity, { id: row.id });
       await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentUpdated, saved));
@@ -173,6 +187,10 @@ async function lockAssignment(m: EntityManager, tenantId: string, id: string): P
   return row;
 }
 
+function describeApproval(a: RoleAssignment): string {
+  return a.approvalRequiredFor.length ? `, approval required for ${a.approvalRequiredFor.join(', ')} by groups ${a.approverGroups.map((g) => g.id).join(', ')}` : '';
+}
+
 function describeScope(a: RoleAssignment): string {
   const parts = [...(a.scopeAllUsers ? ['all users'] : []), ...(a.scopeAllDevices ? ['all devices'] : []), ...a.scopeGroups.map((g) => `group ${g.id}`)];
   return parts.join(', ') || 'nothing';
@@ -190,5 +208,7 @@ export function toRoleAssignment(row: RoleAssignmentEntity): RoleAssignment {
     scopeGroups: row.scopeGroupIds.map((id) => ({ id })),
     scopeAllUsers: row.scopeAllUsers,
     scopeAllDevices: row.scopeAllDevices,
+    approvalRequiredFor: row.approvalRequiredFor,
+    approverGroups: row.approverGroupIds.map((id) => ({ id })),
   };
 }

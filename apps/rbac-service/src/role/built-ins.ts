@@ -47,6 +47,8 @@ export async function ensureBuiltInAssignment(manager: EntityManager, tenantId: 
     scopeGroupIds: [],
     scopeAllUsers: true,
     scopeAllDevices: true,
+    approvalRequiredFor: [],
+    approverGroupIds: [],
   });
   const inserted: { id: string }[] = await manager.query(
     `INSERT INTO role_assignments (id, tenant_id, role_id, built_in_key, display_name, description, admin_group_ids, scope_group_ids, scope_all_users, scope_all_devices)

@@ -28,6 +28,8 @@ export function assignmentSnapshot(row: RoleAssignmentEntity): RoleAssignmentSna
     scopeGroupIds: [...row.scopeGroupIds],
     scopeAllUsers: row.scopeAllUsers,
     scopeAllDevices: row.scopeAllDevices,
+    approvalRequiredFor: [...row.approvalRequiredFor],
+    approverGroupIds: [...row.approverGroupIds],
   };
 }
 

@@ -40,8 +40,15 @@ export function adminPermissionsOf(values: readonly unknown[] | null | undefined
 
 export const MAX_GROUPS_PER_LIST = 500;
 
+export const NO_APPROVER_GROUP = 'an assignment that requires approval needs at least one approver group (whose members may approve)';
+
+/** The approval settings an assignment ends up with: permissions that need approval need an approver group. */
+export function checkApprovalSettings(approvalRequiredFor: readonly unknown[], approverGroupIds: readonly string[]): void {
+  if (approvalRequiredFor.length > 0 && approverGroupIds.length === 0) throw badInput(NO_APPROVER_GROUP);
+}
+
 /** Group ids of an assignment input: lower-cased, without duplicates; a malformed id is named. */
-export function groupIdsOf(values: readonly string[] | null | undefined, what: 'admin' | 'scope'): string[] {
+export function groupIdsOf(values: readonly string[] | null | undefined, what: 'admin' | 'scope' | 'approver'): string[] {
   const list = values ?? [];
   if (list.length > MAX_GROUPS_PER_LIST) throw badInput(`at most ${MAX_GROUPS_PER_LIST} ${what} groups per assignment`);
   for (const id of list) if (!isUuid(id)) throw badInput(`${what} group ${JSON.stringify(id)} is not a group of this tenant`);

@@ -12,13 +12,22 @@ describe("rbac-service's access answer", () => {
       targetUser: null,
     });
     // an rbac-service that predates approvals sends no approval part: none is needed
-    expect(a.decision).toEqual({ allowed: false, reasons: ['MISSING_PERMISSION', 'TARGET_OUT_OF_SCOPE'], grantedPermissions: ['VIEW_SCREEN'], approvalRequiredFor: [], approverGroupIds: [] });
+    expect(a.decision).toEqual({ allowed: false, reasons: ['MISSING_PERMISSION', 'TARGET_OUT_OF_SCOPE'], grantedPermissions: ['VIEW_SCREEN'], approvalRequiredFor: [], approvalGates: [] });
     expect(a.device).toMatchObject({ id: 'd1', platform: 'WINDOWS', compliance: 'NONCOMPLIANT', primaryUserId: 'u1', enrolled: true });
     expect(a.tenant).toEqual({ chatDisabled: true, settingsVersion: 4 });
   });
 
-  it('reads the approval part: the gated permissions and the approver groups', () => {
-    const decision = { allowed: true, reasons: [], grantedPermissions: ['VIEW_SCREEN', 'TAKE_FULL_CONTROL', 'OFFER_REMOTE_ASSISTANCE'], approvalRequiredFor: ['TAKE_FULL_CONTROL'], approverGroupIds: ['g1'] };
+  it('reads the approval part: the gated permissions of the mode, and every gate with its approver groups', () => {
+    const decision = {
+      allowed: true,
+      reasons: [],
+      grantedPermissions: ['VIEW_SCREEN', 'TAKE_FULL_CONTROL', 'ELEVATION', 'OFFER_REMOTE_ASSISTANCE'],
+      approvalRequiredFor: ['TAKE_FULL_CONTROL'],
+      approvalGates: [
+        { permission: 'TAKE_FULL_CONTROL', approverGroupIds: ['g1'] },
+        { permission: 'ELEVATION', approverGroupIds: ['g1', 'g2'] },
+      ],
+    };
     expect(parseAccessAnswer({ decision, device, tenant: null }).decision).toEqual(decision);
   });
 
@@ -35,8 +44,10 @@ describe("rbac-service's access answer", () => {
     ['denied without reasons', { decision: { allowed: false, reasons: [], grantedPermissions: [] } }],
     ['an unknown reason', { decision: { allowed: false, reasons: ['BAD_LUCK'], grantedPermissions: [] } }],
     ['an unknown permission', { decision: { allowed: true, reasons: [], grantedPermissions: ['GOD_MODE'] } }],
-    ['an unknown gated permission', { decision: { allowed: true, reasons: [], grantedPermissions: [], approvalRequiredFor: ['GOD_MODE'], approverGroupIds: [] } }],
-    ['approver groups that are not ids', { decision: { allowed: true, reasons: [], grantedPermissions: [], approvalRequiredFor: [], approverGroupIds: [7] } }],
+    ['an unknown gated permission', { decision: { allowed: true, reasons: [], grantedPermissions: [], approvalRequiredFor: ['GOD_MODE'] } }],
+    ['approver groups that are not ids', { decision: { allowed: true, reasons: [], grantedPermissions: [], approvalGates: [{ permission: 'ELEVATION', approverGroupIds: [7] }] } }],
+    ['a gate of an unknown permission', { decision: { allowed: true, reasons: [], grantedPermissions: [], approvalGates: [{ permission: 'GOD_MODE', approverGroupIds: [] }] } }],
+    ['gates that are not a list', { decision: { allowed: true, reasons: [], grantedPermissions: [], approvalGates: {} } }],
     ['a malformed device', { decision: { allowed: true, reasons: [], grantedPermissions: [] }, device: { id: 'd1', platform: 'AMIGA' } }],
   ])('refuses %s (fail closed)', (_what, body) => {
     expect(() => parseAccessAnswer(body)).toThrow();

@@ -54,8 +54,14 @@ export function parseAccessAnswer(body: unknown): AccessAnswer {
   if (d.allowed !== (reasons.length === 0)) throw new MalformedAnswer('decision.allowed disagrees with decision.reasons');
   // Absent from an rbac-service that predates approvals (which then has no gated assignment).
   const approvalRequiredFor = d.approvalRequiredFor === undefined ? [] : enumList(d.approvalRequiredFor, RemoteHelpPermission, 'decision.approvalRequiredFor');
-  const approverGroupIds = d.approverGroupIds === undefined ? [] : d.approverGroupIds;
-  if (!Array.isArray(approverGroupIds) || !approverGroupIds.every((g) => typeof g === 'string')) throw new MalformedAnswer('decision.approverGroupIds is not a list of ids');
+  const gates = d.approvalGates === undefined ? [] : d.approvalGates;
+  if (!Array.isArray(gates)) throw new MalformedAnswer('decision.approvalGates is not a list');
+  const approvalGates = gates.map((g: unknown) => {
+    const o = obj(g);
+    const ids = o?.approverGroupIds;
+    if (!o || !Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) throw new MalformedAnswer('decision.approvalGates holds a malformed gate');
+    return { permission: enumList([o.permission], RemoteHelpPermission, 'decision.approvalGates')[0], approverGroupIds: ids as string[] };
+  });
 
   let device: DeviceAnswer | null = null;
   const v = obj(o.device);
@@ -80,5 +86,5 @@ export function parseAccessAnswer(body: unknown): AccessAnswer {
 
   const t = obj(o.tenant);
   const tenant = t && typeof t.chatDisabled === 'boolean' && Number.isInteger(t.settingsVersion) ? { chatDisabled: t.chatDisabled, settingsVersion: t.settingsVersion as number } : null;
-  return { decision: { allowed: d.allowed, reasons, grantedPermissions, approvalRequiredFor, approverGroupIds: approverGroupIds as string[] }, device, tenant };
+  return { decision: { allowed: d.allowed, reasons, grantedPermissions, approvalRequiredFor, approvalGates }, device, tenant };
 }

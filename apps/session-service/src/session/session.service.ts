@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '@remote-help/auth';
-import { AdminPermission, DenialReason, isUuid, RemoteHelpPermission, SessionMode, SessionState } from '@remote-help/domain';
+import { AdminPermission, ApprovalKind, ApprovalNeed, ApprovalStep, DenialReason, isUuid, RemoteHelpPermission, SessionMode, SessionState, stepApproval } from '@remote-help/domain';
 import { AdminAuthorizer, AppError, badInput, conflict, forbidden, notFound, tenantOf } from '@remote-help/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -56,6 +56,19 @@ export function checkChatText(text: string): string {
   if (n === 0 || !text.trim()) throw badInput('text must not be empty');
   if (n > MAX_CHAT_LENGTH) throw badInput(`text must be at most ${MAX_CHAT_LENGTH} characters`);
   return text;
+}
+
+/**
+ * Refuses a step that needs approval (issue 19): approval requests are not served yet, so a gated
+ * step never goes ahead without one (fail closed), whatever else allows it.
+ */
+function refuseIfGated(answer: AccessAnswer, step: ApprovalStep, what: string): void {
+  const need: ApprovalNeed = stepApproval(answer.decision.approvalGates, step);
+  if (need.permissions.length === 0) return;
+  throw forbidden(
+    `${what} needs approval (${need.permissions.join(', ')}) by a member of the approver groups of your role assignment, and this server does not take approval requests yet: ` +
+      'ask an administrator to lift the approval requirement, or use a mode that needs none',
+  );
 }
 
 function denied(what: string, reasons: DenialReason[]): AppError {
@@ -129,6 +142,7 @@ export class SessionService {
         await this.events.audit(tenantId, auditActorOf(caller), activity, device.id, 'Failure', `denied: ${answer.decision.reasons.join(', ')}`);
         return { session: null, decision: answer.decision, complianceWarning, warnings };
       }
+      refuseIfGated(answer, { kind: ApprovalKind.SESSION_START, mode: input.mode }, 'this session');
       const { session, code } = await this.create(caller, input.mode, reason, answer);
       return { session: { ...toModel(session), securityCode: code }, decision: answer.decision, complianceWarning, warnings };
     });
@@ -182,6 +196,7 @@ export class SessionService {
       if (!answer.decision.grantedPermissions.includes(RemoteHelpPermission.TAKE_FULL_CONTROL)) {
         throw denied('you may not take full control of this device', [DenialReason.MISSING_PERMISSION]);
       }
+      refuseIfGated(answer, { kind: ApprovalKind.CONTROL_UPGRADE }, 'full control');
     });
   }
 
@@ -192,6 +207,7 @@ export class SessionService {
       if (!answer.decision.grantedPermissions.includes(RemoteHelpPermission.ELEVATION)) {
         throw denied('you may not elevate on this device: your role grants no Elevation over it', [DenialReason.MISSING_PERMISSION]);
       }
+      refuseIfGated(answer, { kind: ApprovalKind.ELEVATION }, 'elevation');
     });
   }
 

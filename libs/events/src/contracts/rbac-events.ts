@@ -40,5 +40,9 @@ export const RoleAssignmentSnapshotSchema = z.object({
   scopeGroupIds: z.array(id()),
   scopeAllUsers: z.boolean(),
   scopeAllDevices: z.boolean(),
+  /** Just-in-time approval: the permissions that need an approver when only gated assignments grant them (absent from older events: none). */
+  approvalRequiredFor: z.array(domainEnum(RemoteHelpPermission)).default([]),
+  /** Whose members may approve (absent from older events: none). */
+  approverGroupIds: z.array(id()).default([]),
 });
 export type RoleAssignmentSnapshot = z.output<typeof RoleAssignmentSnapshotSchema>;
