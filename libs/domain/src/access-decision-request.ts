@@ -13,4 +13,6 @@ export interface AccessDecisionRequest {
   targetUserId?: string | null;
   /** undefined: compliance not judged; true/false: a session request. */
   complianceAcknowledged?: boolean;
+  /** undefined: the reason is not judged; true/false: a session request with a non-blank reason or without. */
+  reasonGiven?: boolean;
 }

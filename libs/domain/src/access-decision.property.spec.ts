@@ -90,6 +90,7 @@ function referenceDecision(input: DecisionInput): Expected {
     if (input.complianceAcknowledged === false && device.compliance === 'NONCOMPLIANT') reasons.add('COMPLIANCE_NOT_ACKNOWLEDGED');
   }
   if (input.mode === 'UNATTENDED' && userAtDevice) reasons.add('UNATTENDED_REQUIRES_NO_USER');
+  if (input.reasonGiven === false && tenant !== null && tenant.requireReason === true) reasons.add('REASON_REQUIRED');
 
   // Permissions over the target.
   const withImplications = (granted: Set<string>): Set<string> => {
@@ -267,7 +268,8 @@ const inputArb: fc.Arbitrary<DecisionInput> = fc
         ),
         remoteHelpEnabled: weighted([true, 6], [false, 1]),
         allowUnenrolledDevices: fc.boolean(),
-      }),
+        requireReason: fc.option(fc.boolean(), { nil: undefined }),
+      }).map(({ requireReason, ...t }) => (requireReason === undefined ? t : { ...t, requireReason })),
       { nil: null, freq: 20 },
     ),
     users: fc.tuple(userArb('u1'), userArb('u2'), userArb('u3')),
@@ -279,8 +281,9 @@ const inputArb: fc.Arbitrary<DecisionInput> = fc
     sharer: weighted<'primary' | 'none' | number>(['primary', 8], [0, 1], [1, 1], [2, 1], ['none', 1]),
     mode: weighted<SessionMode>([SessionMode.VIEW_ONLY, 2], [SessionMode.FULL_CONTROL, 2], [SessionMode.UNATTENDED, 1]),
     complianceAcknowledged: fc.constantFrom<(boolean | undefined)[]>(undefined, true, false),
+    reasonGiven: fc.constantFrom<(boolean | undefined)[]>(undefined, true, false),
   })
-  .map(({ tenant, users, assignments, devices, helperIndex, deviceIndex, sharer, mode, complianceAcknowledged }): DecisionInput => {
+  .map(({ tenant, users, assignments, devices, helperIndex, deviceIndex, sharer, mode, complianceAcknowledged, reasonGiven }): DecisionInput => {
     const device: DecisionDevice | null = deviceIndex === null ? null : devices[deviceIndex];
     const findUser = (id: string | null) => users.find((u) => u.id === id) ?? null;
     let targetUser: DecisionUser | null;
@@ -296,6 +299,7 @@ const inputArb: fc.Arbitrary<DecisionInput> = fc
       targetUser,
       assignments: [...assignments],
       ...(complianceAcknowledged === undefined ? {} : { complianceAcknowledged }),
+      ...(reasonGiven === undefined ? {} : { reasonGiven }),
     };
   });
 

@@ -87,6 +87,7 @@ describe('decideRemoteHelpAccess', () => {
     [R.TARGET_OUT_OF_SCOPE, device({ groupIds: ['elsewhere'] })(baseline())],
     [R.COMPLIANCE_NOT_ACKNOWLEDGED, all(device({ compliance: ComplianceState.NONCOMPLIANT }), set({ complianceAcknowledged: false }))(baseline())],
     [R.UNATTENDED_REQUIRES_NO_USER, all(device({ primaryUserId: 'sharer' }), set({ targetUser: baseline().targetUser }))(unattendedBaseline())],
+    [R.REASON_REQUIRED, all(tenant({ requireReason: true }), set({ reasonGiven: false }))(baseline())],
   ];
 
   it('has one "alone" case for every DenialReason', () => {
@@ -204,6 +205,18 @@ describe('decideRemoteHelpAccess', () => {
       expect(decideRemoteHelpAccess({ ...noncompliant, complianceAcknowledged: false }).reasons).toEqual([R.COMPLIANCE_NOT_ACKNOWLEDGED]);
       const unknown = device({ compliance: ComplianceState.UNKNOWN })(baseline());
       expect(decideRemoteHelpAccess({ ...unknown, complianceAcknowledged: false }).allowed).toBe(true);
+    });
+  });
+
+  describe('required reason', () => {
+    it('denies a request without a reason only where the tenant requires one, and only when the reason is judged', () => {
+      const required = tenant({ requireReason: true });
+      expect(decideRemoteHelpAccess(all(required, set({ reasonGiven: true }))(baseline())).allowed).toBe(true);
+      expect(decideRemoteHelpAccess(required(baseline())).allowed).toBe(true); // checkRemoteHelpAccess: not judged
+      expect(decideRemoteHelpAccess(all(tenant({ requireReason: false }), set({ reasonGiven: false }))(baseline())).allowed).toBe(true);
+      expect(decideRemoteHelpAccess(set({ reasonGiven: false })(baseline())).allowed).toBe(true); // a tenant without the setting
+      // with every other reason, as the others
+      expect(decideRemoteHelpAccess(all(required, tenant({ remoteHelpEnabled: false }), set({ reasonGiven: false }))(baseline())).reasons).toEqual([R.REMOTE_HELP_DISABLED, R.REASON_REQUIRED]);
     });
   });
 

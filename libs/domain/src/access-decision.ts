@@ -13,6 +13,8 @@ export interface DecisionTenant {
   cloud: CloudEnvironment;
   remoteHelpEnabled: boolean;
   allowUnenrolledDevices: boolean;
+  /** Session requests must give a reason (absent: not required). */
+  requireReason?: boolean;
 }
 
 /** A user (helper or sharer) with all their licences and the ids of all the groups they belong to. */
@@ -52,6 +54,8 @@ export interface DecisionInput {
   assignments: DecisionAssignment[];
   /** undefined: compliance is not judged (checkRemoteHelpAccess); true/false: a session request. */
   complianceAcknowledged?: boolean;
+  /** undefined: the reason is not judged (checkRemoteHelpAccess); true/false: a session request with a non-blank reason or without. */
+  reasonGiven?: boolean;
 }
 
 export interface Decision {
@@ -124,6 +128,10 @@ export function requiredPermissions(mode: SessionMode): RemoteHelpPermission[] {
  * - UNATTENDED_REQUIRES_NO_USER: mode UNATTENDED and the device has a primary user or a
  *   `targetUser` is given.
  *
+ * Request
+ * - REASON_REQUIRED: only when `reasonGiven === false` and the tenant requires a reason
+ *   (undefined: not judged).
+ *
  * Permissions and scope
  * - The helper's assignments are those with an admin group among `helper.groupIds`.
  * - One of them covers the target when it covers the device (`coversDevice`: a scope group of
@@ -188,6 +196,7 @@ export function decideRemoteHelpAccess(input: DecisionInput): Decision {
     }
   }
   if (mode === SessionMode.UNATTENDED && hasUserAtDevice) reasons.add(DenialReason.UNATTENDED_REQUIRES_NO_USER);
+  if (input.reasonGiven === false && tenant?.requireReason === true) reasons.add(DenialReason.REASON_REQUIRED);
 
   // Permissions over this target.
   const held = helper ? assignments.filter((a) => isMemberOfAdminGroups(helper.groupIds, a)) : [];

@@ -13,6 +13,8 @@ export enum DenialReason {
   TARGET_OUT_OF_SCOPE = 'TARGET_OUT_OF_SCOPE',
   COMPLIANCE_NOT_ACKNOWLEDGED = 'COMPLIANCE_NOT_ACKNOWLEDGED',
   UNATTENDED_REQUIRES_NO_USER = 'UNATTENDED_REQUIRES_NO_USER',
+  /** The tenant requires a reason (a ticket id) and the session request gave none. */
+  REASON_REQUIRED = 'REASON_REQUIRED',
 }
 
 /** Every reason, in the enum's declaration order (the order a decision lists them in). */

@@ -31,7 +31,7 @@ function newTenant() {
   const adminUserId = randomUUID();
   const adminGroupId = randomUUID();
   const tenant: TenantCreatedData = { tenantId, displayName: 'Contoso', verifiedDomains: ['contoso.com'], cloud: 'COMMERCIAL', adminUserId, adminGroupId };
-  const settings: SettingsSnapshot = { tenantId, cloud: 'COMMERCIAL', remoteHelpEnabled: false, allowUnenrolledDevices: false, chatDisabled: false, updatedAt: null, updatedBy: null, version: 1 };
+  const settings: SettingsSnapshot = { tenantId, cloud: 'COMMERCIAL', remoteHelpEnabled: false, allowUnenrolledDevices: false, chatDisabled: false, requireReason: false, updatedAt: null, updatedBy: null, version: 1 };
   const adminUser: UserSnapshot = user(tenantId, adminUserId, 'admin@contoso.com', [], 1);
   const group: GroupCreatedData = { id: adminGroupId, tenantId, displayName: 'Remote Help Administrators', memberKind: 'USERS' };
   return { tenantId, adminUserId, adminGroupId, bootstrap: { tenant, settings, adminUser, group } };

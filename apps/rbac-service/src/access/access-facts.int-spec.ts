@@ -43,7 +43,7 @@ async function seedTenant() {
   await ds.transaction(async (m) => {
     await store.bootstrapTenant(m, {
       tenant: { tenantId, displayName: 'Contoso', verifiedDomains: ['contoso.com'], cloud: 'COMMERCIAL', adminUserId, adminGroupId },
-      settings: { tenantId, cloud: 'COMMERCIAL', remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: false, updatedAt: null, updatedBy: null, version: 1 },
+      settings: { tenantId, cloud: 'COMMERCIAL', remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: false, requireReason: false, updatedAt: null, updatedBy: null, version: 1 },
       adminUser: user(tenantId, adminUserId, 0),
       group: { id: adminGroupId, tenantId, displayName: 'Admins', memberKind: 'USERS' },
     });

@@ -59,5 +59,5 @@ function factsQuery(q: AccessQuery) {
 }
 
 function decisionOn(q: AccessQuery, facts: DecisionFacts, now: Date): Decision {
-  return decideRemoteHelpAccess(toDecisionInput({ tenantId: q.tenantId, mode: q.mode, now, facts, targetUserId: q.targetUserId, complianceAcknowledged: q.complianceAcknowledged }));
+  return decideRemoteHelpAccess(toDecisionInput({ tenantId: q.tenantId, mode: q.mode, now, facts, targetUserId: q.targetUserId, complianceAcknowledged: q.complianceAcknowledged, reasonGiven: q.reasonGiven }));
 }

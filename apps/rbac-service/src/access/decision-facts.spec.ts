@@ -36,7 +36,7 @@ const decide = (f: DecisionFacts, mode = SessionMode.VIEW_ONLY, targetUserId?: s
 describe('toDecisionInput', () => {
   it('translates rows into the decision input (dates, enums, groups)', () => {
     const input = toDecisionInput({ tenantId: T, mode: SessionMode.VIEW_ONLY, now, facts: facts() });
-    expect(input.tenant).toEqual({ id: T, cloud: 'COMMERCIAL', remoteHelpEnabled: true, allowUnenrolledDevices: false });
+    expect(input.tenant).toEqual({ id: T, cloud: 'COMMERCIAL', remoteHelpEnabled: true, allowUnenrolledDevices: false, requireReason: false });
     expect(input.helper).toEqual({ id: 'h', tenantId: T, licenses: [{ kind: 'REMOTE_HELP_ADDON', activeFrom: new Date('2026-01-01T00:00:00Z'), expiresAt: null }], groupIds: ['helpers'] });
     expect(input.device).toMatchObject({ id: 'd', platform: 'WINDOWS', entraRegistered: true, primaryUserId: 's', groupIds: ['pcs'] });
     expect(input.targetUser?.id).toBe('s');

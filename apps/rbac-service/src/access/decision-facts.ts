@@ -25,6 +25,8 @@ export interface TenantRow {
   remote_help_enabled: boolean;
   allow_unenrolled_devices: boolean;
   chat_disabled: boolean;
+  /** Absent from rows cached before the column existed: false. */
+  require_reason?: boolean;
   settings_version: number;
 }
 
@@ -112,6 +114,7 @@ export function toDecisionInput(o: {
   facts: DecisionFacts;
   targetUserId?: string | null;
   complianceAcknowledged?: boolean;
+  reasonGiven?: boolean;
 }): DecisionInput {
   const { facts, tenantId } = o;
   const t = facts.tenant && facts.tenant.id === tenantId ? facts.tenant : null;
@@ -125,7 +128,9 @@ export function toDecisionInput(o: {
   const input: DecisionInput = {
     now: o.now,
     mode: o.mode,
-    tenant: t ? { id: t.id, cloud: t.cloud as CloudEnvironment, remoteHelpEnabled: t.remote_help_enabled, allowUnenrolledDevices: t.allow_unenrolled_devices } : null,
+    tenant: t
+      ? { id: t.id, cloud: t.cloud as CloudEnvironment, remoteHelpEnabled: t.remote_help_enabled, allowUnenrolledDevices: t.allow_unenrolled_devices, requireReason: t.require_reason === true }
+      : null,
     helper: facts.helper ? decisionUser(facts.helper) : null,
     device: device
       ? {
@@ -145,6 +150,7 @@ export function toDecisionInput(o: {
     assignments: facts.helper && facts.helper.tenant_id === tenantId ? facts.assignments.map(decisionAssignment) : [],
   };
   if (o.complianceAcknowledged !== undefined) input.complianceAcknowledged = o.complianceAcknowledged;
+  if (o.reasonGiven !== undefined) input.reasonGiven = o.reasonGiven;
   return input;
 }
 

@@ -7,7 +7,7 @@ const G = '33333333-3333-4333-8333-333333333333';
 
 const args = () => ({
   tenant: { tenantId: T, displayName: 'Contoso', verifiedDomains: ['contoso.com'], cloud: 'COMMERCIAL', adminUserId: U, adminGroupId: G },
-  settings: { tenantId: T, cloud: 'COMMERCIAL', remoteHelpEnabled: false, allowUnenrolledDevices: false, chatDisabled: false, updatedAt: null, updatedBy: null, version: 1 },
+  settings: { tenantId: T, cloud: 'COMMERCIAL', remoteHelpEnabled: false, allowUnenrolledDevices: false, chatDisabled: false, requireReason: false, updatedAt: null, updatedBy: null, version: 1 },
   adminUser: { id: U, tenantId: T, userPrincipalName: 'admin@contoso.com', displayName: 'Admin', givenName: null, surname: null, jobTitle: null, companyName: null, profilePictureUrl: null, licenses: [], version: 1 },
   group: { id: G, tenantId: T, displayName: 'Remote Help Administrators', memberKind: 'USERS' },
   members: { groupId: G, tenantId: T, userIds: [U], deviceIds: [] },

@@ -35,14 +35,14 @@ export class DirectoryStore {
   /** tenant.settings.updated. A tenant row is created if tenant.created has not been seen yet. */
   async settingsUpdated(m: EntityManager, s: SettingsSnapshot): Promise<void> {
     await m.query(
-      `INSERT INTO directory_tenants (id, cloud, remote_help_enabled, allow_unenrolled_devices, chat_disabled, settings_updated_at, settings_updated_by, settings_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO directory_tenants (id, cloud, remote_help_enabled, allow_unenrolled_devices, chat_disabled, settings_updated_at, settings_updated_by, settings_version, require_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (id) DO UPDATE SET cloud = EXCLUDED.cloud, remote_help_enabled = EXCLUDED.remote_help_enabled,
-         allow_unenrolled_devices = EXCLUDED.allow_unenrolled_devices, chat_disabled = EXCLUDED.chat_disabled,
+         allow_unenrolled_devices = EXCLUDED.allow_unenrolled_devices, chat_disabled = EXCLUDED.chat_disabled, require_reason = EXCLUDED.require_reason,
          settings_updated_at = EXCLUDED.settings_updated_at, settings_updated_by = EXCLUDED.settings_updated_by,
          settings_version = EXCLUDED.settings_version
        WHERE directory_tenants.settings_version < EXCLUDED.settings_version`,
-      [s.tenantId, s.cloud, s.remoteHelpEnabled, s.allowUnenrolledDevices, s.chatDisabled, s.updatedAt, s.updatedBy, s.version],
+      [s.tenantId, s.cloud, s.remoteHelpEnabled, s.allowUnenrolledDevices, s.chatDisabled, s.updatedAt, s.updatedBy, s.version, s.requireReason],
     );
   }
 

@@ -14,6 +14,7 @@ export class DirectoryTenantEntity {
   @Column('boolean', { name: 'remote_help_enabled' }) remoteHelpEnabled: boolean;
   @Column('boolean', { name: 'allow_unenrolled_devices' }) allowUnenrolledDevices: boolean;
   @Column('boolean', { name: 'chat_disabled' }) chatDisabled: boolean;
+  @Column('boolean', { name: 'require_reason', default: false }) requireReason: boolean;
   @Column('timestamptz', { name: 'settings_updated_at', nullable: true }) settingsUpdatedAt: Date | null;
   @Column('uuid', { name: 'settings_updated_by', nullable: true }) settingsUpdatedBy: string | null;
   @Column('integer', { name: 'settings_version' }) settingsVersion: number;

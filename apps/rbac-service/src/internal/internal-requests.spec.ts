@@ -15,8 +15,8 @@ describe('internal request bodies', () => {
       ok: true,
       value: { tenantId: T, helperId: U, deviceId: 'd', mode: 'VIEW_ONLY', targetUserId: null },
     });
-    const full = parseAccessDecisionRequest({ tenantId: T, helperId: U, deviceId: U, mode: 'FULL_CONTROL', targetUserId: U, complianceAcknowledged: false });
-    expect(full).toEqual({ ok: true, value: { tenantId: T, helperId: U, deviceId: U, mode: 'FULL_CONTROL', targetUserId: U, complianceAcknowledged: false } });
+    const full = parseAccessDecisionRequest({ tenantId: T, helperId: U, deviceId: U, mode: 'FULL_CONTROL', targetUserId: U, complianceAcknowledged: false, reasonGiven: false });
+    expect(full).toEqual({ ok: true, value: { tenantId: T, helperId: U, deviceId: U, mode: 'FULL_CONTROL', targetUserId: U, complianceAcknowledged: false, reasonGiven: false } });
   });
 
   it('names what is wrong', () => {
@@ -24,5 +24,6 @@ describe('internal request bodies', () => {
     expect(parseAccessDecisionRequest({ tenantId: 'x', helperId: U, deviceId: U, mode: 'VIEW_ONLY' })).toEqual({ ok: false, error: 'tenantId must be a UUID' });
     expect(parseAccessDecisionRequest({ tenantId: T, deviceId: U, mode: 'VIEW_ONLY' })).toEqual({ ok: false, error: 'helperId must be a non-empty string' });
     expect(parseAccessDecisionRequest({ tenantId: T, helperId: U, deviceId: U, mode: 'VIEW_ONLY', complianceAcknowledged: 'yes' })).toEqual({ ok: false, error: 'complianceAcknowledged must be a boolean' });
+    expect(parseAccessDecisionRequest({ tenantId: T, helperId: U, deviceId: U, mode: 'VIEW_ONLY', reasonGiven: 'INC-1' })).toEqual({ ok: false, error: 'reasonGiven must be a boolean' });
   });
 });

@@ -29,6 +29,8 @@ export function parseAccessDecisionRequest(body: unknown): Parsed<AccessDecision
   if (target !== undefined && target !== null && (typeof target !== 'string' || !target)) return { ok: false, error: 'targetUserId must be a string or null' };
   const ack = o['complianceAcknowledged'];
   if (ack !== undefined && ack !== null && typeof ack !== 'boolean') return { ok: false, error: 'complianceAcknowledged must be a boolean' };
+  const reasonGiven = o['reasonGiven'];
+  if (reasonGiven !== undefined && reasonGiven !== null && typeof reasonGiven !== 'boolean') return { ok: false, error: 'reasonGiven must be a boolean' };
   const value: AccessDecisionRequest = {
     tenantId: (o['tenantId'] as string).toLowerCase(),
     helperId: (o['helperId'] as string).toLowerCase(),
@@ -37,5 +39,6 @@ export function parseAccessDecisionRequest(body: unknown): Parsed<AccessDecision
     targetUserId: typeof target === 'string' ? target.toLowerCase() : null,
   };
   if (typeof ack === 'boolean') value.complianceAcknowledged = ack;
+  if (typeof reasonGiven === 'boolean') value.reasonGiven = reasonGiven;
   return { ok: true, value };
 }

@@ -34,7 +34,7 @@ export class InternalController {
   }
 
   /**
-   * `{ tenantId, helperId, deviceId, mode, targetUserId?, complianceAcknowledged? }` ->
+   * `{ tenantId, helperId, deviceId, mode, targetUserId?, complianceAcknowledged?, reasonGiven? }` ->
    * `{ decision, tenant, device, helper, targetUser }`: the decision of checkRemoteHelpAccess (same
    * function, same data; `targetUserId` = the sharer who joined, default the device's primary
    * user) and the facts it was made on. device / helper are null when unknown in the tenant.

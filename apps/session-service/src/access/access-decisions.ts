@@ -17,6 +17,7 @@ export class AccessDecisions {
     const body: Record<string, unknown> = { tenantId: q.tenantId, helperId: q.helperId, deviceId: q.deviceId, mode: q.mode };
     if (q.targetUserId) body.targetUserId = q.targetUserId;
     if (q.complianceAcknowledged !== undefined) body.complianceAcknowledged = q.complianceAcknowledged;
+    if (q.reasonGiven !== undefined) body.reasonGiven = q.reasonGiven;
     try {
       const raw = await this.client.post<unknown>('rbac-service', '/internal/access-decisions', body, q.tenantId);
       return parseAccessAnswer(raw);

@@ -133,6 +133,7 @@ export class SessionService {
         deviceId: input.deviceId,
         mode: input.mode,
         complianceAcknowledged: input.acknowledgeComplianceWarning === true,
+        reasonGiven: reason !== null,
       });
       const device = answer.device;
       if (!device) throw notFound('device');

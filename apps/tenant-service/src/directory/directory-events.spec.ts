@@ -10,8 +10,8 @@ const U = '22222222-2222-4222-8222-222222222222';
 
 describe('directory event data', () => {
   it('settings snapshot carries the cloud and the version', () => {
-    const s: RemoteHelpSettingsEntity = { tenantId: T, remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: true, updatedAt: new Date('2026-01-02T03:04:05Z'), updatedBy: U, version: 3 };
-    expect(settingsSnapshot(s, 'GCC')).toEqual({ tenantId: T, cloud: 'GCC', remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: true, updatedAt: '2026-01-02T03:04:05.000Z', updatedBy: U, version: 3 });
+    const s: RemoteHelpSettingsEntity = { tenantId: T, remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: true, requireReason: true, updatedAt: new Date('2026-01-02T03:04:05Z'), updatedBy: U, version: 3 };
+    expect(settingsSnapshot(s, 'GCC')).toEqual({ tenantId: T, cloud: 'GCC', remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: true, requireReason: true, updatedAt: '2026-01-02T03:04:05.000Z', updatedBy: U, version: 3 });
   });
 
   it('user snapshot carries all licences, sorted by kind, with ISO dates', () => {
@@ -46,7 +46,7 @@ describe('directory event data', () => {
 
   it('makes every event type of the tenant topic so that its consumers parse it back unchanged (the same contract on both sides)', () => {
     const G = '33333333-3333-4333-8333-333333333333';
-    const settings: RemoteHelpSettingsEntity = { tenantId: T, remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: true, updatedAt: new Date('2026-01-02T03:04:05Z'), updatedBy: U, version: 3 };
+    const settings: RemoteHelpSettingsEntity = { tenantId: T, remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: true, requireReason: true, updatedAt: new Date('2026-01-02T03:04:05Z'), updatedBy: U, version: 3 };
     const u = { id: U, tenantId: T, userPrincipalName: 'ada@contoso.com', displayName: 'Ada', givenName: 'Ada', surname: null, jobTitle: null, companyName: 'Contoso', profilePictureUrl: null, version: 4 } as UserEntity;
     const licence = { userId: U, tenantId: T, kind: 'INTUNE_SUITE', activeFrom: new Date('2026-02-01T00:00:00Z'), expiresAt: null, assignedAt: new Date() } as LicenseEntity;
     const d = { id: U, tenantId: T, displayName: 'Kiosk', platform: 'ANDROID_DEDICATED', osVersion: '13', manufacturer: 'Zebra', enrolled: true, entraRegistered: true, compliance: 'COMPLIANT', primaryUserId: null, version: 1 } as DeviceEntity;

@@ -26,6 +26,7 @@ export function settingsSnapshot(s: RemoteHelpSettingsEntity, cloud: CloudEnviro
     remoteHelpEnabled: s.remoteHelpEnabled,
     allowUnenrolledDevices: s.allowUnenrolledDevices,
     chatDisabled: s.chatDisabled,
+    requireReason: s.requireReason,
     updatedAt: iso(s.updatedAt),
     updatedBy: s.updatedBy,
     version: s.version,

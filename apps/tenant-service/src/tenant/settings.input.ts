@@ -5,4 +5,5 @@ export class UpdateRemoteHelpSettingsInput {
   @Field(() => Boolean, { nullable: true, description: "Refused on GCC High and DoD tenants: Remote Help isn't supported there." }) remoteHelpEnabled?: boolean | null;
   @Field(() => Boolean, { nullable: true }) allowUnenrolledDevices?: boolean | null;
   @Field(() => Boolean, { nullable: true }) chatDisabled?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'requestSession needs a reason (a ticket id).' }) requireReason?: boolean | null;
 }

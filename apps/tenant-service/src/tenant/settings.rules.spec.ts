@@ -2,7 +2,7 @@ import { CloudEnvironment } from '@remote-help/domain';
 import { GraphQLError } from 'graphql';
 import { nextSettings } from './settings.rules';
 
-const OFF = { remoteHelpEnabled: false, allowUnenrolledDevices: false, chatDisabled: false };
+const OFF = { remoteHelpEnabled: false, allowUnenrolledDevices: false, chatDisabled: false, requireReason: false };
 
 describe('nextSettings', () => {
   it('changes only the fields given; null keeps the current value', () => {
@@ -11,7 +11,10 @@ describe('nextSettings', () => {
       remoteHelpEnabled: false,
       allowUnenrolledDevices: true,
       chatDisabled: true,
+      requireReason: false,
     });
+    expect(nextSettings(OFF, { requireReason: true }, CloudEnvironment.COMMERCIAL)).toEqual({ ...OFF, requireReason: true });
+    expect(nextSettings({ ...OFF, requireReason: true }, { requireReason: null, chatDisabled: true }, CloudEnvironment.COMMERCIAL)).toEqual({ ...OFF, chatDisabled: true, requireReason: true });
     expect(nextSettings(OFF, {}, CloudEnvironment.COMMERCIAL)).toEqual(OFF);
   });
 

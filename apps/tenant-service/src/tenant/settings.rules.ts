@@ -5,6 +5,7 @@ export interface SettingsValues {
   remoteHelpEnabled: boolean;
   allowUnenrolledDevices: boolean;
   chatDisabled: boolean;
+  requireReason: boolean;
 }
 
 /**
@@ -20,5 +21,6 @@ export function nextSettings(current: SettingsValues, input: Partial<Record<keyo
     remoteHelpEnabled: input.remoteHelpEnabled ?? current.remoteHelpEnabled,
     allowUnenrolledDevices: input.allowUnenrolledDevices ?? current.allowUnenrolledDevices,
     chatDisabled: input.chatDisabled ?? current.chatDisabled,
+    requireReason: input.requireReason ?? current.requireReason,
   };
 }

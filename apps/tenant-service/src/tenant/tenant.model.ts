@@ -9,6 +9,7 @@ export class RemoteHelpSettings {
   @Field({ description: 'Off until an administrator enables it.' }) remoteHelpEnabled: boolean;
   @Field({ description: 'Allow sessions with devices that are not enrolled in device management.' }) allowUnenrolledDevices: boolean;
   @Field({ description: 'Removes chat from sessions.' }) chatDisabled: boolean;
+  @Field({ description: 'Default false: requestSession needs a reason (a ticket id); without one it is denied with REASON_REQUIRED.' }) requireReason: boolean;
   @Field({ nullable: true }) updatedAt?: Date;
   updatedById?: string | null;
 }

@@ -73,7 +73,7 @@ export class TenantService {
     return this.dataSource.transaction(async (m) => {
       if (await m.existsBy(TenantEntity, { id: tenantId })) throw conflict(`a tenant with id ${tenantId} already exists`);
       await m.insert(TenantEntity, { id: tenantId, displayName, verifiedDomains: [domain], cloud });
-      await m.insert(RemoteHelpSettingsEntity, { tenantId, remoteHelpEnabled: false, allowUnenrolledDevices: false, chatDisabled: false, updatedAt: null, updatedBy: null, version: 1 });
+      await m.insert(RemoteHelpSettingsEntity, { tenantId, remoteHelpEnabled: false, allowUnenrolledDevices: false, chatDisabled: false, requireReason: false, updatedAt: null, updatedBy: null, version: 1 });
       try {
         await m.insert(UserEntity, { id: adminUserId, tenantId, userPrincipalName: adminUpn, displayName: localPart, givenName: null, surname: null, jobTitle: null, companyName: displayName, profilePictureUrl: null, version: 1 });
       } catch (e) {

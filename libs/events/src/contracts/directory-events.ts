@@ -49,6 +49,8 @@ export const SettingsSnapshotSchema = z.object({
   remoteHelpEnabled: z.boolean(),
   allowUnenrolledDevices: z.boolean(),
   chatDisabled: z.boolean(),
+  /** Session requests must give a reason (absent from events of an older tenant-service: false). */
+  requireReason: z.boolean().default(false),
   updatedAt: time().nullable(),
   updatedBy: id().nullable(),
   version: snapshotVersion(),

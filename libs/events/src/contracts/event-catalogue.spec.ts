@@ -51,7 +51,7 @@ const user: UserSnapshot = {
   version: 3,
 };
 const device: DeviceSnapshot = { id: D, tenantId: T, displayName: 'PC-1', platform: 'WINDOWS', osVersion: '10.0.22631', manufacturer: null, enrolled: true, entraRegistered: true, compliance: 'COMPLIANT', primaryUserId: U, version: 1 };
-const settings: SettingsSnapshot = { tenantId: T, cloud: 'COMMERCIAL', remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: false, updatedAt: null, updatedBy: null, version: 1 };
+const settings: SettingsSnapshot = { tenantId: T, cloud: 'COMMERCIAL', remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: false, requireReason: false, updatedAt: null, updatedBy: null, version: 1 };
 
 /** An event as it arrives (not built through the catalogue, so that anything can be in it). */
 const arriving = (type: string, data: unknown, over: Partial<EventEnvelope> = {}) => ({ ...createEvent({ type, source: 'test', tenantId: T, subject: T, data }), ...over });
