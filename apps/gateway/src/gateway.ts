@@ -134,11 +134,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   // sends a request on a connection the server is closing at that moment.
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
-  const shutdown = new GracefulShutdown({
-    graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
-    drainSeconds: config.SHUTDOWN_DRAIN_SECONDS,
-    log: { info: (m) => log.info(m), error: (m) => log.error(m) },
-  });
+  const shutdown = GracefulShutdown.fromConfig(config, { info: (m) => log.info(m), error: (m) => log.error(m) });
   shutdown.watch(httpServer);
   const server = new ApolloServer<GatewayContext>({
     gateway,
