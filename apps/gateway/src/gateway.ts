@@ -1,6 +1,5 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GracefulShutdown, graphqlMiddleware, HttpClient } from '@remote-help/service-kit';
 import { stopTracing } from '@remote-help/tracing';
@@ -149,8 +148,6 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     validationRules: limits.validationRules,
     formatError: createGatewayErrorFormatter((err, formatted) => log.error({ err, path: formatted.path }, formatted.message), { hideSuggestions: production }),
     plugins: [
-      // Requests in flight get the whole grace period (GracefulShutdown exits when it is over).
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_SECONDS * 1000 }),
       // No Apollo Sandbox (it loads from Apollo's CDN): browsers get the console's bundled GraphiQL.
       ApolloServerPluginLandingPageDisabled(),
       ...(limits.plugins as never[]),
@@ -298,10 +295,13 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     shutdown,
     stop: async () => {
       discovery.stop();
-      // No new connection from here on (idle keep-alive ones close now, busy ones after their answer).
+      // No new connection from here on (idle keep-alive ones close now, busy ones after their
+      // answer, which GracefulShutdown sends with `Connection: close`).
       if (httpServer.listening) httpServer.close();
       await subscriptions.stop();
-      // Apollo's drain: resolves once the requests in flight are answered.
+      // GracefulShutdown's drain (the one of every process): the HTTP requests in flight
+      // (operations and exports) are answered; it exits when the grace period is over.
+      await shutdown.requestsFinished();
       await server.stop();
       chatFeed.stop();
       await rateSync?.stop();
