@@ -1,7 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GracefulShutdown, graphqlMiddleware, HttpClient } from '@remote-help/service-kit';
+import { applyHttpServerTimeouts, GracefulShutdown, graphqlMiddleware, HttpClient } from '@remote-help/service-kit';
 import { stopTracing } from '@remote-help/tracing';
 import { Caller, createInternalTokenSigner, createTokenVerifier, DEV_ISSUER, discoverIssuersInBackground, ensureDevIssuerKeys, IssuerConfig, TENANT_PLACEHOLDER } from '@remote-help/auth';
 import express from 'express';
@@ -129,10 +129,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   app.use(securityHeaders(production));
   app.use(corsPolicy(config.CORS_ORIGINS, production));
   const httpServer = http.createServer(app);
-  // Idle keep-alive connections outlive the clients' own idle timeouts, so that a client never
-  // sends a request on a connection the server is closing at that moment.
-  httpServer.keepAliveTimeout = 65_000;
-  httpServer.headersTimeout = 66_000;
+  // Idle keep-alive connections outlive the clients' and load balancers' own idle timeouts, so
+  // that a client never sends a request on a connection the server is closing at that moment.
+  applyHttpServerTimeouts(httpServer, config);
   const shutdown = GracefulShutdown.fromConfig(config, { info: (m) => log.info(m), error: (m) => log.error(m) });
   shutdown.watch(httpServer);
   const server = new ApolloServer<GatewayContext>({
