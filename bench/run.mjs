@@ -32,8 +32,15 @@ const { machineSpeed } = await import('./lib/machine-speed.mjs');
 const speed = await machineSpeed({ quick });
 log(`machine speed: ${Object.entries(speed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 log(`starting the system for the benchmark${quick ? ' (quick)' : ''}...`);
-// Rate limits off (0): the load comes from a handful of callers, and would otherwise measure 429s.
-const envFor = { gateway: { RATE_LIMIT_PER_CALLER: '0', RATE_LIMIT_PER_TENANT: '0', RATE_LIMIT_SESSION_PER_CALLER: '0', RATE_LIMIT_SESSION_PER_TENANT: '0' } };
+// Rate limits off (0) by default: the load comes from a handful of callers, and would otherwise
+// measure 429s. RH_BENCH_RATE_LIMITS=shared: every limit on, at a size no load here reaches
+// (counting and sharing cost the same whatever the size), shared through Kafka every
+// RATE_LIMIT_SYNC_MS as the chart and compose deploy the gateway (its default, 250 ms).
+const rateLimits = process.env.RH_BENCH_RATE_LIMITS ?? 'off';
+if (!['off', 'shared'].includes(rateLimits)) fail(`RH_BENCH_RATE_LIMITS: off or shared, got ${rateLimits}`);
+const limit = rateLimits === 'shared' ? '10000000' : '0';
+const envFor = { gateway: { RATE_LIMIT_PER_CALLER: limit, RATE_LIMIT_PER_TENANT: limit, RATE_LIMIT_SESSION_PER_CALLER: limit, RATE_LIMIT_SESSION_PER_TENANT: limit } };
+log(`gateway rate limits: ${rateLimits === 'shared' ? 'on (10,000,000 per window), shared every RATE_LIMIT_SYNC_MS (default 250 ms)' : 'off'}`);
 // RH_BENCH_CPU_PROF=gateway,session-service (or "all"): those processes write V8 CPU profiles
 // (--cpu-prof) to bench/results/profiles/<process>/ when they stop; open them in Chrome DevTools.
 const profiled = (process.env.RH_BENCH_CPU_PROF ?? '').split(',').map((n) => n.trim()).filter(Boolean);
@@ -107,7 +114,7 @@ for (const r of results) {
 const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, speed };
 const file = path.join(ROOT, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
 fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), quick, machine, results }, null, 2) + '\n');
+fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), quick, rateLimits, machine, results }, null, 2) + '\n');
 
 for (const r of results) {
   process.stdout.write(`\n== ${r.scenario}${r.error ? `: FAILED (${r.error})` : ''}\n`);

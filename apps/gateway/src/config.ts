@@ -1,5 +1,5 @@
 import { parseOidcIssuers } from '@remote-help/auth';
-import { ConfigOf, defaultDataDir, metricsConfigSpec, metricsListen, parsers, shutdownCheck, shutdownConfigSpec } from '@remote-help/service-kit';
+import { ConfigOf, defaultDataDir, httpServerConfigSpec, metricsConfigSpec, metricsListen, parsers, shutdownCheck, shutdownConfigSpec } from '@remote-help/service-kit';
 import * as path from 'node:path';
 import { consoleIssuers, parseConsoleOidcClients } from './console/console-routes';
 
@@ -90,6 +90,7 @@ export const configSpec = {
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parsers.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
   ...metricsConfigSpec(9400),
   ...shutdownConfigSpec(),
+  ...httpServerConfigSpec(),
 };
 
 export type GatewayConfig = ConfigOf<typeof configSpec>;

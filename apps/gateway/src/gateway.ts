@@ -1,8 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GracefulShutdown, graphqlMiddleware, HttpClient } from '@remote-help/service-kit';
+import { applyHttpServerTimeouts, GracefulShutdown, graphqlMiddleware, HttpClient } from '@remote-help/service-kit';
 import { stopTracing } from '@remote-help/tracing';
 import { Caller, createInternalTokenSigner, createTokenVerifier, DEV_ISSUER, discoverIssuersInBackground, ensureDevIssuerKeys, IssuerConfig, TENANT_PLACEHOLDER } from '@remote-help/auth';
 import express from 'express';
@@ -130,15 +129,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   app.use(securityHeaders(production));
   app.use(corsPolicy(config.CORS_ORIGINS, production));
   const httpServer = http.createServer(app);
-  // Idle keep-alive connections outlive the clients' own idle timeouts, so that a client never
-  // sends a request on a connection the server is closing at that moment.
-  httpServer.keepAliveTimeout = 65_000;
-  httpServer.headersTimeout = 66_000;
-  const shutdown = new GracefulShutdown({
-    graceSeconds: config.SHUTDOWN_GRACE_SECONDS,
-    drainSeconds: config.SHUTDOWN_DRAIN_SECONDS,
-    log: { info: (m) => log.info(m), error: (m) => log.error(m) },
-  });
+  // Idle keep-alive connections outlive the clients' and load balancers' own idle timeouts, so
+  // that a client never sends a request on a connection the server is closing at that moment.
+  applyHttpServerTimeouts(httpServer, config);
+  const shutdown = GracefulShutdown.fromConfig(config, { info: (m) => log.info(m), error: (m) => log.error(m) });
   shutdown.watch(httpServer);
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -153,8 +147,6 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     validationRules: limits.validationRules,
     formatError: createGatewayErrorFormatter((err, formatted) => log.error({ err, path: formatted.path }, formatted.message), { hideSuggestions: production }),
     plugins: [
-      // Requests in flight get the whole grace period (GracefulShutdown exits when it is over).
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_SECONDS * 1000 }),
       // No Apollo Sandbox (it loads from Apollo's CDN): browsers get the console's bundled GraphiQL.
       ApolloServerPluginLandingPageDisabled(),
       ...(limits.plugins as never[]),
@@ -302,10 +294,13 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     shutdown,
     stop: async () => {
       discovery.stop();
-      // No new connection from here on (idle keep-alive ones close now, busy ones after their answer).
+      // No new connection from here on (idle keep-alive ones close now, busy ones after their
+      // answer, which GracefulShutdown sends with `Connection: close`).
       if (httpServer.listening) httpServer.close();
       await subscriptions.stop();
-      // Apollo's drain: resolves once the requests in flight are answered.
+      // GracefulShutdown's drain (the one of every process): the HTTP requests in flight
+      // (operations and exports) are answered; it exits when the grace period is over.
+      await shutdown.requestsFinished();
       await server.stop();
       chatFeed.stop();
       await rateSync?.stop();

@@ -12,6 +12,7 @@ import { InternalAuthMiddleware } from './internal-auth.middleware';
 import { MetricsEndpoint } from './metrics';
 import { REQUEST_LOG_SERIALIZERS, writesRequestLines } from './service-kit.module';
 import { subgraphGraphQLHandler } from './subgraph-graphql.module';
+import { applyHttpServerTimeouts, type HttpServerConfig } from './http-server';
 import { GracefulShutdown, shutdownCheck } from './shutdown';
 import { SERVICE_OPTIONS } from './tokens';
 import type { ServiceKeys, ServiceOptions } from './service-options';
@@ -44,12 +45,11 @@ export async function createServiceApp(appModule: DynamicModule): Promise<INestA
   return app;
 }
 
-export async function runService(name: string, appModule: DynamicModule, host: string, port: number, metricsAt?: { host: string; port: number }): Promise<INestApplication> {
+export async function runService(name: string, appModule: DynamicModule, host: string, port: number, metricsAt: { host: string; port: number } | undefined, http: HttpServerConfig): Promise<INestApplication> {
   const app = await createServiceApp(appModule);
-  // Outlive the gateway's idle keep-alive connections (see the gateway's server).
+  // Outlive the gateway's idle keep-alive connections (its pool keeps them 30 s).
   const server = app.getHttpServer() as import('node:http').Server;
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  applyHttpServerTimeouts(server, http);
   await app.init();
   // Not installed (no GraphQL handler recorded, or request lines wanted with no root logger):
   // every request goes through Express, correct but slower; said once, at start-up.
@@ -142,7 +142,7 @@ export function serviceMain(o: {
       publicKeyPem: readKeyFileOrExit(o.name, 'SERVICE_JWT_PUBLIC_KEY_FILE', config.SERVICE_JWT_PUBLIC_KEY_FILE),
     },
   };
-  runService(o.name, o.appModule(config, keys), config.HOST, config.PORT, metricsAt).catch((e) => {
+  runService(o.name, o.appModule(config, keys), config.HOST, config.PORT, metricsAt, config).catch((e) => {
     process.stderr.write(`${o.name}: failed to start: ${(e as Error).message}\n`);
     process.exit(1);
   });

@@ -10,6 +10,7 @@ export * from './graphql-front';
 export * from './graphql-middleware';
 export * from './health.controller';
 export * from './http-client';
+export * from './http-server';
 export * from './prepared-query';
 export * from './internal-auth.middleware';
 export * from './metrics';

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ConfigOf, parsers, VarSpec } from './config';
+import { httpServerConfigSpec } from './http-server';
 import { shutdownConfigSpec } from './shutdown';
 
 /** The data folder shared by the local tools (keys of the development issuer and the gateway). */
@@ -44,6 +45,7 @@ export function subgraphConfigSpec(defaults: { port: number; database: string })
     OUTBOX_POLL_INTERVAL_MS: { description: 'fallback poll interval of the outbox relay (it also wakes on commit)', default: '500', parse: parsers.int(10, 60000) },
     ...metricsConfigSpec(defaults.port + 5400),
     ...shutdownConfigSpec(),
+    ...httpServerConfigSpec(),
   } satisfies Record<string, VarSpec<unknown>>;
 }
 

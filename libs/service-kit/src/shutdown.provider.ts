@@ -9,10 +9,6 @@ export const gracefulShutdownProvider: Provider = {
   inject: [SERVICE_OPTIONS],
   useFactory: (options: ServiceOptions) => {
     const log = new Logger('Shutdown');
-    return new GracefulShutdown({
-      graceSeconds: options.config.SHUTDOWN_GRACE_SECONDS,
-      drainSeconds: options.config.SHUTDOWN_DRAIN_SECONDS,
-      log: { info: (m) => log.log(m), error: (m) => log.error(m) },
-    });
+    return GracefulShutdown.fromConfig(options.config, { info: (m) => log.log(m), error: (m) => log.error(m) });
   },
 };

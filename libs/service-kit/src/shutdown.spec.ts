@@ -114,6 +114,30 @@ describe('GracefulShutdown', () => {
     s.server.closeAllConnections();
   });
 
+  it('is built from the shutdown variables (fromConfig): the drain and the grace period are theirs', async () => {
+    const exits: number[] = [];
+    const config = loadConfig(shutdownConfigSpec(), { SHUTDOWN_GRACE_SECONDS: '2', SHUTDOWN_DRAIN_SECONDS: '1' });
+    const shutdown = GracefulShutdown.fromConfig(config, quiet, { exit: (c) => exits.push(c) });
+    const s = await slowServer(shutdown);
+    try {
+      let stopped = false;
+      // A stop that never ends: the grace period ends the shutdown, after the drain.
+      const done = shutdown.run(async () => {
+        stopped = true;
+        await new Promise(() => undefined);
+      });
+      // (with no drain, `stop` would have been called by now)
+      expect(stopped).toBe(false);
+      expect(await get(`${s.base}/fast`)).toEqual({ status: 200, connection: 'close', body: 'ok' });
+      await done;
+      expect(stopped).toBe(true);
+      expect(exits).toEqual([1]);
+    } finally {
+      s.server.close();
+      s.server.closeAllConnections();
+    }
+  });
+
   it('exits 1 when the stop fails, and runs once whatever the number of signals', async () => {
     const exits: number[] = [];
     const shutdown = new GracefulShutdown({ graceSeconds: 30, drainSeconds: 0, log: quiet, exit: (c) => exits.push(c) });

@@ -20,8 +20,14 @@ export function shutdownConfigSpec() {
   } satisfies Record<string, VarSpec<unknown>>;
 }
 
+/** The shutdown variables as read (shutdownConfigSpec). */
+export interface ShutdownConfig {
+  SHUTDOWN_GRACE_SECONDS: number;
+  SHUTDOWN_DRAIN_SECONDS: number;
+}
+
 /** The `VARIABLE: problem` line when the drain does not leave time to stop within the grace period. */
-export function shutdownCheck(config: { SHUTDOWN_GRACE_SECONDS: number; SHUTDOWN_DRAIN_SECONDS: number }): string | undefined {
+export function shutdownCheck(config: ShutdownConfig): string | undefined {
   if (config.SHUTDOWN_DRAIN_SECONDS >= config.SHUTDOWN_GRACE_SECONDS) {
     return `SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_GRACE_SECONDS (${config.SHUTDOWN_GRACE_SECONDS}), got ${config.SHUTDOWN_DRAIN_SECONDS}`;
   }
@@ -61,6 +67,11 @@ export class GracefulShutdown {
 
   constructor(private readonly o: GracefulShutdownOptions) {
     this.exit = o.exit ?? ((code) => process.exit(code));
+  }
+
+  /** A process's GracefulShutdown from its shutdown variables (shutdownConfigSpec): how the gateway and every service build theirs. */
+  static fromConfig(config: ShutdownConfig, log: ShutdownLog, opts: Pick<GracefulShutdownOptions, 'exit'> = {}): GracefulShutdown {
+    return new GracefulShutdown({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS, drainSeconds: config.SHUTDOWN_DRAIN_SECONDS, log, ...opts });
   }
 
   /** True from the signal on: readiness answers 503. */

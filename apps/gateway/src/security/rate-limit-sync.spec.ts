@@ -31,6 +31,10 @@ function topic() {
   } as unknown as Kafka;
   return {
     sent,
+    /** Delivers messages again to every gateway, as Kafka does after a rebalance or a consumer restart (at least once). */
+    redeliver: async (values: Buffer[]) => {
+      for (const v of values) for (const r of readers) await r.receive(v);
+    },
     setDown: (d: boolean) => (down = d),
     gateway(name: string, peerPoints: number[] = []) {
       const limits = new RateLimits(settings, { share: true });
@@ -92,8 +96,42 @@ describe('rate limits across gateways (RateLimitSync)', () => {
     await a.limits.request(alice);
     await a.sync.flush();
     await a.sync.flush();
-    expect(t.sent.map((m) => decodeUsage(m))).toEqual([{ gateway: 'a', usage: [['caller', 't-1/user:u-alice', 1]] }]);
+    expect(t.sent.map((m) => decodeUsage(m))).toEqual([{ gateway: 'a', seq: 1, usage: [['caller', 't-1/user:u-alice', 1]] }]);
     expect(peerOfA).toEqual([]);
+  });
+
+  it('applies a redelivered message once, and the messages after it', async () => {
+    const t = topic();
+    const peerOfB: number[] = [];
+    const a = t.gateway('a');
+    const b = t.gateway('b', peerOfB);
+    for (let i = 0; i < 3; i++) await a.limits.request(alice);
+    await a.sync.flush();
+    expect(peerOfB).toEqual([3]);
+    // The same message again (twice), then the whole topic from the start.
+    await t.redeliver([t.sent[0], t.sent[0]]);
+    await a.limits.request(alice);
+    await a.sync.flush();
+    await t.redeliver(t.sent);
+    expect(t.sent.map((m) => decodeUsage(m)?.seq)).toEqual([1, 2]);
+    expect(peerOfB).toEqual([3, 1]);
+    // b counts alice's 4 requests on a once: one more is admitted, and no other.
+    expect(await admitted(b.limits.request(alice))).toBe(true);
+    expect(await admitted(b.limits.request(alice))).toBe(false);
+  });
+
+  it('applies the messages of a restarted gateway (another id, numbered from 1 again)', async () => {
+    const t = topic();
+    const peerOfB: number[] = [];
+    t.gateway('b', peerOfB);
+    const first = t.gateway('a.1');
+    await first.limits.request(alice);
+    await first.sync.flush();
+    const second = t.gateway('a.2');
+    await second.limits.request(alice);
+    await second.sync.flush();
+    expect(t.sent.map((m) => decodeUsage(m))).toMatchObject([{ gateway: 'a.1', seq: 1 }, { gateway: 'a.2', seq: 1 }]);
+    expect(peerOfB).toEqual([1, 1]);
   });
 
   it('drops a report it cannot send (the limits then hold per gateway) and sends the next', async () => {
@@ -122,23 +160,33 @@ describe('rate limits across gateways (RateLimitSync)', () => {
 describe('rate-usage messages', () => {
   it('cut a large report in several messages and read back the same usage', () => {
     const usage: Usage[] = Array.from({ length: 5 }, (_, i) => ['tenant', `t-${i}`, i + 1]);
-    const messages = encodeUsage('g', usage, 2);
+    const messages = encodeUsage('g', 7, usage, 2);
     expect(messages).toHaveLength(3);
+    expect(messages.map((m) => decodeUsage(m)!.seq)).toEqual([7, 8, 9]);
     expect(messages.flatMap((m) => decodeUsage(m)!.usage)).toEqual(usage);
-    expect(encodeUsage('g', [])).toEqual([]);
+    expect(encodeUsage('g', 1, [])).toEqual([]);
   });
 
   it.each([
     ['not JSON', Buffer.from('{')],
-    ['no gateway', Buffer.from(JSON.stringify({ usage: [] }))],
-    ['no usage list', Buffer.from(JSON.stringify({ gateway: 'g', usage: {} }))],
+    ['no gateway', Buffer.from(JSON.stringify({ seq: 1, usage: [] }))],
+    ['no sequence number', Buffer.from(JSON.stringify({ gateway: 'g', usage: [] }))],
+    ['a sequence number of 0', Buffer.from(JSON.stringify({ gateway: 'g', seq: 0, usage: [] }))],
+    ['a fractional sequence number', Buffer.from(JSON.stringify({ gateway: 'g', seq: 1.5, usage: [] }))],
+    ['no usage list', Buffer.from(JSON.stringify({ gateway: 'g', seq: 1, usage: {} }))],
     ['an empty message', null],
   ])('ignore %s', (_what, value) => {
     expect(decodeUsage(value)).toBeUndefined();
   });
 
-  it('drop entries of unknown budgets or with bad counts', () => {
-    const value = Buffer.from(JSON.stringify({ gateway: 'g', usage: [['caller', 'k', 2], ['admin', 'k', 1], ['tenant', 'k', -3], ['tenant', 'k', 1.5], ['tenant', 7, 1], ['tenant', 'k']] }));
-    expect(decodeUsage(value)).toEqual({ gateway: 'g', usage: [['caller', 'k', 2]] });
+  it.each([
+    ['an unknown budget', ['admin', 'k', 1]],
+    ['a negative count', ['tenant', 'k', -3]],
+    ['a fractional count', ['tenant', 'k', 1.5]],
+    ['a key that is not a text', ['tenant', 7, 1]],
+    ['no count', ['tenant', 'k']],
+  ])('refuse a message with an entry of %s', (_what, entry) => {
+    expect(decodeUsage(Buffer.from(JSON.stringify({ gateway: 'g', seq: 1, usage: [['caller', 'k', 2], entry] })))).toBeUndefined();
+    expect(decodeUsage(Buffer.from(JSON.stringify({ gateway: 'g', seq: 1, usage: [['caller', 'k', 2]] })))).toEqual({ gateway: 'g', seq: 1, usage: [['caller', 'k', 2]] });
   });
 });

@@ -1,28 +1,23 @@
+import { RateUsageMessageSchema, type RateUsageMessage } from '@remote-help/events';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { BUDGETS, type Budget, RateLimits, type Usage } from './rate-limits';
-
-/** One gateway's usage since its previous report (the value of a message on the rate-usage topic, as JSON). */
-export interface RateUsageReport {
-  /** The reporting gateway (its own reports are skipped when they come back). */
-  gateway: string;
-  usage: Usage[];
-}
+import { RateLimits, type Usage } from './rate-limits';
 
 /** Keys per message: a report of many callers is cut in several messages well under Kafka's 1 MB. */
 export const MAX_USAGE_PER_MESSAGE = 2_000;
 
-/** The messages of one report (none when nothing was used). */
-export function encodeUsage(gateway: string, usage: Usage[], maxPerMessage = MAX_USAGE_PER_MESSAGE): Buffer[] {
+/** The messages of one report, numbered from `firstSeq` on (none when nothing was used). */
+export function encodeUsage(gateway: string, firstSeq: number, usage: Usage[], maxPerMessage = MAX_USAGE_PER_MESSAGE): Buffer[] {
   const out: Buffer[] = [];
-  for (let i = 0; i < usage.length; i += maxPerMessage) out.push(Buffer.from(JSON.stringify({ gateway, usage: usage.slice(i, i + maxPerMessage) } satisfies RateUsageReport)));
+  for (let i = 0; i < usage.length; i += maxPerMessage) {
+    const message: RateUsageMessage = { gateway, seq: firstSeq + out.length, usage: usage.slice(i, i + maxPerMessage) };
+    out.push(Buffer.from(JSON.stringify(message)));
+  }
   return out;
 }
 
-const budgets: ReadonlySet<string> = new Set(BUDGETS);
-
-/** A report read from the topic, or undefined when it is not one (entries of unknown budgets or bad counts are dropped). */
-export function decodeUsage(value: Buffer | null): RateUsageReport | undefined {
+/** A message read from the topic, or undefined when it is not one (not JSON, or not fitting RateUsageMessageSchema). */
+export function decodeUsage(value: Buffer | null): RateUsageMessage | undefined {
   if (!value) return undefined;
   let o: unknown;
   try {
@@ -30,13 +25,16 @@ export function decodeUsage(value: Buffer | null): RateUsageReport | undefined {
   } catch {
     return undefined;
   }
-  const r = o as Partial<RateUsageReport> | null;
-  if (!r || typeof r !== 'object' || typeof r.gateway !== 'string' || !Array.isArray(r.usage)) return undefined;
-  const usage = r.usage.filter(
-    (u): u is Usage => Array.isArray(u) && u.length === 3 && budgets.has(u[0] as Budget) && typeof u[1] === 'string' && Number.isSafeInteger(u[2]) && (u[2] as number) > 0,
-  );
-  return { gateway: r.gateway, usage };
+  const r = RateUsageMessageSchema.safeParse(o);
+  return r.success ? r.data : undefined;
 }
+
+/**
+ * How long the last sequence number of a gateway that sends nothing more is kept: well beyond
+ * any redelivery (each gateway's consumer group starts at the end of the topic and commits every
+ * second), and as long as the topic keeps its messages.
+ */
+export const FORGET_PEER_AFTER_MS = 60 * 60 * 1000;
 
 export interface RateLimitSyncOptions {
   kafka: Kafka;
@@ -67,6 +65,11 @@ export class RateLimitSync {
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   private failing = false;
+  /** The sequence number of this gateway's next message. */
+  private nextSeq = 1;
+  /** The last sequence number applied per other gateway, and when it came. */
+  private readonly applied = new Map<string, { seq: number; at: number }>();
+  private lastForget = Date.now();
 
   constructor(
     private readonly limits: RateLimits,
@@ -89,7 +92,11 @@ export class RateLimitSync {
     if (!usage.length) return;
     try {
       const producer = await this.connect();
-      await producer.send({ topic: this.o.topic, messages: encodeUsage(this.o.gateway, usage).map((value) => ({ value })) });
+      const messages = encodeUsage(this.o.gateway, this.nextSeq, usage);
+      // Numbers of a report that could not be sent are not used again: receivers only need them to grow.
+      this.nextSeq += messages.length;
+      // Keyed by the gateway: its messages stay in order on one partition.
+      await producer.send({ topic: this.o.topic, messages: messages.map((value) => ({ key: this.o.gateway, value })) });
       if (this.failing) this.o.log.info('rate-limit usage is shared with the other gateways again');
       this.failing = false;
     } catch (e) {
@@ -99,12 +106,28 @@ export class RateLimitSync {
     }
   }
 
-  /** A message of the rate-usage topic (from the event feed): another gateway's usage is added here. */
+  /**
+   * A message of the rate-usage topic (from the event feed): another gateway's usage is added
+   * here, once (a message redelivered after a rebalance or a consumer restart, or sent twice by a
+   * producer retry, is ignored: its sequence number is not above the last one applied).
+   */
   async receive(value: Buffer | null): Promise<void> {
     const report = decodeUsage(value);
     if (!report || report.gateway === this.o.gateway) return;
+    const now = Date.now();
+    const last = this.applied.get(report.gateway);
+    if (last && report.seq <= last.seq) return;
+    this.applied.set(report.gateway, { seq: report.seq, at: now });
+    this.forgetGone(now);
     const points = await this.limits.addUsage(report.usage);
     if (points) this.o.onPeerPoints?.(points);
+  }
+
+  /** Forgets the gateways that have sent nothing for FORGET_PEER_AFTER_MS (stopped or restarted ones); looked at once a minute. */
+  private forgetGone(now: number): void {
+    if (now - this.lastForget < 60_000) return;
+    this.lastForget = now;
+    for (const [gateway, { at }] of this.applied) if (now - at > FORGET_PEER_AFTER_MS) this.applied.delete(gateway);
   }
 
   private connect(): Promise<Producer> {

@@ -3,6 +3,7 @@ import { HeaderMap } from '@apollo/server';
 import type { Caller } from '@remote-help/auth';
 import { DocumentNode, FragmentDefinitionNode, GraphQLError, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RATE_USAGE_BUDGETS, type RateUsageBudget, type RateUsageEntry } from '@remote-help/events';
 
 /** Root fields under the stricter limits: starting a session and guessing a session's security code. */
 export const STRICT_FIELDS: ReadonlySet<string> = new Set(['requestSession', 'joinSession']);
@@ -28,11 +29,11 @@ export function rateLimited(what: string, retryAfterSeconds: number): GraphQLErr
   });
 }
 
-/** The budgets, by the name reports between gateways give them. */
-export const BUDGETS = ['caller', 'tenant', 'strict-caller', 'strict-tenant'] as const;
-export type Budget = (typeof BUDGETS)[number];
+/** The budgets, by the name reports between gateways give them (the rate-usage messages' contract). */
+export const BUDGETS = RATE_USAGE_BUDGETS;
+export type Budget = RateUsageBudget;
 /** Points taken from one key of one budget. */
-export type Usage = [budget: Budget, key: string, points: number];
+export type Usage = RateUsageEntry;
 
 /**
  * Request budgets per caller and per tenant (fixed windows in this process's memory, with

@@ -5,3 +5,4 @@ export * from './reporting-events';
 export * from './session-events';
 export * from './event-catalogue';
 export * from './chat-stream';
+export * from './rate-usage';
