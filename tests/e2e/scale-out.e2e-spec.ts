@@ -87,7 +87,7 @@ async function countReaches(sub: Subscription<Rec>, count: number) {
   expect(await eventually(last, (c) => c === count, 30_000)).toBe(count);
 }
 
-let proxies = {} as Record<(typeof SERVICES)[number], RoundRobinProxy>;
+const proxies = {} as Record<(typeof SERVICES)[number], RoundRobinProxy>;
 let replicas: { name: string; url: string; metricsUrl: string }[] = [];
 let a: ExtraGateway;
 let b: ExtraGateway;

@@ -1,12 +1,13 @@
-import {
-  buildClientSchema,
-  getIntrospectionQuery,
-  getNamedType,
+import type {
   GraphQLArgument,
   GraphQLField,
   GraphQLInputType,
   GraphQLNamedType,
-  GraphQLSchema,
+  GraphQLSchema} from 'graphql';
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  getNamedType,
   isEnumType,
   isInputObjectType,
   isInterfaceType,
@@ -20,7 +21,8 @@ import {
   TokenKind,
 } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { GqlResponse, gql, newTenant, tokenFor } from './support/client';
+import type { GqlResponse} from './support/client';
+import { gql, newTenant, tokenFor } from './support/client';
 import { subscribe, wsClient } from './support/ws';
 
 /**

@@ -1,4 +1,5 @@
-import { errorCodes, eventually, gql, GqlResponse, gqlOk, newTenant, tokenFor } from './support/client';
+import type { GqlResponse} from './support/client';
+import { errorCodes, eventually, gql, gqlOk, newTenant, tokenFor } from './support/client';
 import { assignRole, checkAccess, createDevice, createGroup, createUser, enableRemoteHelp, helpDesk, roleId, type Tenant } from './support/fixtures';
 import { subscribe, wsClient } from './support/ws';
 

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { ConfigOf, parsers, VarSpec } from './config';
+import type { ConfigOf, VarSpec } from './config';
+import { parsers } from './config';
 import { shutdownConfigSpec } from './shutdown';
 
 /** The data folder shared by the local tools (keys of the development issuer and the gateway). */

@@ -1,7 +1,9 @@
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloFederationDriver, ApolloFederationDriverConfig } from '@nestjs/apollo';
-import { DynamicModule, Logger } from '@nestjs/common';
+import type { ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { ApolloFederationDriver } from '@nestjs/apollo';
+import type { DynamicModule} from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request, RequestHandler, Response } from 'express';
 import { createErrorFormatter } from './errors';

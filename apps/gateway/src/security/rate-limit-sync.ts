@@ -1,6 +1,7 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { BUDGETS, type Budget, RateLimits, type Usage } from './rate-limits';
+import type { RateLimits} from './rate-limits';
+import { BUDGETS, type Budget, type Usage } from './rate-limits';
 
 /** One gateway's usage since its previous report (the value of a message on the rate-usage topic, as JSON). */
 export interface RateUsageReport {

@@ -1,4 +1,4 @@
-import { INestApplication, Provider } from '@nestjs/common';
+import type { INestApplication, Provider } from '@nestjs/common';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { Test } from '@nestjs/testing';
 import { graphql } from 'graphql';
