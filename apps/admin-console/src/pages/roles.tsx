@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 // The product's rule of implications, one definition for the API and the console (pure code).
-import type { RemoteHelpPermission } from "@remote-help/domain/src/permissions";
-import { ALL_ADMIN_PERMISSIONS, ALL_REMOTE_HELP_PERMISSIONS, effectivePermissions } from "@remote-help/domain/src/permissions";
+import type { RemoteHelpPermission } from '@remote-help/domain';
+import { ALL_ADMIN_PERMISSIONS, ALL_REMOTE_HELP_PERMISSIONS, effectivePermissions } from '@remote-help/domain';
 import { graphql, type ResultOf } from '../graphql';
 import { ConfirmButton, Empty, ErrorMessage, Loading, PageTitle, words, DataTable } from '../ui';
 
