@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../graphql';
-import { ErrorMessage, formatTime, Loading, PageTitle } from '../ui';
+import { asyncHandler, ErrorMessage, formatTime, Loading, PageTitle } from '../ui';
 
 const SETTINGS = graphql(`
   query Settings {
@@ -43,7 +43,7 @@ export default function SettingsPage() {
       )}
       {form && settings && (
         <form
-          onSubmit={async (e) => {
+          onSubmit={asyncHandler(async (e) => {
             e.preventDefault();
             setSaved(false);
             const r = await update({ input: form });
@@ -51,7 +51,7 @@ export default function SettingsPage() {
               setSaved(true);
               refetch({ requestPolicy: 'network-only' });
             }
-          }}
+          })}
         >
           {SWITCHES.map((s) => (
             <div className="switch" key={s.key}>

@@ -88,14 +88,14 @@ export class RateLimits {
   /** Adds other gateways' usage to this gateway's windows; returns the points added (budgets turned off here are skipped). */
   async addUsage(usage: Usage[]): Promise<number> {
     let added = 0;
-    await Promise.all(
-      usage.map(([budget, key, points]) => {
-        const limiter = this.limiters.get(budget);
-        if (!limiter) return undefined;
-        added += points;
-        return limiter.penalty(key, points);
-      }),
-    );
+    const penalties: Promise<unknown>[] = [];
+    for (const [budget, key, points] of usage) {
+      const limiter = this.limiters.get(budget);
+      if (!limiter) continue;
+      added += points;
+      penalties.push(limiter.penalty(key, points));
+    }
+    await Promise.all(penalties);
     return added;
   }
 
