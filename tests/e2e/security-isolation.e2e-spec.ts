@@ -344,7 +344,11 @@ function normalize(v: unknown): unknown {
 
 function idsIn(v: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(v)) v.forEach((x) => idsIn(x, out));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'id' || k.endsWith('Id')) && typeof x === 'string' ? out.add(x) : idsIn(x, out);
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      if ((k === 'id' || k.endsWith('Id')) && typeof x === 'string') out.add(x);
+      else idsIn(x, out);
+    }
   return out;
 }
 

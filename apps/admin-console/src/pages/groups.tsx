@@ -82,7 +82,10 @@ export default function GroupsPage() {
               e.preventDefault();
               const id = (memberId[g.id] ?? '').trim();
               const r = await add(g.memberKind === 'DEVICES' ? { groupId: g.id, deviceIds: [id] } : { groupId: g.id, userIds: [id] });
-              if (!r.error) (setMemberId({ ...memberId, [g.id]: '' }), reload());
+              if (!r.error) {
+                setMemberId({ ...memberId, [g.id]: '' });
+                reload();
+              }
             })}
           >
             <label htmlFor={`member-${g.id}`}>{g.memberKind === 'DEVICES' ? 'Device id' : 'User id'} to add</label>
