@@ -27,7 +27,7 @@ async function main() {
         try {
           data = parseEventData(type, args?.[name]);
         } catch (e) {
-          throw new Error(`${name}: ${e instanceof EventContractError ? e.reason : (e as Error).message}`);
+          throw new Error(`${name}: ${e instanceof EventContractError ? e.reason : (e as Error).message}`, { cause: e });
         }
         const dataTenant = (data as { tenantId?: string }).tenantId;
         if (dataTenant !== tenantId.toLowerCase()) throw new Error(`${name}: the data's tenantId ${dataTenant} is not the tenant's ${tenantId}`);
