@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../graphql';
 import { asyncHandler, ErrorMessage, formatTime, Loading, PageTitle } from '../ui';
@@ -27,9 +27,8 @@ export default function SettingsPage() {
   const [form, setForm] = useState<Form | null>(null);
   const [saved, setSaved] = useState(false);
   const settings = data?.tenant.remoteHelpSettings;
-  useEffect(() => {
-    if (settings && !form) setForm({ remoteHelpEnabled: settings.remoteHelpEnabled, allowUnenrolledDevices: settings.allowUnenrolledDevices, chatDisabled: settings.chatDisabled });
-  }, [settings, form]);
+  // The form starts from the settings as first read.
+  if (settings && !form) setForm({ remoteHelpEnabled: settings.remoteHelpEnabled, allowUnenrolledDevices: settings.allowUnenrolledDevices, chatDisabled: settings.chatDisabled });
   const unsupportedCloud = data && (data.tenant.cloud === 'GCC_HIGH' || data.tenant.cloud === 'DOD');
   return (
     <section>
