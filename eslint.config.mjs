@@ -39,6 +39,22 @@ const crossAppImports = {
   ],
 };
 
+// The project's own rule: an eslint-disable comment says why, after ` -- `.
+const disableReason = {
+  meta: { type: 'suggestion', docs: { description: 'eslint-disable comments give their reason' }, schema: [] },
+  create(context) {
+    return {
+      Program() {
+        for (const comment of context.sourceCode.getAllComments()) {
+          if (/^\s*eslint-disable(-next-line|-line)?(\s|$)/.test(comment.value) && !/\s--\s*\S/.test(comment.value)) {
+            context.report({ loc: comment.loc, message: 'Say why after the rule: `eslint-disable-next-line <rule> -- <reason>`.' });
+          }
+        }
+      },
+    };
+  },
+};
+
 export default defineConfig([
   globalIgnores([
     '**/node_modules/',
@@ -56,7 +72,7 @@ export default defineConfig([
   tseslint.configs.recommended,
   {
     name: 'remote-help/all',
-    plugins: { 'import-x': importX },
+    plugins: { 'import-x': importX, 'remote-help': { rules: { 'eslint-disable-reason': disableReason } } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     settings: {
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'apps/admin-console/tsconfig.json'], noWarnOnMultipleProjects: true })],
@@ -75,6 +91,7 @@ export default defineConfig([
       // A relative path that leaves its package (by its nearest package.json).
       'import-x/no-relative-packages': 'error',
       'no-restricted-imports': ['error', deepImports],
+      'remote-help/eslint-disable-reason': 'error',
     },
   },
   {
