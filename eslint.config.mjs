@@ -75,6 +75,10 @@ export default defineConfig([
     plugins: { 'import-x': importX, 'remote-help': { rules: { 'eslint-disable-reason': disableReason } } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     settings: {
+      // Which files import-x reads for their imports (TypeScript and JavaScript), and with which parser.
+      'import-x/extensions': ['.ts', '.tsx', '.cts', '.mts', '.js', '.jsx', '.cjs', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx', '.cts', '.mts'] },
+      'import-x/external-module-folders': ['node_modules', 'node_modules/@types'],
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'apps/admin-console/tsconfig.json'], noWarnOnMultipleProjects: true })],
     },
     rules: {
