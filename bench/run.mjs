@@ -31,20 +31,13 @@ const selected = names.length ? SCENARIOS.filter((s) => names.includes(s.name)) 
 // Before anything else runs: how fast the machine is today (bench/lib/machine-speed.mjs).
 const { machineSpeed } = await import('./lib/machine-speed.mjs');
 const speed = await machineSpeed({ quick });
-log(
-  `machine speed: ${Object.entries(speed)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ')}`,
-);
+log(`machine speed: ${Object.entries(speed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 log(`starting the system for the benchmark${quick ? ' (quick)' : ''}...`);
 // Rate limits off (0): the load comes from a handful of callers, and would otherwise measure 429s.
 const envFor = { gateway: { RATE_LIMIT_PER_CALLER: '0', RATE_LIMIT_PER_TENANT: '0', RATE_LIMIT_SESSION_PER_CALLER: '0', RATE_LIMIT_SESSION_PER_TENANT: '0' } };
 // RH_BENCH_CPU_PROF=gateway,session-service (or "all"): those processes write V8 CPU profiles
 // (--cpu-prof) to bench/results/profiles/<process>/ when they stop; open them in Chrome DevTools.
-const profiled = (process.env.RH_BENCH_CPU_PROF ?? '')
-  .split(',')
-  .map((n) => n.trim())
-  .filter(Boolean);
+const profiled = (process.env.RH_BENCH_CPU_PROF ?? '').split(',').map((n) => n.trim()).filter(Boolean);
 if (profiled.length) {
   const profileDir = path.join(ROOT, 'bench', 'results', 'profiles');
   fs.mkdirSync(profileDir, { recursive: true });

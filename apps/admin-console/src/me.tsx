@@ -3,19 +3,8 @@ import { graphql, type ResultOf } from './graphql';
 
 export const ME = graphql(`
   query Me {
-    me {
-      id
-      userPrincipalName
-      profile {
-        displayName
-      }
-      effectiveAdminPermissions
-    }
-    tenant {
-      id
-      displayName
-      cloud
-    }
+    me { id userPrincipalName profile { displayName } effectiveAdminPermissions }
+    tenant { id displayName cloud }
   }
 `);
 

@@ -15,15 +15,8 @@ export interface DecisionAssignment {
   scopeAllDevices: boolean;
 }
 
-export interface ScopeDevice {
-  tenantId: string;
-  enrolled: boolean;
-  groupIds: readonly string[];
-}
-export interface ScopeUser {
-  tenantId: string;
-  groupIds: readonly string[];
-}
+export interface ScopeDevice { tenantId: string; enrolled: boolean; groupIds: readonly string[] }
+export interface ScopeUser { tenantId: string; groupIds: readonly string[] }
 
 const intersects = (a: readonly string[], b: readonly string[]): boolean => {
   if (a.length === 0 || b.length === 0) return false;

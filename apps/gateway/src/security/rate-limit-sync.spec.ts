@@ -41,11 +41,7 @@ function topic() {
   };
 }
 
-const admitted = (p: Promise<unknown>) =>
-  p.then(
-    () => true,
-    (e) => (e.extensions?.code === 'RATE_LIMITED' ? false : Promise.reject(e)),
-  );
+const admitted = (p: Promise<unknown>) => p.then(() => true, (e) => (e.extensions?.code === 'RATE_LIMITED' ? false : Promise.reject(e)));
 
 describe('rate limits across gateways (RateLimitSync)', () => {
   it('refuses the N+1st request of a caller whichever gateway the requests reached, once the usage is shared', async () => {
@@ -142,19 +138,7 @@ describe('rate-usage messages', () => {
   });
 
   it('drop entries of unknown budgets or with bad counts', () => {
-    const value = Buffer.from(
-      JSON.stringify({
-        gateway: 'g',
-        usage: [
-          ['caller', 'k', 2],
-          ['admin', 'k', 1],
-          ['tenant', 'k', -3],
-          ['tenant', 'k', 1.5],
-          ['tenant', 7, 1],
-          ['tenant', 'k'],
-        ],
-      }),
-    );
+    const value = Buffer.from(JSON.stringify({ gateway: 'g', usage: [['caller', 'k', 2], ['admin', 'k', 1], ['tenant', 'k', -3], ['tenant', 'k', 1.5], ['tenant', 7, 1], ['tenant', 'k']] }));
     expect(decodeUsage(value)).toEqual({ gateway: 'g', usage: [['caller', 'k', 2]] });
   });
 });

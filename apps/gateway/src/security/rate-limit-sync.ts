@@ -1,6 +1,6 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { RateLimits } from './rate-limits';
+import type { RateLimits} from './rate-limits';
 import { BUDGETS, type Budget, type Usage } from './rate-limits';
 
 /** One gateway's usage since its previous report (the value of a message on the rate-usage topic, as JSON). */
@@ -33,7 +33,9 @@ export function decodeUsage(value: Buffer | null): RateUsageReport | undefined {
   }
   const r = o as Partial<RateUsageReport> | null;
   if (!r || typeof r !== 'object' || typeof r.gateway !== 'string' || !Array.isArray(r.usage)) return undefined;
-  const usage = r.usage.filter((u): u is Usage => Array.isArray(u) && u.length === 3 && budgets.has(u[0] as Budget) && typeof u[1] === 'string' && Number.isSafeInteger(u[2]) && (u[2] as number) > 0);
+  const usage = r.usage.filter(
+    (u): u is Usage => Array.isArray(u) && u.length === 3 && budgets.has(u[0] as Budget) && typeof u[1] === 'string' && Number.isSafeInteger(u[2]) && (u[2] as number) > 0,
+  );
   return { gateway: r.gateway, usage };
 }
 

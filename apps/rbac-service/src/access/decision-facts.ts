@@ -1,4 +1,14 @@
-import type { CloudEnvironment, ComplianceState, DecisionAssignment, DecisionInput, LicenseFacts, LicenseKind, Platform, RemoteHelpPermission, SessionMode } from '@remote-help/domain';
+import type {
+  CloudEnvironment,
+  ComplianceState,
+  DecisionAssignment,
+  DecisionInput,
+  LicenseFacts,
+  LicenseKind,
+  Platform,
+  RemoteHelpPermission,
+  SessionMode,
+} from '@remote-help/domain';
 
 /**
  * The facts of one access decision as the local copy holds them (rows of the one query that
@@ -6,11 +16,7 @@ import type { CloudEnvironment, ComplianceState, DecisionAssignment, DecisionInp
  * input. Pure: no database here.
  */
 
-export interface LicenseRow {
-  kind: string;
-  activeFrom: string;
-  expiresAt: string | null;
-}
+export interface LicenseRow { kind: string; activeFrom: string; expiresAt: string | null }
 
 export interface TenantRow {
   id: string;
@@ -95,7 +101,14 @@ function decisionUser(u: UserRow) {
  * does not know is passed as a user of no known tenant, with no licence and no group, so that it
  * is never mistaken for "no user at the device".
  */
-export function toDecisionInput(o: { tenantId: string; mode: SessionMode; now: Date; facts: DecisionFacts; targetUserId?: string | null; complianceAcknowledged?: boolean }): DecisionInput {
+export function toDecisionInput(o: {
+  tenantId: string;
+  mode: SessionMode;
+  now: Date;
+  facts: DecisionFacts;
+  targetUserId?: string | null;
+  complianceAcknowledged?: boolean;
+}): DecisionInput {
   const { facts, tenantId } = o;
   const t = facts.tenant && facts.tenant.id === tenantId ? facts.tenant : null;
   const device = facts.device && facts.device.tenant_id === tenantId ? facts.device : null;

@@ -24,11 +24,7 @@ const NO_ADMIN_GROUP = 'a role assignment needs at least one admin group (whose 
 export const GROUP_WAIT_MS = 3000;
 const GROUP_POLL_MS = 100;
 
-interface GroupRow {
-  id: string;
-  display_name: string;
-  member_kind: 'USERS' | 'DEVICES' | 'MIXED';
-}
+interface GroupRow { id: string; display_name: string; member_kind: 'USERS' | 'DEVICES' | 'MIXED' }
 
 @Injectable()
 export class RoleAssignmentService {
@@ -61,18 +57,15 @@ export class RoleAssignmentService {
       await this.audit.run(caller, action, () => Promise.reject(e)).catch(() => undefined);
       throw e;
     }
-    return this.facts.changedBy(
-      tenantId,
-      this.audit.run(caller, action, async (m) => {
-        // The role may have been deleted meanwhile: lock it (FOR SHARE) while the assignment is written.
-        const role = await m.findOne(RoleEntity, { where: { tenantId, id: checked.role.id }, lock: { mode: 'pessimistic_read' } });
-        if (!role) throw notFound(`role ${input.roleId}`);
-        await m.insert(RoleAssignmentEntity, checked.row);
-        const saved = await m.findOneByOrFail(RoleAssignmentEntity, { id: checked.row.id });
-        await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentCreated, saved));
-        return toRoleAssignment(saved);
-      }),
-    );
+    return this.facts.changedBy(tenantId, this.audit.run(caller, action, async (m) => {
+      // The role may have been deleted meanwhile: lock it (FOR SHARE) while the assignment is written.
+      const role = await m.findOne(RoleEntity, { where: { tenantId, id: checked.role.id }, lock: { mode: 'pessimistic_read' } });
+      if (!role) throw notFound(`role ${input.roleId}`);
+      await m.insert(RoleAssignmentEntity, checked.row);
+      const saved = await m.findOneByOrFail(RoleAssignmentEntity, { id: checked.row.id });
+      await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentCreated, saved));
+      return toRoleAssignment(saved);
+    }));
   }
 
   private async prepare(caller: Caller, tenantId: string, input: CreateRoleAssignmentInput, waitMs: number) {
@@ -103,10 +96,7 @@ export class RoleAssignmentService {
   /** Refuses group ids that are not groups of this tenant (after waiting for them) and admin groups of devices. */
   private async checkGroups(tenantId: string, adminGroupIds: string[], scopeGroupIds: string[], waitMs: number): Promise<void> {
     const groups = await this.waitForGroups(tenantId, [...new Set([...adminGroupIds, ...scopeGroupIds])], waitMs);
-    for (const [ids, what] of [
-      [adminGroupIds, 'admin'],
-      [scopeGroupIds, 'scope'],
-    ] as const) {
+    for (const [ids, what] of [[adminGroupIds, 'admin'], [scopeGroupIds, 'scope']] as const) {
       for (const id of ids) if (!groups.has(id)) throw badInput(`${what} group ${id} is not a group of this tenant`);
     }
     for (const id of adminGroupIds) {
@@ -144,17 +134,14 @@ export class RoleAssignmentService {
       await this.audit.run(caller, action, () => Promise.reject(e)).catch(() => undefined);
       throw e;
     }
-    return this.facts.changedBy(
-      tenantId,
-      this.audit.run(caller, action, async (m) => {
-        const row = await lockAssignment(m, tenantId, id);
-        if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is the built-in assignment of the tenant's first administrators and cannot be edited`);
-        if (Object.keys(change).length) await m.update(RoleAssignmentEntity, { id: row.id, tenantId }, change);
-        const saved = await m.findOneByOrFail(RoleAssignmentEntity, { id: row.id });
-        await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentUpdated, saved));
-        return toRoleAssignment(saved);
-      }),
-    );
+    return this.facts.changedBy(tenantId, this.audit.run(caller, action, async (m) => {
+      const row = await lockAssignment(m, tenantId, id);
+      if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is the built-in assignment of the tenant's first administrators and cannot be edited`);
+      if (Object.keys(change).length) await m.update(RoleAssignmentEntity, { id: row.id, tenantId }, change);
+      const saved = await m.findOneByOrFail(RoleAssignmentEntity, { id: row.id });
+      await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentUpdated, saved));
+      return toRoleAssignment(saved);
+    }));
   }
 
   /** The tenant's groups among `ids`, waiting up to `waitMs` for the ones the local copy lacks. */
@@ -169,17 +156,14 @@ export class RoleAssignmentService {
 
   async deleteRoleAssignment(caller: Caller, id: string): Promise<boolean> {
     const tenantId = tenantOf(caller);
-    return this.facts.changedBy(
-      tenantId,
-      this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Delete role assignment', targetId: isUuid(id) ? id : null }, async (m) => {
-        await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
-        const row = await lockAssignment(m, tenantId, id);
-        if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is the built-in assignment of the tenant's first administrators and cannot be deleted`);
-        await m.delete(RoleAssignmentEntity, { id: row.id, tenantId });
-        await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentDeleted, row));
-        return true;
-      }),
-    );
+    return this.facts.changedBy(tenantId, this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Delete role assignment', targetId: isUuid(id) ? id : null }, async (m) => {
+      await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
+      const row = await lockAssignment(m, tenantId, id);
+      if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is the built-in assignment of the tenant's first administrators and cannot be deleted`);
+      await m.delete(RoleAssignmentEntity, { id: row.id, tenantId });
+      await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentDeleted, row));
+      return true;
+    }));
   }
 }
 

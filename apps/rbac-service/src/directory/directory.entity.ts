@@ -68,4 +68,11 @@ export class DirectoryGroupDeviceEntity {
   @Column('uuid', { name: 'tenant_id' }) tenantId: string;
 }
 
-export const DIRECTORY_ENTITIES = [DirectoryTenantEntity, DirectoryUserEntity, DirectoryDeviceEntity, DirectoryGroupEntity, DirectoryGroupUserEntity, DirectoryGroupDeviceEntity];
+export const DIRECTORY_ENTITIES = [
+  DirectoryTenantEntity,
+  DirectoryUserEntity,
+  DirectoryDeviceEntity,
+  DirectoryGroupEntity,
+  DirectoryGroupUserEntity,
+  DirectoryGroupDeviceEntity,
+];

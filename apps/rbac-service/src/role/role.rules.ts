@@ -37,6 +37,8 @@ export function adminPermissionsOf(values: readonly unknown[] | null | undefined
   return ALL_ADMIN_PERMISSIONS.filter((p) => given.has(p));
 }
 
+
+
 export const MAX_GROUPS_PER_LIST = 500;
 
 /** Group ids of an assignment input: lower-cased, without duplicates; a malformed id is named. */

@@ -42,11 +42,7 @@ export const INTERNAL_TOPICS: ReadonlySet<TopicBase> = new Set([TOPICS.rateUsage
 type PublishedTopic = Exclude<TopicBase, typeof TOPICS.rateUsage>;
 
 const TOPIC_TEXT: Record<PublishedTopic, { name: string; description: string }> = {
-  [TOPICS.tenant]: {
-    name: 'tenant',
-    description:
-      "tenant-service's events: tenants, their Remote Help settings and their directory (users, licences, devices, groups). Snapshot events carry the whole aggregate and a version that grows by one per change.",
-  },
+  [TOPICS.tenant]: { name: 'tenant', description: "tenant-service's events: tenants, their Remote Help settings and their directory (users, licences, devices, groups). Snapshot events carry the whole aggregate and a version that grows by one per change." },
   [TOPICS.rbac]: { name: 'rbac', description: "rbac-service's events: roles and role assignments as they are after each change." },
   [TOPICS.session]: { name: 'session', description: "session-service's session lifecycle events, one per transition, in order per session. Each carries the whole session after the transition (never chat text)." },
   [TOPICS.audit]: { name: 'audit', description: 'Audit events of every service: one line of the audit log each.' },
@@ -146,7 +142,7 @@ export function asyncApiDocument(): string {
       description: [
         'The Kafka topics of Remote Help and the events on them, for systems outside the project (a SIEM, a data warehouse) that consume them.',
         'Every message value is a JSON event envelope; its `data` follows the schema of the event type and version.',
-        "Events of one aggregate (the message key, the envelope's `subject`) keep their order. Delivery is at least once: de-duplicate on the event id.",
+        'Events of one aggregate (the message key, the envelope\'s `subject`) keep their order. Delivery is at least once: de-duplicate on the event id.',
         'Generated from the event schemas in libs/events (`npm run events:catalogue`); do not edit by hand.',
       ].join('\n'),
     },
