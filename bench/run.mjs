@@ -3,7 +3,7 @@
 // (every scenario at tiny size: checks that the harness produces figures, not how good they are;
 // part of `npm test`). Starts the whole system itself (isolated like a test run), loads it from
 // separate processes on 127.0.0.1, prints a table and writes bench/results/<time>.json.
-import { build, ensurePostgres, ensureToolchain, fail, log, ROOT } from '../scripts/lib/bootstrap.mjs';
+import { build, ensureToolchain, fail, log, ROOT } from '../scripts/lib/bootstrap.mjs';
 
 ensureToolchain(import.meta.url);
 
@@ -11,6 +11,7 @@ const fs = await import('node:fs');
 const os = await import('node:os');
 const path = await import('node:path');
 const { spawnSync } = await import('node:child_process');
+const { ensurePostgres } = await import('../scripts/lib/postgres-server.mjs');
 
 const postgres = await ensurePostgres();
 // Built before the harness's own modules load: some of them (through scripts/lib/kafkajs.mjs)

@@ -23,7 +23,7 @@ const HELM = path.join(__dirname, 'helm.mjs');
 const KUBE_MANIFESTS = path.join(__dirname, 'lib', 'kube-manifests.mjs');
 const SLOW = 300_000; // the first call fetches helm-java with Maven
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;  
 
 const COMPONENTS = [
   { name: 'gateway', port: 4000, spec: gatewaySpec, subgraph: false },

@@ -480,7 +480,7 @@ async function withStartLock(o, fn) {
       if (e.code !== 'EEXIST') throw e;
     }
     const owner = Number.parseInt(readText(ownerFile) ?? '', 10);
-    let age = 0;
+    let age;
     try {
       age = Date.now() - fs.statSync(lock).mtimeMs;
     } catch {

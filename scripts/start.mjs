@@ -2,13 +2,14 @@
 // `npm start`: installs what is missing, starts Kafka if none is reachable, builds, creates and
 // migrates the databases, starts the four services and the gateway (logs prefixed by name),
 // prints the URLs, and stops everything on Ctrl-C.
-import { build, ensurePostgres, ensureToolchain, fail, log, ROOT, run } from './lib/bootstrap.mjs';
+import { build, ensureToolchain, fail, log, ROOT, run } from './lib/bootstrap.mjs';
 
 ensureToolchain(import.meta.url);
 
 const path = await import('node:path');
 const { ensureKafka } = await import('./kafka.mjs');
 const { startSystem } = await import('./lib/system.mjs');
+const { ensurePostgres } = await import('./lib/postgres-server.mjs');
 const { GATEWAY, SUBGRAPH_SERVICES } = await import('./lib/services.mjs');
 const { localDatabaseUrl } = await import('./lib/local-postgres.mjs');
 

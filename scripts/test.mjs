@@ -3,8 +3,8 @@
 // (all five processes, through the gateway). Starts Kafka itself when none is reachable and
 // stops it again at the end; fails if any part fails or runs no test. Test runs use their own
 // databases, ports and topic prefixes, so they pass while `npm start` is running.
-// `npm test -- types|unit|components|integration|e2e|browser|e2e-embedded-postgres|bench-quick` runs one part (`types`: tsc over every file).
-import { build, ensurePostgres, ensureToolchain, fail, log, ROOT } from './lib/bootstrap.mjs';
+// `npm test -- lint|types|unit|components|integration|e2e|browser|e2e-embedded-postgres|bench-quick` runs one part (`lint`: ESLint and Prettier; `types`: tsc over every file).
+import { build, ensureToolchain, fail, log, ROOT } from './lib/bootstrap.mjs';
 
 ensureToolchain(import.meta.url);
 
@@ -12,8 +12,11 @@ const { spawnSync } = await import('node:child_process');
 const fs = await import('node:fs');
 const path = await import('node:path');
 const { ensureKafka } = await import('./kafka.mjs');
+const { ensurePostgres } = await import('./lib/postgres-server.mjs');
 
 const PARTS = [
+  // ESLint (type-aware rules) and Prettier's check: `npm run lint`.
+  { name: 'lint', command: ['npm', 'run', '-s', 'lint'], needs: [] },
   // Every TypeScript file, tests included (the build compiles the apps' sources only, and Jest
   // strips types without checking them).
   { name: 'types', command: ['npx', 'tsc', '-p', 'tsconfig.json'], needs: [] },

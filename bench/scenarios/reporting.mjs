@@ -137,7 +137,6 @@ export default {
       const seedSeconds = round((Date.now() - seeded) / 1000);
       const totals = [];
       for (const qt of queryTenants) totals.push((await one(`SELECT count(*)::int AS n FROM session_records WHERE tenant_id = $1`, [qt.tenantId])).n);
-      const total = Math.min(...totals);
       const now = Date.now();
       const day = 86_400_000;
       const queries = {

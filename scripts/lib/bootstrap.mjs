@@ -63,20 +63,6 @@ export function isReachable(host, port, timeoutMs = 1000) {
   });
 }
 
-/**
- * A PostgreSQL to use: RH_POSTGRES_URL, the one on 127.0.0.1:5432, or an embedded one started in
- * its place (scripts/lib/postgres-server.mjs). Resolves { url, embedded, stop }. Call after
- * ensureToolchain (the embedded server is a dependency).
- */
-export async function ensurePostgres() {
-  const { ensurePostgresServer } = await import('./postgres-server.mjs');
-  try {
-    return await ensurePostgresServer();
-  } catch (e) {
-    fail(e.message);
-  }
-}
-
 /** Runs a command, its output going to stderr; stops with a message when it fails. */
 export function run(cmd, args, what, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 2, 2], ...opts });

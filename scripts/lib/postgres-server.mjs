@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isReachable, log, ROOT } from './bootstrap.mjs';
+import { fail, isReachable, log, ROOT } from './bootstrap.mjs';
 
 export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432';
 
@@ -70,7 +70,7 @@ export async function startEmbeddedPostgres({ port, dataDir, persistent }) {
     if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
     await pg.start();
   } catch (e) {
-    throw new Error(`the embedded PostgreSQL did not start (data ${dir}): ${e.message}\n${lines.slice(-20).join('')}`);
+    throw new Error(`the embedded PostgreSQL did not start (data ${dir}): ${e.message}\n${lines.slice(-20).join('')}`, { cause: e });
   }
   return { url: `postgres://postgres@127.0.0.1:${port}`, dataDir: dir, stop: () => pg.stop() };
 }
@@ -98,4 +98,17 @@ export async function ensurePostgresServer() {
   if (forced) process.env.RH_POSTGRES_URL = server.url;
   log(`embedded PostgreSQL ready on ${server.url} (data ${server.dataDir})`);
   return { url: server.url, embedded: true, dataDir: server.dataDir, stop: server.stop };
+}
+
+/**
+ * A PostgreSQL to use, for the scripts (`npm start`, `npm test`, the benchmark): ensurePostgresServer,
+ * stopping with its message when none can be had. Call after ensureToolchain (the embedded server
+ * is a dependency).
+ */
+export async function ensurePostgres() {
+  try {
+    return await ensurePostgresServer();
+  } catch (e) {
+    fail(e.message);
+  }
 }

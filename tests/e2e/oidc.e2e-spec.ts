@@ -1,8 +1,10 @@
 import { base64url, exportSPKI, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { databases, errorCodes, gql, GqlResponse, newTenant, rhOk, tokenFor } from './support/client';
-import { ExtraGateway, freePort, OidcProvider, startGateway } from './support/oidc-processes';
+import type { GqlResponse} from './support/client';
+import { databases, errorCodes, gql, newTenant, rhOk, tokenFor } from './support/client';
+import type { ExtraGateway} from './support/oidc-processes';
+import { freePort, OidcProvider, startGateway } from './support/oidc-processes';
 
 /**
  * Sign-in with real OpenID Connect providers (panva's oidc-provider, in their own processes),

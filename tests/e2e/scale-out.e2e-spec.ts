@@ -87,7 +87,7 @@ async function countReaches(sub: Subscription<Rec>, count: number) {
   expect(await eventually(last, (c) => c === count, 30_000)).toBe(count);
 }
 
-let proxies = {} as Record<(typeof SERVICES)[number], RoundRobinProxy>;
+const proxies = {} as Record<(typeof SERVICES)[number], RoundRobinProxy>;
 let replicas: { name: string; url: string; metricsUrl: string }[] = [];
 let a: ExtraGateway;
 let b: ExtraGateway;
@@ -172,7 +172,7 @@ describe('two gateways, two replicas of every service', () => {
 
     expect((await ok(a, END, { id }, ht)).endSession.state).toBe('ENDED');
     for (const c of counts) expect((await c.next(15_000)).data!.activeSessionCount.count).toBe(0);
-    await Promise.all([...dashboards, helperWs, sharerWs].map((c) => c.dispose()));
+    await Promise.all([...dashboards, helperWs, sharerWs].map(async (c) => c.dispose()));
   }, 120_000);
 
   it('200 sessions over both gateways, one replica of each service stopped by SIGTERM on the way: every request answered, every replica exits 0, reports exact, dashboards agree', async () => {
@@ -246,7 +246,7 @@ describe('two gateways, two replicas of every service', () => {
       await countReaches(c, 0);
       expect(Math.max(...c.received.map((r) => r.data!.activeSessionCount.count as number))).toBeGreaterThanOrEqual(1);
     }
-    await Promise.all(dashboards.map((c) => c.dispose()));
+    await Promise.all(dashboards.map(async (c) => c.dispose()));
   }, 240_000);
 });
 

@@ -1,12 +1,13 @@
-import {
-  buildClientSchema,
-  getIntrospectionQuery,
-  getNamedType,
+import type {
   GraphQLArgument,
   GraphQLField,
   GraphQLInputType,
   GraphQLNamedType,
-  GraphQLSchema,
+  GraphQLSchema} from 'graphql';
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  getNamedType,
   isEnumType,
   isInputObjectType,
   isInterfaceType,
@@ -20,7 +21,8 @@ import {
   TokenKind,
 } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { GqlResponse, gql, newTenant, tokenFor } from './support/client';
+import type { GqlResponse} from './support/client';
+import { gql, newTenant, tokenFor } from './support/client';
 import { subscribe, wsClient } from './support/ws';
 
 /**
@@ -342,7 +344,11 @@ function normalize(v: unknown): unknown {
 
 function idsIn(v: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(v)) v.forEach((x) => idsIn(x, out));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'id' || k.endsWith('Id')) && typeof x === 'string' ? out.add(x) : idsIn(x, out);
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      if ((k === 'id' || k.endsWith('Id')) && typeof x === 'string') out.add(x);
+      else idsIn(x, out);
+    }
   return out;
 }
 

@@ -1,11 +1,14 @@
 import { createInternalTokenSigner } from '@remote-help/auth';
-import { buildClientSchema, getIntrospectionQuery, getNamedType, GraphQLObjectType, GraphQLSchema, isObjectType } from 'graphql';
+import type { GraphQLObjectType, GraphQLSchema} from 'graphql';
+import { buildClientSchema, getIntrospectionQuery, getNamedType, isObjectType } from 'graphql';
 import { importPKCS8, SignJWT } from 'jose';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { errorCodes, gatewayUrl, gql, GqlResponse, gqlOk, newTenant, serviceUrls, tokenFor } from './support/client';
-import { ExtraGateway, freePort, startGateway } from './support/oidc-processes';
+import type { GqlResponse} from './support/client';
+import { errorCodes, gatewayUrl, gql, gqlOk, newTenant, serviceUrls, tokenFor } from './support/client';
+import type { ExtraGateway} from './support/oidc-processes';
+import { freePort, startGateway } from './support/oidc-processes';
 
 /**
  * The gateway's hardening, through real HTTP: security headers, body size, batching, CSRF,

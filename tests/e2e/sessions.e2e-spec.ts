@@ -1,4 +1,5 @@
-import { errorCodes, eventually, gql, GqlResponse, gqlOk, newTenant, tokenFor } from './support/client';
+import type { GqlResponse} from './support/client';
+import { errorCodes, eventually, gql, gqlOk, newTenant, tokenFor } from './support/client';
 import { assignRole, checkAccess, createDevice, createGroup, createUser, enableRemoteHelp, helpDesk, roleId, type Tenant } from './support/fixtures';
 import { subscribe, wsClient } from './support/ws';
 
@@ -8,7 +9,7 @@ import { subscribe, wsClient } from './support/ws';
  * every refusal; the timers (shortened for the run in support/e2e-env.mjs); and racing answers.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a JavaScript module without types, shared with the global setup.
 const { E2E_ENV_FOR } = require('./support/e2e-env.mjs') as { E2E_ENV_FOR: Record<string, Record<string, string>> };
 const TIMERS = E2E_ENV_FOR['session-service'];
 const JOIN_MS = Number(TIMERS.SESSION_JOIN_TIMEOUT_MS);

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ProcessMetrics } from '../../libs/metrics/src';
+import { ProcessMetrics } from '@remote-help/metrics';
 
 /**
  * The Prometheus alerting rules and the Grafana dashboard in deploy/observability: the rules pass

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { configSpec as gatewaySpec } from '../../apps/gateway/src/config';
-import { subgraphConfigSpec } from '../../libs/service-kit/src/service-config';
+import { subgraphConfigSpec } from '@remote-help/service-kit';
 
 /** The README's configuration tables name every variable the processes read. */
 describe('README', () => {

@@ -55,9 +55,11 @@ function SignedIn() {
   // The last known account stays while a new sign-in reads it again, so the pages (and what was
   // typed in them) stay mounted.
   const [me, setMe] = useState<Me | null>(null);
-  useEffect(() => {
-    if (data?.me) setMe({ ...data.me, tenant: data.tenant });
-  }, [data]);
+  const [meRead, setMeRead] = useState<typeof data>(undefined);
+  if (data?.me && data !== meRead) {
+    setMeRead(data);
+    setMe({ ...data.me, tenant: data.tenant });
+  }
   useEffect(() => {
     if (data && !data.me) signOut('This token belongs to a device, not to a user: the admin center needs a user.');
   }, [data, signOut]);

@@ -2,10 +2,9 @@ import { useState } from 'react';
 
 /** A period filter: from / to dates (UTC days, `to` inclusive), as ISO date-times for the API. */
 export function usePeriod(defaultDays = 30) {
-  const today = new Date().toISOString().slice(0, 10);
-  const start = new Date(Date.now() - defaultDays * 86_400_000).toISOString().slice(0, 10);
-  const [from, setFrom] = useState(start);
-  const [to, setTo] = useState(today);
+  // The default dates are read once, when the filter is first shown.
+  const [from, setFrom] = useState(() => new Date(Date.now() - defaultDays * 86_400_000).toISOString().slice(0, 10));
+  const [to, setTo] = useState(() => new Date().toISOString().slice(0, 10));
   const iso = {
     from: from ? `${from}T00:00:00.000Z` : undefined,
     to: to ? new Date(Date.parse(`${to}T00:00:00.000Z`) + 86_400_000).toISOString() : undefined,

@@ -1,6 +1,15 @@
 import { useState, type ReactNode } from 'react';
 import type { CombinedError } from 'urql';
 
+/**
+ * An event handler that runs a mutation and then reacts to its result. React does not wait for
+ * the promise, and none is lost: urql's mutations resolve with their error (which the page shows)
+ * rather than reject.
+ */
+export function asyncHandler<A extends unknown[]>(work: (...args: A) => Promise<unknown>): (...args: A) => void {
+  return (...args) => void work(...args);
+}
+
 /** A readable message for an API refusal or failure (never a stack). */
 export function messageOf(error: CombinedError | Error | null | undefined): string | null {
   if (!error) return null;

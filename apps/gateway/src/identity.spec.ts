@@ -1,6 +1,7 @@
 import type { Caller, ExternalIdentity } from '@remote-help/auth';
 import { AuthError } from '@remote-help/auth';
-import { IdentityService, PrincipalQuery } from './identity';
+import type { PrincipalQuery } from './identity';
+import { IdentityService } from './identity';
 
 const alice: Caller = { kind: 'user', tenantId: 't1', userId: 'u-alice', upn: 'alice@contoso.com' };
 

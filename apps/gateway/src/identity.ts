@@ -1,4 +1,4 @@
-import { Caller, ExternalIdentity, TokenVerifier } from '@remote-help/auth';
+import type { Caller, ExternalIdentity, TokenVerifier } from '@remote-help/auth';
 import { unauthenticated } from '@remote-help/service-kit';
 
 /** What the directory is asked: a user by UPN, or a dedicated device by id. */

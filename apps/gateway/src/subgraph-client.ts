@@ -1,4 +1,4 @@
-import { Caller, createInternalTokenSigner } from '@remote-help/auth';
+import type { Caller, createInternalTokenSigner } from '@remote-help/auth';
 import type { HttpClient } from '@remote-help/service-kit';
 
 export type InternalSigner = ReturnType<typeof createInternalTokenSigner>;

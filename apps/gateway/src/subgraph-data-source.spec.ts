@@ -1,6 +1,7 @@
 import type { Caller } from '@remote-help/auth';
 import type { HttpResult } from '@remote-help/service-kit';
-import { SubgraphCallContext, SubgraphDataSource } from './subgraph-data-source';
+import type { SubgraphCallContext} from './subgraph-data-source';
+import { SubgraphDataSource } from './subgraph-data-source';
 
 const alice: Caller = { kind: 'user', tenantId: 't1', userId: 'u1', upn: 'alice@contoso.com' };
 

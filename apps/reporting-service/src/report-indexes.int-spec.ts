@@ -10,7 +10,7 @@ import { dropDatabase, openServiceDataSource } from '@remote-help/service-kit';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { AuditLogService } from './audit/audit-log.service';
 import { Clock } from './common/clock';
 import { encodeCursor } from './common/page';

@@ -5,9 +5,9 @@
 import { Logger } from '@nestjs/common';
 import { SessionMode } from '@remote-help/domain';
 import { auditEvent, createEvent, EventContractError, type EventEnvelope, parseEvent, REPORTING_EVENTS, type SessionFacts, TOPICS } from '@remote-help/events';
-import { AdminAuthorizer, dropDatabase, openServiceDataSource } from '@remote-help/service-kit';
+import { dropDatabase, openServiceDataSource } from '@remote-help/service-kit';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { AuditLogService } from './audit/audit-log.service';
 import { AuditLogStore } from './audit/audit-log.store';
 import { Clock } from './common/clock';

@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { AuditLogResolver } from './audit/audit-log.resolver';
 import { ExportTicketResolver } from './export/export-ticket.resolver';
 import { MonitorResolver } from './monitor/monitor.resolver';
@@ -8,4 +9,4 @@ import { TenantMonitorResolver } from './tenant/tenant-monitor.resolver';
 
 /** What this subgraph serves: its resolvers, and types no query returns directly. */
 export const RESOLVERS = [SessionRecordResolver, MonitorResolver, AuditLogResolver, TenantMonitorResolver, ActiveSessionCountResolver, ExportTicketResolver];
-export const ORPHANED_TYPES: Function[] = [Tenant];
+export const ORPHANED_TYPES: Type[] = [Tenant];

@@ -1,4 +1,5 @@
-import { ConfigOf, parsers, subgraphConfigSpec, SubgraphConfig } from '@remote-help/service-kit';
+import type { ConfigOf, SubgraphConfig } from '@remote-help/service-kit';
+import { parsers, subgraphConfigSpec } from '@remote-help/service-kit';
 
 export { SERVICE_NAME } from './service-name';
 

@@ -2,6 +2,7 @@ import './tracing';
 import 'reflect-metadata';
 import { serviceMain } from '@remote-help/service-kit';
 import { AppModule } from './app.module';
-import { configSpec, SERVICE_NAME, SessionServiceConfig } from './config';
+import type { SessionServiceConfig } from './config';
+import { configSpec, SERVICE_NAME } from './config';
 
 serviceMain({ name: SERVICE_NAME, configSpec, appModule: (config, keys) => AppModule.forRoot(config as SessionServiceConfig, keys) });

@@ -13,11 +13,12 @@
 import { createInternalTokenSigner, ensureInternalKeys } from '@remote-help/auth';
 import { freePort } from '@remote-help/events/testing';
 import { dropDatabase } from '@remote-help/service-kit';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess} from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';

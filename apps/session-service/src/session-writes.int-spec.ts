@@ -9,11 +9,12 @@ import { auditEvent, createEvent, EventContractError, OUTBOX_CHANNEL, parseEvent
 import { dropDatabase, openServiceDataSource, type ServiceOptions } from '@remote-help/service-kit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ENTITIES, MIGRATIONS } from './data-source';
-import { SessionTimings } from './config';
+import type { SessionTimings } from './config';
 import { SessionEvents } from './session/session-events';
-import { factsOf, fromRow, SessionRecord } from './session/session-record';
+import type { SessionRecord } from './session/session-record';
+import { factsOf, fromRow } from './session/session-record';
 import { factsSql } from './session/session-sql';
 import { SessionStore } from './session/session-store';
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { CloudEnvironment } from '@remote-help/domain';
+import type { CloudEnvironment } from '@remote-help/domain';
 import { loadConfigOrExit, openServiceDataSource } from '@remote-help/service-kit';
 import { GraphQLError } from 'graphql';
 import { configSpec, SERVICE_NAME } from './config';

@@ -4,12 +4,13 @@
  * and scope are spelled out again), over thousands of random directories.
  */
 import fc from 'fast-check';
-import { decideRemoteHelpAccess, DecisionDevice, DecisionInput, DecisionUser } from './access-decision';
+import type { DecisionDevice, DecisionInput, DecisionUser } from './access-decision';
+import { decideRemoteHelpAccess } from './access-decision';
 import { ALL_DENIAL_REASONS } from './denial-reason';
 import { CloudEnvironment, ComplianceState, LicenseKind, Platform } from './directory';
 import { ALL_REMOTE_HELP_PERMISSIONS, RemoteHelpPermission } from './permissions';
-import { LicenseFacts } from './licenses';
-import { DecisionAssignment } from './scope';
+import type { LicenseFacts } from './licenses';
+import type { DecisionAssignment } from './scope';
 import { SessionMode } from './sessions';
 
 // ---------------------------------------------------------------- the reference implementation

@@ -1,8 +1,9 @@
-import { decideRemoteHelpAccess, DecisionDevice, DecisionInput, DecisionUser, requiredPermissions } from './access-decision';
+import type { DecisionDevice, DecisionInput, DecisionUser} from './access-decision';
+import { decideRemoteHelpAccess, requiredPermissions } from './access-decision';
 import { ALL_DENIAL_REASONS, DenialReason as R } from './denial-reason';
 import { CloudEnvironment, ComplianceState, LicenseKind, Platform } from './directory';
 import { RemoteHelpPermission as P, ALL_REMOTE_HELP_PERMISSIONS } from './permissions';
-import { DecisionAssignment } from './scope';
+import type { DecisionAssignment } from './scope';
 import { SessionMode as M } from './sessions';
 
 const NOW = new Date('2025-06-01T12:00:00Z');

@@ -1,8 +1,10 @@
 import { ApprovalGate, approvalGates, ApprovalKind, stepApproval } from './approvals';
 import { isMemberOfAdminGroups, coversDevice, coversUser, DecisionAssignment } from './scope';
 import { ALL_DENIAL_REASONS, DenialReason } from './denial-reason';
-import { CloudEnvironment, ComplianceState, Platform } from './directory';
-import { LicenseFacts, licenseStatus } from './licenses';
+import type { CloudEnvironment, Platform } from './directory';
+import { ComplianceState } from './directory';
+import type { LicenseFacts} from './licenses';
+import { licenseStatus } from './licenses';
 import { effectivePermissions, RemoteHelpPermission } from './permissions';
 import { cloudSupportsRemoteHelp, devicePlatformSupport, modeSupportedOn } from './platform-support';
 import { SessionMode } from './sessions';

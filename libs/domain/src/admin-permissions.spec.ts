@@ -1,6 +1,6 @@
 import { effectiveAdminPermissions, userRemoteHelpPermissions } from './admin-permissions';
 import { AdminPermission as A, RemoteHelpPermission as P } from './permissions';
-import { DecisionAssignment } from './scope';
+import type { DecisionAssignment } from './scope';
 
 const rh = (id: string, permissions: P[], adminGroupIds: string[], scope: Partial<DecisionAssignment> = {}): DecisionAssignment => ({
   id,

@@ -1,5 +1,7 @@
-import { ALL_ADMIN_PERMISSIONS, AdminPermission, effectivePermissions, RemoteHelpPermission } from './permissions';
-import { DecisionAssignment, isMemberOfAdminGroups } from './scope';
+import type { AdminPermission, RemoteHelpPermission } from './permissions';
+import { ALL_ADMIN_PERMISSIONS, effectivePermissions } from './permissions';
+import type { DecisionAssignment} from './scope';
+import { isMemberOfAdminGroups } from './scope';
 
 /**
  * The admin permissions a user holds: the union of the `adminPermissions` of every assignment

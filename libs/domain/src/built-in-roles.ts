@@ -1,4 +1,5 @@
-import { ALL_ADMIN_PERMISSIONS, ALL_REMOTE_HELP_PERMISSIONS, AdminPermission, RemoteHelpPermission } from './permissions';
+import type { AdminPermission, RemoteHelpPermission } from './permissions';
+import { ALL_ADMIN_PERMISSIONS, ALL_REMOTE_HELP_PERMISSIONS } from './permissions';
 
 export interface BuiltInRole {
   key: 'help-desk-operator' | 'remote-help-administrator';

@@ -1,5 +1,6 @@
 import { LicenseKind } from './directory';
-import { hasActiveRemoteHelpLicense, isLicenseActive, LicenseFacts, licenseStatus } from './licenses';
+import type { LicenseFacts} from './licenses';
+import { hasActiveRemoteHelpLicense, isLicenseActive, licenseStatus } from './licenses';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
 const at = (ms: number) => new Date(NOW.getTime() + ms);

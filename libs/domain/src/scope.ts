@@ -1,4 +1,4 @@
-import { RemoteHelpPermission } from './permissions';
+import type { RemoteHelpPermission } from './permissions';
 
 /**
  * A role assignment as the decision needs it. Its role's permissions are held by the members of

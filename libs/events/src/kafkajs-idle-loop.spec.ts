@@ -1,7 +1,6 @@
 import { CHECK_PENDING_REQUESTS_INTERVAL_MS, fixKafkajsIdleLoop, type PendingCheckState, scheduleCheckPendingRequests } from './kafkajs-idle-loop';
 
-// The same module instance that kafkajs's own connections use.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the same module instance that kafkajs's own connections use (kafkajs has no `exports` map).
 const RequestQueue = require('kafkajs/src/network/requestQueue/index.js');
 
 /** A stand-in for kafkajs's queue; `sends`: its check sends what waits (no in-flight limit reached). */

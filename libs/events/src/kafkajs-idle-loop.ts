@@ -13,8 +13,7 @@
  * scheduled exactly as kafkajs does. Applied once, when this module is loaded (kafka-client.ts
  * loads it, so every client that this project creates has it).
  */
-// kafkajs has no `exports` map: its own modules load this same instance of the class.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs has no `exports` map: its own modules load this same instance of the class.
 const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as RequestQueueClass;
 
 /** kafkajs's CHECK_PENDING_REQUESTS_INTERVAL (ms): how soon a waiting request is looked at again. */

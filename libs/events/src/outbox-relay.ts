@@ -190,7 +190,7 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     while (this.running) {
       this.notified = false;
-      let published = 0;
+      let published: number;
       try {
         published = await this.serialized(() => this.publishBatch());
         if (this.failures > 0) this.log.info({ afterFailures: this.failures }, 'outbox relay: publishing again');

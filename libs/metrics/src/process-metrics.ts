@@ -87,16 +87,15 @@ export class ProcessMetrics {
     this.websocketConnections = new Gauge({ name: 'remote_help_websocket_connections', help: 'Open WebSocket connections (GraphQL subscriptions endpoint)', registers });
     this.subscriptions = new Gauge({ name: 'remote_help_graphql_subscriptions', help: 'GraphQL subscriptions running, by root field', labelNames: ['subscription'], registers });
     this.collectFailures = new Counter({ name: 'remote_help_metrics_collect_failures_total', help: 'Scrapes in which a metric read from the database or Kafka could not be read (its series are left out)', labelNames: ['collector'], registers });
-    const self = this;
-    new Gauge({
+    const lagGauge: Gauge<'consumer' | 'topic'> = new Gauge({
       name: 'remote_help_kafka_consumer_lag_messages',
       help: "Messages on a topic not yet committed by a consumer's group (sum over partitions), read from Kafka when scraped",
       labelNames: ['consumer', 'topic'],
       registers,
-      async collect() {
-        const read = await Promise.all([...self.lagSources].map(async ([consumer, source]) => [consumer, await self.read('kafka_consumer_lag', source)] as const));
-        this.reset();
-        for (const [consumer, lag] of read) for (const [topic, value] of lag ?? []) this.set({ consumer, topic }, value);
+      collect: async () => {
+        const read = await Promise.all([...this.lagSources].map(async ([consumer, source]) => [consumer, await this.read('kafka_consumer_lag', source)] as const));
+        lagGauge.reset();
+        for (const [consumer, lag] of read) for (const [topic, value] of lag ?? []) lagGauge.set({ consumer, topic }, value);
       },
     });
   }
@@ -124,17 +123,17 @@ export class ProcessMetrics {
 
   /** Exports the outbox's backlog and the age of its oldest unsent event, read at every scrape. */
   trackOutbox(source: OutboxSource): void {
-    const self = this;
-    const gauge = (name: string, help: string, value: (r: { events: number; oldestAgeSeconds: number }) => number) =>
-      new Gauge({
+    const gauge = (name: string, help: string, value: (r: { events: number; oldestAgeSeconds: number }) => number) => {
+      const g: Gauge = new Gauge({
         name,
         help,
         registers: [this.registry],
-        async collect() {
-          const r = await self.read('outbox', source);
-          this.set(r ? value(r) : NaN);
+        collect: async () => {
+          const r = await this.read('outbox', source);
+          g.set(r ? value(r) : NaN);
         },
       });
+    };
     gauge('remote_help_outbox_backlog_events', 'Events in the outbox not yet published to Kafka (NaN when it could not be read)', (r) => r.events);
     gauge('remote_help_outbox_oldest_event_age_seconds', 'Age of the oldest event in the outbox not yet published, 0 when it is empty (NaN when it could not be read)', (r) => r.oldestAgeSeconds);
   }
@@ -145,21 +144,20 @@ export class ProcessMetrics {
    * summed as `tenant="other"`).
    */
   trackActiveSessions(source: ActiveSessionsSource, tenantLabel?: { max: number }): void {
-    const self = this;
-    new Gauge({
+    const active: Gauge<'tenant'> = new Gauge({
       name: 'remote_help_active_sessions',
       help: tenantLabel ? 'Active Remote Help sessions, by tenant (the largest tenants; the rest as tenant="other")' : 'Active Remote Help sessions',
       labelNames: tenantLabel ? ['tenant'] : [],
       registers: [this.registry],
-      async collect() {
-        const rows = await self.read('active_sessions', source);
-        this.reset();
+      collect: async () => {
+        const rows = await this.read('active_sessions', source);
+        active.reset();
         if (!tenantLabel) {
-          this.set(rows ? rows.reduce((s, r) => s + r.count, 0) : NaN);
+          active.set(rows ? rows.reduce((s, r) => s + r.count, 0) : NaN);
           return;
         }
         if (!rows) return;
-        for (const { key, value } of topWithOther(rows.map((r) => ({ key: r.tenantId, value: r.count })), tenantLabel.max)) this.set({ tenant: key }, value);
+        for (const { key, value } of topWithOther(rows.map((r) => ({ key: r.tenantId, value: r.count })), tenantLabel.max)) active.set({ tenant: key }, value);
       },
     });
   }

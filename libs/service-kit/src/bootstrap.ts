@@ -1,11 +1,14 @@
-import { INestApplication, DynamicModule, Logger as NestLogger } from '@nestjs/common';
+import type { INestApplication, DynamicModule} from '@nestjs/common';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import * as fs from 'node:fs';
 import { loadConfigOrExit } from './config';
-import { openServiceDataSource, ServiceDataSourceOptions } from './database';
-import { metricsListen, SubgraphConfig, subgraphConfigSpec } from './service-config';
+import type { ServiceDataSourceOptions } from './database';
+import { openServiceDataSource } from './database';
+import type { SubgraphConfig, subgraphConfigSpec } from './service-config';
+import { metricsListen } from './service-config';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { graphqlFront, InternalRoutes, SUBGRAPH_BODY_LIMIT_BYTES } from './graphql-front';
 import { InternalAuthMiddleware } from './internal-auth.middleware';

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 /** Creates the database named in `url` when it does not exist yet (connecting to `postgres`). */
 export async function ensureDatabase(url: string): Promise<void> {
@@ -40,12 +41,14 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
+/** A data source's entities and migrations, as TypeORM types them (classes, globs or schemas). */
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
+export type MigrationList = NonNullable<DataSourceOptions['migrations']>;
+
 export interface ServiceDataSourceOptions {
   url: string;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  migrations: MixedList<Function | string>;
+  entities: EntityList;
+  migrations: MigrationList;
   poolSize?: number;
 }
 

@@ -1,4 +1,5 @@
-import { ApolloServer, BaseContext, HeaderMap } from '@apollo/server';
+import type { ApolloServer, BaseContext} from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 /**

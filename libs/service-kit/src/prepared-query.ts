@@ -1,14 +1,18 @@
 import type { DataSource } from 'typeorm';
 
+/** A result row. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's rows are untyped: each repository maps the columns its own statement selects.
+export type QueryRow = Record<string, any>;
+
 /** The pg pool under TypeORM's PostgreSQL driver (absent with another driver). */
 interface PgPool {
-  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, any>[] }>;
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: QueryRow[] }>;
 }
 
 /** The rows of a TypeORM query: it returns `[rows, rowCount]` for UPDATE and DELETE, the rows otherwise. */
-export function rowsOf(result: unknown): Record<string, any>[] {
+export function rowsOf(result: unknown): QueryRow[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0];
-  return result as Record<string, any>[];
+  return result as QueryRow[];
 }
 
 /**
@@ -18,7 +22,7 @@ export function rowsOf(result: unknown): Record<string, any>[] {
  * query runner (one pool checkout, one round trip). Outside a transaction only: a single
  * statement is a transaction of its own. `name` must be unique per statement text.
  */
-export async function preparedQuery(dataSource: DataSource, name: string, text: string, values: unknown[]): Promise<Record<string, any>[]> {
+export async function preparedQuery(dataSource: DataSource, name: string, text: string, values: unknown[]): Promise<QueryRow[]> {
   const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
   if (!pool || typeof pool.query !== 'function') return rowsOf(await dataSource.query(text, values));
   return (await pool.query({ name, text, values })).rows;

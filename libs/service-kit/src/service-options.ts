@@ -1,16 +1,14 @@
 import type { Type } from '@nestjs/common';
-import type { EntitySchema, MixedList } from 'typeorm';
 import type { AdminPermissionSource } from './admin-permissions';
+import type { EntityList, MigrationList } from './database';
 import type { SubgraphConfig } from './service-config';
 
 export interface ServiceOptions {
   /** e.g. 'tenant-service': the log name, Kafka client id, and the audience of internal tokens. */
   name: string;
   config: SubgraphConfig;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  migrations: MixedList<Function | string>;
+  entities: EntityList;
+  migrations: MigrationList;
   /** Read at start-up: verifies the gateway's internal tokens. */
   internalPublicKeyPem: string;
   /** Read at start-up: sign and verify service-to-service tokens. */

@@ -1,7 +1,9 @@
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloFederationDriver, ApolloFederationDriverConfig } from '@nestjs/apollo';
-import { DynamicModule, Logger } from '@nestjs/common';
+import type { ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { ApolloFederationDriver } from '@nestjs/apollo';
+import type { DynamicModule, Type } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request, RequestHandler, Response } from 'express';
 import { createErrorFormatter } from './errors';
@@ -46,7 +48,7 @@ export function subgraphGraphQLHandler(expressApp: object): RequestHandler | und
 }
 
 /** The Apollo Federation 2 subgraph of a service (code first). */
-export function subgraphGraphQLModule(opts: { production: boolean; orphanedTypes?: Function[] }): DynamicModule {
+export function subgraphGraphQLModule(opts: { production: boolean; orphanedTypes?: Type[] }): DynamicModule {
   const log = new Logger('GraphQL');
   return GraphQLModule.forRoot<ApolloFederationDriverConfig>({
     driver: SubgraphDriver,

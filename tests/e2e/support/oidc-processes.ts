@@ -2,7 +2,8 @@
 // the global setup runs: OpenID Connect providers (tests/e2e/support/oidc-provider.mjs) and
 // more gateways over the same four services (e.g. in production mode, with OIDC issuers, or
 // with low rate limits).
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess} from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as net from 'node:net';
 import { ROOT, serviceUrls } from './client';

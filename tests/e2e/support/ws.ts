@@ -1,5 +1,6 @@
 import type { FormattedExecutionResult } from 'graphql';
-import { Client, createClient } from 'graphql-ws';
+import type { Client} from 'graphql-ws';
+import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { gatewayUrl } from './client';
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql, type ResultOf } from '../graphql';
-import { ConfirmButton, Empty, ErrorMessage, Loading, PageTitle, DataTable } from '../ui';
+import { asyncHandler, ConfirmButton, Empty, ErrorMessage, Loading, PageTitle, DataTable } from '../ui';
 
 const ASSIGNMENTS = graphql(`
   query Assignments {
@@ -72,7 +72,7 @@ export default function AssignmentsPage() {
                         >
                           Edit <span className="sr-only">{a.displayName}</span>
                         </button>
-                        <ConfirmButton label="Delete" question={`Delete the assignment "${a.displayName}"?`} disabled={deleting.fetching} onConfirm={async () => !(await remove({ id: a.id })).error && reload()} />
+                        <ConfirmButton label="Delete" question={`Delete the assignment "${a.displayName}"?`} disabled={deleting.fetching} onConfirm={asyncHandler(async () => !(await remove({ id: a.id })).error && reload())} />
                       </span>
                     )}
                   </td>
@@ -94,12 +94,12 @@ function AssignmentForm({ data, draft, onDone, onCancel }: { data: Data; draft: 
     <form
       className="card"
       aria-label={d.id ? 'Edit assignment' : 'Create assignment'}
-      onSubmit={async (e) => {
+      onSubmit={asyncHandler(async (e) => {
         e.preventDefault();
         const common = { displayName: d.displayName, adminGroupIds: d.adminGroupIds, scopeGroupIds: d.scopeGroupIds, scopeAllUsers: d.scopeAllUsers, scopeAllDevices: d.scopeAllDevices };
         const r = d.id ? await update({ id: d.id, input: common }) : await create({ input: { ...common, roleId: d.roleId } });
         if (!r.error) onDone();
-      }}
+      })}
     >
       <h2>{d.id ? 'Edit assignment' : 'Create assignment'}</h2>
       <label htmlFor="assignment-name">Name</label>

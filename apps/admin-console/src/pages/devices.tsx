@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql, type ResultOf } from '../graphql';
 import { Pager, PAGE_SIZE, SearchBox, useIdPaging } from '../paging';
-import { Empty, ErrorMessage, Loading, PageTitle, words, DataTable } from '../ui';
+import { asyncHandler, Empty, ErrorMessage, Loading, PageTitle, words, DataTable } from '../ui';
 
 const DEVICES = graphql(`
   query Devices($search: String, $first: Int, $after: String) {
@@ -82,12 +82,12 @@ function DeviceForm({ device, onDone, onCancel }: { device?: DeviceRow; onDone: 
     <form
       className="card"
       aria-label={title}
-      onSubmit={async (e) => {
+      onSubmit={asyncHandler(async (e) => {
         e.preventDefault();
         const input = { displayName: name, platform, osVersion, enrolled, entraRegistered: registered, compliance };
         const r = await upsert({ input: device ? { ...input, id: device.id, manufacturer: device.manufacturer ?? null, primaryUserId: device.primaryUser?.id ?? null } : input });
         if (!r.error) onDone();
-      }}
+      })}
     >
       {device && <h2>{title}</h2>}
       <label htmlFor="device-name">Name</label>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../graphql';
 import { Pager, PAGE_SIZE, SearchBox, useIdPaging } from '../paging';
-import { Empty, ErrorMessage, Loading, PageTitle, words } from '../ui';
+import { asyncHandler, Empty, ErrorMessage, Loading, PageTitle, words } from '../ui';
 
 const GROUPS = graphql(`
   query Groups($search: String, $first: Int, $after: String) {
@@ -35,7 +35,7 @@ export default function GroupsPage() {
     <section>
       <PageTitle>Groups</PageTitle>
       <SearchBox label="Search groups" onSearch={(t) => (setSearch(t), paging.reset())} />
-      <form className="card inline" aria-label="Create group" onSubmit={async (e) => (e.preventDefault(), !(await create({ input: { displayName: name, memberKind: kind } })).error && (setName(''), reload()))}>
+      <form className="card inline" aria-label="Create group" onSubmit={asyncHandler(async (e) => (e.preventDefault(), !(await create({ input: { displayName: name, memberKind: kind } })).error && (setName(''), reload())))}>
         <label htmlFor="group-name">New group name</label>
         <input id="group-name" required value={name} onChange={(e) => setName(e.target.value)} />
         <label htmlFor="group-kind">Members</label>
@@ -61,7 +61,7 @@ export default function GroupsPage() {
             {g.users.map((u) => (
               <li key={u.id}>
                 {u.userPrincipalName}{' '}
-                <button type="button" disabled={removing.fetching} onClick={async () => !(await remove({ groupId: g.id, userIds: [u.id] })).error && reload()}>
+                <button type="button" disabled={removing.fetching} onClick={asyncHandler(async () => !(await remove({ groupId: g.id, userIds: [u.id] })).error && reload())}>
                   Remove <span className="sr-only">{u.userPrincipalName} from {g.displayName}</span>
                 </button>
               </li>
@@ -69,7 +69,7 @@ export default function GroupsPage() {
             {g.devices.map((d) => (
               <li key={d.id}>
                 {d.displayName}{' '}
-                <button type="button" disabled={removing.fetching} onClick={async () => !(await remove({ groupId: g.id, deviceIds: [d.id] })).error && reload()}>
+                <button type="button" disabled={removing.fetching} onClick={asyncHandler(async () => !(await remove({ groupId: g.id, deviceIds: [d.id] })).error && reload())}>
                   Remove <span className="sr-only">{d.displayName} from {g.displayName}</span>
                 </button>
               </li>
@@ -78,12 +78,15 @@ export default function GroupsPage() {
           </ul>
           <form
             className="inline"
-            onSubmit={async (e) => {
+            onSubmit={asyncHandler(async (e) => {
               e.preventDefault();
               const id = (memberId[g.id] ?? '').trim();
               const r = await add(g.memberKind === 'DEVICES' ? { groupId: g.id, deviceIds: [id] } : { groupId: g.id, userIds: [id] });
-              if (!r.error) (setMemberId({ ...memberId, [g.id]: '' }), reload());
-            }}
+              if (!r.error) {
+                setMemberId({ ...memberId, [g.id]: '' });
+                reload();
+              }
+            })}
           >
             <label htmlFor={`member-${g.id}`}>{g.memberKind === 'DEVICES' ? 'Device id' : 'User id'} to add</label>
             <input id={`member-${g.id}`} required value={memberId[g.id] ?? ''} onChange={(e) => setMemberId({ ...memberId, [g.id]: e.target.value })} />

@@ -3,7 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../graphql';
 import { useActiveSessionCount } from '../live-count';
 import { useCan } from '../me';
-import { ConfirmButton, Empty, ErrorMessage, formatTime, Loading, PageTitle, words, DataTable } from '../ui';
+import { asyncHandler, ConfirmButton, Empty, ErrorMessage, formatTime, Loading, PageTitle, words, DataTable } from '../ui';
 
 const ACTIVE = graphql(`
   query ActiveSessions {
@@ -44,7 +44,7 @@ export default function LivePage() {
                         label="End session"
                         question={`End the session of ${s.helper.profile.displayName} on ${s.device.displayName}?`}
                         disabled={ending.fetching}
-                        onConfirm={async () => !(await terminate({ id: s.id })).error && refetch({ requestPolicy: 'network-only' })}
+                        onConfirm={asyncHandler(async () => !(await terminate({ id: s.id })).error && refetch({ requestPolicy: 'network-only' }))}
                       />
                     </td>
                   )}

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useQuery } from 'urql';
 import { graphql } from '../graphql';
@@ -16,15 +16,18 @@ const PERIODS = [
   { days: 30, label: 'Last 30 days' },
 ];
 
+/** The last `days` days, up to a minute from now, as the query's variables. */
+function lastDays(days: number) {
+  const to = new Date(Date.now() + 60_000);
+  return { from: new Date(to.getTime() - days * 86_400_000).toISOString(), to: to.toISOString() };
+}
+
 export default function MonitorPage() {
   const [days, setDays] = useState(7);
+  // The period is fixed when chosen, so the query does not change on every render.
+  const [vars, setVars] = useState(() => lastDays(7));
   const live = useActiveSessionCount();
   const connected = useLiveConnected();
-  // The period is fixed when chosen, so the query does not change on every render.
-  const vars = useMemo(() => {
-    const to = new Date(Date.now() + 60_000);
-    return { from: new Date(to.getTime() - days * 86_400_000).toISOString(), to: to.toISOString() };
-  }, [days]);
   const [{ data, error, fetching }] = useQuery({ query: MONITOR, variables: vars });
   const m = data?.remoteHelpMonitor;
   const active = live.count ?? m?.activeSessions ?? null;
@@ -53,7 +56,11 @@ export default function MonitorPage() {
         </div>
       </div>
       <label htmlFor="period">Period</label>
-      <select id="period" value={days} onChange={(e) => setDays(Number(e.target.value))}>
+      <select id="period" value={days} onChange={(e) => {
+          const d = Number(e.target.value);
+          setDays(d);
+          setVars(lastDays(d));
+        }}>
         {PERIODS.map((p) => (
           <option key={p.days} value={p.days}>
             {p.label}

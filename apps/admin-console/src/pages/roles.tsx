@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 // The product's rule of implications, one definition for the API and the console (pure code).
-import { ALL_ADMIN_PERMISSIONS, ALL_REMOTE_HELP_PERMISSIONS, effectivePermissions, RemoteHelpPermission } from '../../../../libs/domain/src/permissions';
+import type { RemoteHelpPermission } from '@remote-help/domain';
+import { ALL_ADMIN_PERMISSIONS, ALL_REMOTE_HELP_PERMISSIONS, effectivePermissions } from '@remote-help/domain';
 import { graphql, type ResultOf } from '../graphql';
-import { ConfirmButton, Empty, ErrorMessage, Loading, PageTitle, words, DataTable } from '../ui';
+import { asyncHandler, ConfirmButton, Empty, ErrorMessage, Loading, PageTitle, words, DataTable } from '../ui';
 
 const ROLES = graphql(`
   query Roles { roles { id displayName description builtIn permissions effectivePermissions adminPermissions } }
@@ -70,10 +71,10 @@ export default function RolesPage() {
                           label="Delete"
                           question={`Delete the role "${r.displayName}"?`}
                           disabled={deleting.fetching}
-                          onConfirm={async () => {
+                          onConfirm={asyncHandler(async () => {
                             const res = await remove({ id: r.id });
                             if (!res.error) reload();
-                          }}
+                          })}
                         />
                       </span>
                     )}
@@ -97,12 +98,12 @@ export function RoleForm({ draft, onDone, onCancel }: { draft: Draft; onDone: ()
     <form
       className="card"
       aria-label={d.id ? 'Edit role' : 'Create custom role'}
-      onSubmit={async (e) => {
+      onSubmit={asyncHandler(async (e) => {
         e.preventDefault();
         const input = { displayName: d.displayName, description: d.description || null, permissions: d.permissions, adminPermissions: d.adminPermissions };
         const r = d.id ? await update({ id: d.id, input }) : await create({ input });
         if (!r.error) onDone();
-      }}
+      })}
     >
       <h2>{d.id ? 'Edit role' : 'Create custom role'}</h2>
       <label htmlFor="role-name">Name</label>

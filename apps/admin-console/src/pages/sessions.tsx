@@ -4,7 +4,7 @@ import { exportUrl, useConfig } from '../config';
 import { graphql, type VariablesOf } from '../graphql';
 import { Pager } from '../paging';
 import { useCursorPaging, usePeriod } from '../period';
-import { Empty, ErrorMessage, formatDuration, formatTime, Loading, PageTitle, words, DataTable } from '../ui';
+import { asyncHandler, Empty, ErrorMessage, formatDuration, formatTime, Loading, PageTitle, words, DataTable } from '../ui';
 
 const CHOICES = graphql(`
   query SessionFilterChoices { users(first: 100) { id userPrincipalName profile { displayName } } devices(first: 100) { id displayName } }
@@ -78,7 +78,7 @@ export default function SessionsPage() {
       <button
         type="button"
         disabled={ticketing.fetching}
-        onClick={async () => {
+        onClick={asyncHandler(async () => {
           const r = await createTicket({ export: 'REMOTE_HELP_SESSIONS' });
           if (!r.data) return;
           const params: Record<string, string> = { ticket: r.data.createExportTicket.ticket };
@@ -90,7 +90,7 @@ export default function SessionsPage() {
           document.body.appendChild(a);
           a.click();
           a.remove();
-        }}
+        })}
       >
         Export CSV
       </button>

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../graphql';
-import { ErrorMessage, formatTime, Loading, PageTitle } from '../ui';
+import { asyncHandler, ErrorMessage, formatTime, Loading, PageTitle } from '../ui';
 
 const SETTINGS = graphql(`
   query Settings {
@@ -27,9 +27,8 @@ export default function SettingsPage() {
   const [form, setForm] = useState<Form | null>(null);
   const [saved, setSaved] = useState(false);
   const settings = data?.tenant.remoteHelpSettings;
-  useEffect(() => {
-    if (settings && !form) setForm({ remoteHelpEnabled: settings.remoteHelpEnabled, allowUnenrolledDevices: settings.allowUnenrolledDevices, chatDisabled: settings.chatDisabled });
-  }, [settings, form]);
+  // The form starts from the settings as first read.
+  if (settings && !form) setForm({ remoteHelpEnabled: settings.remoteHelpEnabled, allowUnenrolledDevices: settings.allowUnenrolledDevices, chatDisabled: settings.chatDisabled });
   const unsupportedCloud = data && (data.tenant.cloud === 'GCC_HIGH' || data.tenant.cloud === 'DOD');
   return (
     <section>
@@ -43,7 +42,7 @@ export default function SettingsPage() {
       )}
       {form && settings && (
         <form
-          onSubmit={async (e) => {
+          onSubmit={asyncHandler(async (e) => {
             e.preventDefault();
             setSaved(false);
             const r = await update({ input: form });
@@ -51,7 +50,7 @@ export default function SettingsPage() {
               setSaved(true);
               refetch({ requestPolicy: 'network-only' });
             }
-          }}
+          })}
         >
           {SWITCHES.map((s) => (
             <div className="switch" key={s.key}>

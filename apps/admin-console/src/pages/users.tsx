@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql, type ResultOf } from '../graphql';
 import { Pager, PAGE_SIZE, SearchBox, useIdPaging } from '../paging';
-import { Empty, ErrorMessage, formatTime, Loading, PageTitle, words, DataTable } from '../ui';
+import { asyncHandler, Empty, ErrorMessage, formatTime, Loading, PageTitle, words, DataTable } from '../ui';
 
 const USERS = graphql(`
   query Users($search: String, $first: Int, $after: String) {
@@ -61,7 +61,7 @@ export default function UsersPage() {
                       </div>
                     ))}
                     {!u.hasActiveRemoteHelpLicense && (
-                      <button type="button" disabled={licensing.fetching} onClick={async () => !(await assign({ input: { userId: u.id, kind: 'REMOTE_HELP_ADDON' } })).error && reload()}>
+                      <button type="button" disabled={licensing.fetching} onClick={asyncHandler(async () => !(await assign({ input: { userId: u.id, kind: 'REMOTE_HELP_ADDON' } })).error && reload())}>
                         Assign Remote Help licence <span className="sr-only">to {u.profile.displayName}</span>
                       </button>
                     )}
@@ -91,13 +91,13 @@ function UserForm({ user, onDone, onCancel }: { user?: UserRow; onDone: () => vo
     <form
       className="card"
       aria-label={title}
-      onSubmit={async (e) => {
+      onSubmit={asyncHandler(async (e) => {
         e.preventDefault();
         const input = user
           ? { id: user.id, userPrincipalName: upn, displayName: name, jobTitle: jobTitle || null, givenName: p?.givenName ?? null, surname: p?.surname ?? null, companyName: p?.companyName ?? null, profilePictureUrl: p?.profilePictureUrl ?? null }
           : { userPrincipalName: upn, displayName: name, jobTitle: jobTitle || null };
         if (!(await upsert({ input })).error) onDone();
-      }}
+      })}
     >
       {user && <h2>{title}</h2>}
       <label htmlFor="user-upn">User principal name</label>

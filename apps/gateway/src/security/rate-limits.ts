@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { Caller } from '@remote-help/auth';
-import { DocumentNode, FragmentDefinitionNode, GraphQLError, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { RATE_USAGE_BUDGETS, type RateUsageBudget, type RateUsageEntry } from '@remote-help/events';
 
@@ -88,14 +89,14 @@ export class RateLimits {
   /** Adds other gateways' usage to this gateway's windows; returns the points added (budgets turned off here are skipped). */
   async addUsage(usage: Usage[]): Promise<number> {
     let added = 0;
-    await Promise.all(
-      usage.map(([budget, key, points]) => {
-        const limiter = this.limiters.get(budget);
-        if (!limiter) return undefined;
-        added += points;
-        return limiter.penalty(key, points);
-      }),
-    );
+    const penalties: Promise<unknown>[] = [];
+    for (const [budget, key, points] of usage) {
+      const limiter = this.limiters.get(budget);
+      if (!limiter) continue;
+      added += points;
+      penalties.push(limiter.penalty(key, points));
+    }
+    await Promise.all(penalties);
     return added;
   }
 

@@ -1,7 +1,7 @@
 import type { ChatStreamMessage } from '@remote-help/events';
 import type { Logger } from 'pino';
 import { chatChannel } from './event-feed';
-import { Hub } from './hub';
+import type { Hub } from './hub';
 
 
 /**

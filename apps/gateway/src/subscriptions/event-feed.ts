@@ -4,7 +4,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import type { Logger } from 'pino';
-import { Hub } from './hub';
+import type { Hub } from './hub';
 
 export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 export const countChannel = (tenantId: string) => `tenant-count:${tenantId}`;

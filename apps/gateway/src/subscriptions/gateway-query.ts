@@ -1,4 +1,5 @@
-import { FragmentDefinitionNode, GraphQLError, GraphQLResolveInfo, Kind, print, SelectionNode, visit } from 'graphql';
+import type { FragmentDefinitionNode, GraphQLResolveInfo, SelectionNode} from 'graphql';
+import { GraphQLError, Kind, print, visit } from 'graphql';
 
 export interface QueryResult<T = Record<string, unknown>> {
   data?: T | null;

@@ -1,4 +1,5 @@
-import { createSourceEventStream, DocumentNode, execute, ExecutionArgs, ExecutionResult, getOperationAST, Kind, subscribe } from 'graphql';
+import type { DocumentNode, ExecutionArgs, ExecutionResult} from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, Kind, subscribe } from 'graphql';
 
 type Execution = ExecutionResult | Promise<ExecutionResult>;
 

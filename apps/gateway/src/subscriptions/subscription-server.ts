@@ -1,5 +1,6 @@
 import { callerSubject, type Caller } from '@remote-help/auth';
-import { buildSchema, DocumentNode, getOperationAST, GraphQLError, GraphQLFieldConfig, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, parse, ParseOptions, printSchema, specifiedRules, validate, ValidationRule } from 'graphql';
+import type { DocumentNode, GraphQLFieldConfig, GraphQLResolveInfo, GraphQLSchema, ParseOptions, ValidationRule } from 'graphql';
+import { buildSchema, getOperationAST, GraphQLError, GraphQLObjectType, parse, printSchema, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type * as http from 'node:http';
 import type { Logger } from 'pino';
@@ -8,8 +9,9 @@ import type { ChatStreamMessage } from '@remote-help/events';
 import { operationRootField, type ProcessMetrics } from '@remote-help/metrics';
 import { SharedResults } from '@remote-help/service-kit';
 import { chatChannel, countChannel, sessionChannel } from './event-feed';
-import { firstError, isSubscriptionOperation, QueryResult, selectionQuery, selectionVariables } from './gateway-query';
-import { Hub } from './hub';
+import type { QueryResult} from './gateway-query';
+import { firstError, isSubscriptionOperation, selectionQuery, selectionVariables } from './gateway-query';
+import type { Hub } from './hub';
 import { sharedSubscribe } from './shared-execution';
 
 export interface SubscriptionDeps {

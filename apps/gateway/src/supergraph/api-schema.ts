@@ -1,5 +1,5 @@
 import { ApolloGateway } from '@apollo/gateway';
-import { GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 
 /** The API schema that clients see through the gateway for a supergraph (federation internals removed). */
 export async function apiSchemaOf(supergraphSdl: string): Promise<GraphQLSchema> {

@@ -1,9 +1,10 @@
-import {
+import type {
   GraphQLField,
   GraphQLInputField,
   GraphQLNamedType,
   GraphQLSchema,
-  GraphQLType,
+  GraphQLType} from 'graphql';
+import {
   isEnumType,
   isInputObjectType,
   isInterfaceType,

@@ -4,7 +4,7 @@ import { ALL_ADMIN_PERMISSIONS, decideRemoteHelpAccess, DenialReason as R, Remot
 import type { GroupCreatedData, SettingsSnapshot, TenantCreatedData, UserSnapshot } from '@remote-help/events';
 import { dropDatabase, openServiceDataSource } from '@remote-help/service-kit';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ENTITIES, MIGRATIONS } from '../data-source';
 import { DirectoryStore } from '../directory/directory-store';
 import { AccessDataService } from './access-data.service';

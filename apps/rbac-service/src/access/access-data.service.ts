@@ -3,7 +3,7 @@ import { AdminPermission, DecisionAssignment, effectiveAdminPermissions, RemoteH
 import { preparedQuery } from '@remote-help/service-kit';
 import { DataSource } from 'typeorm';
 import { assignmentsHeldBy, FactsCache, indexedAssignments, TenantAssignmentRow, TenantAssignments } from './access-facts.cache';
-import { AssignmentRow, decisionAssignment, DecisionFacts, DeviceRow, TenantRow, UserRow } from './decision-facts';
+import { decisionAssignment, DecisionFacts, DeviceRow, TenantRow, UserRow } from './decision-facts';
 
 const USER_COLUMNS = `u.id, u.tenant_id, u.user_principal_name, u.display_name, u.licenses,
   ARRAY(SELECT g.group_id FROM directory_group_users g WHERE g.user_id = u.id AND g.tenant_id = u.tenant_id ORDER BY g.group_id) AS group_ids`;

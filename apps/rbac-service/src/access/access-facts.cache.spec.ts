@@ -1,4 +1,5 @@
-import { assignmentsHeldBy, FactsCache, indexedAssignments, TenantAssignmentRow } from './access-facts.cache';
+import type { TenantAssignmentRow } from './access-facts.cache';
+import { assignmentsHeldBy, FactsCache, indexedAssignments } from './access-facts.cache';
 import type { DeviceRow, TenantRow, UserRow } from './decision-facts';
 
 const T1 = '11111111-1111-1111-1111-111111111111';

@@ -7,7 +7,7 @@ import type { UserSnapshot } from '@remote-help/events';
 import { dropDatabase, openServiceDataSource } from '@remote-help/service-kit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ENTITIES, MIGRATIONS } from '../data-source';
 import { DirectoryStore } from '../directory/directory-store';
 import { FactsCache } from './access-facts.cache';

@@ -1,5 +1,6 @@
 import { decideRemoteHelpAccess, DenialReason as R, RemoteHelpPermission as P, SessionMode } from '@remote-help/domain';
-import { AssignmentRow, DecisionFacts, DeviceRow, toDecisionInput, UNKNOWN_TENANT, UserRow } from './decision-facts';
+import type { AssignmentRow, DecisionFacts, DeviceRow, UserRow } from './decision-facts';
+import { toDecisionInput, UNKNOWN_TENANT } from './decision-facts';
 
 const T = '11111111-1111-4111-8111-111111111111';
 const OTHER = '99999999-9999-4999-8999-999999999999';

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class InitialRoles1764000000000 implements MigrationInterface {
   name = 'InitialRoles1764000000000';

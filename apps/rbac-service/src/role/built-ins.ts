@@ -1,7 +1,7 @@
 import { BUILT_IN_ROLES } from '@remote-help/domain';
 import { RBAC_EVENTS, TOPICS, writeToOutbox } from '@remote-help/events';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { BUILT_IN_ASSIGNMENT } from '../assignment/built-in-assignment';
 import { RoleAssignmentEntity } from '../assignment/role-assignment.entity';
 import { assignmentEvent, roleEvent } from './rbac-events';

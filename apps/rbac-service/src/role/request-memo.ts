@@ -19,7 +19,11 @@ export function memoAssignmentsByRole(ctx: MemoContext, load: () => Promise<Role
   const memo = (ctx.rbacMemo ??= {});
   return (memo.assignmentsByRole ??= load().then((list) => {
     const byRole = new Map<string, RoleAssignment[]>();
-    for (const a of list) byRole.get(a.roleId)?.push(a) ?? byRole.set(a.roleId, [a]);
+    for (const a of list) {
+      const same = byRole.get(a.roleId);
+      if (same) same.push(a);
+      else byRole.set(a.roleId, [a]);
+    }
     return byRole;
   }));
 }

@@ -1,4 +1,5 @@
-import { AdminPermission, ALL_ADMIN_PERMISSIONS, ALL_REMOTE_HELP_PERMISSIONS, isUuid, RemoteHelpPermission } from '@remote-help/domain';
+import type { AdminPermission, RemoteHelpPermission } from '@remote-help/domain';
+import { ALL_ADMIN_PERMISSIONS, ALL_REMOTE_HELP_PERMISSIONS, isUuid } from '@remote-help/domain';
 import { badInput } from '@remote-help/service-kit';
 
 /** Pure checks of role and assignment input (BAD_USER_INPUT with a clear message). */

@@ -1,5 +1,6 @@
 import { AuditActorKind, AuditResult } from '@remote-help/domain';
-import { AUDIT_EVENT_TYPE, DIRECTORY_EVENTS, type EventOf, type SessionEventType, type SessionFacts } from '@remote-help/events';
+import type { AUDIT_EVENT_TYPE, DIRECTORY_EVENTS} from '@remote-help/events';
+import { type EventOf, type SessionEventType, type SessionFacts } from '@remote-help/events';
 
 /**
  * What reporting-service keeps of the events it consumes, taken from events already parsed by

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** One-use tickets for browser downloads of the CSV exports (createExportTicket). */
 export class ExportTickets1765000000000 implements MigrationInterface {

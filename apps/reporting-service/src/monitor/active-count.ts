@@ -1,5 +1,5 @@
 import { type ActiveSessionCountData, buildEvent, REPORTING_EVENTS, TOPICS, writeToOutbox } from '@remote-help/events';
-import { EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { SERVICE_NAME } from '../config';
 
 /**

@@ -1,4 +1,4 @@
-import { SessionMode } from '@remote-help/domain';
+import type { SessionMode } from '@remote-help/domain';
 import { badInput } from '@remote-help/service-kit';
 import { idArg } from '../common/ids';
 import type { CursorPosition } from '../common/page';

@@ -1,5 +1,6 @@
 import { SessionMode } from '@remote-help/domain';
-import { ServiceCallError, ServiceClient } from '@remote-help/service-kit';
+import type { ServiceClient } from '@remote-help/service-kit';
+import { ServiceCallError } from '@remote-help/service-kit';
 import { AccessDecisions } from './access-decisions';
 
 const T = '11111111-1111-4111-8111-111111111111';

@@ -1,5 +1,6 @@
 import { ComplianceState, EndReason, Platform, SessionMode, SessionState } from '@remote-help/domain';
-import { actorOf, factsOf, fromRow, isPartyCaller, SessionRecord } from './session-record';
+import type { SessionRecord } from './session-record';
+import { actorOf, factsOf, fromRow, isPartyCaller } from './session-record';
 import { Actor } from './session-state-machine';
 import { dueAction } from './session-timers';
 import { checkChatText, normalizeReason } from './session.service';

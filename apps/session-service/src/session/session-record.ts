@@ -1,6 +1,8 @@
-import { ComplianceState, EndReason, Platform, SessionMode, SessionState } from '@remote-help/domain';
+import type { EndReason, Platform, SessionState } from '@remote-help/domain';
+import { ComplianceState, SessionMode } from '@remote-help/domain';
 import type { SessionFacts } from '@remote-help/events';
-import { Actor, SessionSnapshot } from './session-state-machine';
+import type { SessionSnapshot } from './session-state-machine';
+import { Actor } from './session-state-machine';
 
 /** A session as read from its row (the columns of SessionEntity, as `SELECT *` returns them). */
 export interface SessionRecord {

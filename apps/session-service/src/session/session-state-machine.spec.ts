@@ -1,5 +1,6 @@
 import { EndReason, Platform, SessionMode, SessionState } from '@remote-help/domain';
-import { Actor, SessionAction, SessionSnapshot, transition } from './session-state-machine';
+import type { SessionAction, SessionSnapshot} from './session-state-machine';
+import { Actor, transition } from './session-state-machine';
 
 /**
  * Every state x every action x every actor, for an attended and an unattended session, against

@@ -3,9 +3,9 @@
 import type { Caller } from '@remote-help/auth';
 import { ComplianceState, Platform, SessionMode, SessionState } from '@remote-help/domain';
 import { RecentSessions } from './recent-sessions';
-import { SessionRecord } from './session-record';
+import type { SessionRecord } from './session-record';
 import { OUTBOX_PARAMS } from './session-sql';
-import { SessionChange } from './session-state-machine';
+import type { SessionChange } from './session-state-machine';
 import { SessionService } from './session.service';
 
 const T = '11111111-1111-4111-8111-111111111111';

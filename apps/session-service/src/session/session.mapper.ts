@@ -1,5 +1,6 @@
-import { complianceWarningOf, SessionRecord } from './session-record';
-import { RemoteHelpSession } from './session.model';
+import type { SessionRecord } from './session-record';
+import { complianceWarningOf } from './session-record';
+import type { RemoteHelpSession } from './session.model';
 
 /** The GraphQL view of a session. The security code is never read back (only its hash is stored). */
 export function toModel(s: SessionRecord): RemoteHelpSession {

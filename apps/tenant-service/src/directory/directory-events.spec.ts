@@ -1,8 +1,8 @@
 import { DIRECTORY_EVENTS, type DirectoryEventType, parseEvent, TOPICS } from '@remote-help/events';
-import { DeviceEntity } from '../device/device.entity';
-import { RemoteHelpSettingsEntity } from '../tenant/remote-help-settings.entity';
-import { LicenseEntity } from '../user/license.entity';
-import { UserEntity } from '../user/user.entity';
+import type { DeviceEntity } from '../device/device.entity';
+import type { RemoteHelpSettingsEntity } from '../tenant/remote-help-settings.entity';
+import type { LicenseEntity } from '../user/license.entity';
+import type { UserEntity } from '../user/user.entity';
 import { deviceSnapshot, directoryEvent, licenseFacts, settingsSnapshot, userSnapshot } from './directory-events';
 
 const T = '11111111-1111-4111-8111-111111111111';

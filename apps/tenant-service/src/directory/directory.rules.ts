@@ -17,7 +17,7 @@ export const MAX_PAGE = 500;
 export const MAX_IDS = 500;
 
 // C0/C1 control characters (PostgreSQL refuses NUL in text; the others have no place in a name).
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern finds.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 

@@ -160,7 +160,9 @@ export class GroupService {
     );
     for (const r of rows) {
       const g: GroupEntity = { id: r.id, tenantId: r.tenant_id, displayName: r.display_name, memberKind: r.member_kind, createdAt: r.created_at };
-      byMember.get(r.member_id)?.push(g) ?? byMember.set(r.member_id, [g]);
+      const groups = byMember.get(r.member_id);
+      if (groups) groups.push(g);
+      else byMember.set(r.member_id, [g]);
     }
     return byMember;
   }
@@ -170,7 +172,10 @@ function groupRows<T>(rows: { group_id: string; id: string }[], byId: Map<string
   const out = new Map<string, T[]>();
   for (const r of rows) {
     const item = byId.get(r.id);
-    if (item) out.get(r.group_id)?.push(item) ?? out.set(r.group_id, [item]);
+    if (!item) continue;
+    const items = out.get(r.group_id);
+    if (items) items.push(item);
+    else out.set(r.group_id, [item]);
   }
   return out;
 }

@@ -52,7 +52,11 @@ export class UserService {
       .where('l.tenant_id = :tenantId AND l.user_id = ANY(:ids)', { tenantId, ids: valid })
       .orderBy('l.kind', 'ASC')
       .getMany();
-    for (const l of rows) byUser.get(l.userId)?.push(l) ?? byUser.set(l.userId, [l]);
+    for (const l of rows) {
+      const licences = byUser.get(l.userId);
+      if (licences) licences.push(l);
+      else byUser.set(l.userId, [l]);
+    }
     return byUser;
   }
 

@@ -1,4 +1,4 @@
-import { INestApplication, Provider } from '@nestjs/common';
+import type { INestApplication, Provider, Type } from '@nestjs/common';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { Test } from '@nestjs/testing';
 import { graphql } from 'graphql';
@@ -10,7 +10,7 @@ import { subgraphGraphQLModule } from '../subgraph-graphql.module';
  * `npm run supergraph` and by the stale-supergraph test. Not exported from the package root,
  * so that production code never loads @nestjs/testing.
  */
-export async function printSubgraphSdl(resolvers: Provider[], orphanedTypes: Function[] = []): Promise<string> {
+export async function printSubgraphSdl(resolvers: Provider[], orphanedTypes: Type[] = []): Promise<string> {
   const moduleRef = await Test.createTestingModule({
     imports: [subgraphGraphQLModule({ production: false, orphanedTypes })],
     providers: resolvers,
