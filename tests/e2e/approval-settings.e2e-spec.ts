@@ -1,4 +1,5 @@
-import { errorCodes, eventually, gql, GqlResponse, gqlOk, newTenant } from './support/client';
+import type { GqlResponse} from './support/client';
+import { errorCodes, eventually, gql, gqlOk, newTenant } from './support/client';
 import { createDevice, createGroup, createUser, helpDesk, roleId } from './support/fixtures';
 
 /**

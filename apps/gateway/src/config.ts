@@ -1,5 +1,6 @@
 import { parseOidcIssuers } from '@remote-help/auth';
-import { ConfigOf, defaultDataDir, httpServerConfigSpec, metricsConfigSpec, metricsListen, parsers, shutdownCheck, shutdownConfigSpec } from '@remote-help/service-kit';
+import type { ConfigOf} from '@remote-help/service-kit';
+import { defaultDataDir, httpServerConfigSpec, metricsConfigSpec, metricsListen, parsers, shutdownCheck, shutdownConfigSpec } from '@remote-help/service-kit';
 import * as path from 'node:path';
 import { consoleIssuers, parseConsoleOidcClients } from './console/console-routes';
 

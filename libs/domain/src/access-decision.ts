@@ -1,5 +1,7 @@
-import { ApprovalGate, approvalGates, ApprovalKind, stepApproval } from './approvals';
-import { isMemberOfAdminGroups, coversDevice, coversUser, DecisionAssignment } from './scope';
+import type { ApprovalGate} from './approvals';
+import { approvalGates, ApprovalKind, stepApproval } from './approvals';
+import type { DecisionAssignment } from './scope';
+import { isMemberOfAdminGroups, coversDevice, coversUser } from './scope';
 import { ALL_DENIAL_REASONS, DenialReason } from './denial-reason';
 import type { CloudEnvironment, Platform } from './directory';
 import { ComplianceState } from './directory';

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
-import {
+import type {
   ApprovalAssignment,
+  ApprovalStep} from './approvals';
+import {
   ApprovalDecisionRefusal as Refusal,
   approvalDecisionRefusal,
   ApprovalKind as K,
   approvalGates,
   approvalNeed,
   ApprovalStatus as S,
-  ApprovalStep,
   stepApproval,
   stepPermissions,
 } from './approvals';

@@ -1,5 +1,5 @@
 import { ALL_REMOTE_HELP_PERMISSIONS, effectivePermissions, RemoteHelpPermission } from './permissions';
-import { DecisionAssignment } from './scope';
+import type { DecisionAssignment } from './scope';
 import { SessionMode } from './sessions';
 
 /** What an approval request asks for (values match the public GraphQL enum). */

@@ -1,5 +1,6 @@
 import type * as http from 'node:http';
-import { parsers, VarSpec } from './config';
+import type { VarSpec } from './config';
+import { parsers } from './config';
 
 /** The public HTTP server's variables, read by every process (the four services and the gateway). */
 export function httpServerConfigSpec() {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { ConfigOf, parsers, VarSpec } from './config';
+import type { ConfigOf, VarSpec } from './config';
+import { parsers } from './config';
 import { httpServerConfigSpec } from './http-server';
 import { shutdownConfigSpec } from './shutdown';
 

@@ -19,7 +19,7 @@ export function bootstrapTenantInput(args: unknown): BootstrapTenantInput {
       checkEventTenant(type, tenantId, data);
       return data;
     } catch (e) {
-      throw new Error(`${name}: ${e instanceof EventContractError ? e.reason : (e as Error).message}`);
+      throw new Error(`${name}: ${e instanceof EventContractError ? e.reason : (e as Error).message}`, { cause: e });
     }
   };
   const tenant = part('tenant', DIRECTORY_EVENTS.tenantCreated);

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The copy of the tenant's settings keeps whether session requests must give a reason. */
 export class RequiredReason1765200000000 implements MigrationInterface {

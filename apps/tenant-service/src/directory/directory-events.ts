@@ -1,5 +1,5 @@
 import type { LicenseFacts } from '@remote-help/domain';
-import { LicenseKind } from '@remote-help/domain';
+import type { LicenseKind } from '@remote-help/domain';
 import { buildEvent, type DeviceSnapshot, type DirectoryEventType, type EventInput, type EventOf, type SettingsSnapshot, type UserSnapshot } from '@remote-help/events';
 import { SERVICE_NAME } from '../config';
 import type { DeviceEntity } from '../device/device.entity';

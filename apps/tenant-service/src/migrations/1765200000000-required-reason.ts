@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** A tenant setting: session requests must give a reason (a ticket id). Off by default. */
 export class RequiredReason1765200000000 implements MigrationInterface {
