@@ -11,9 +11,7 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 // Node's own globals, taken from the Node that runs ESLint, plus CommonJS's.
-const nodeGlobals = Object.fromEntries(
-  [...Object.getOwnPropertyNames(globalThis), 'require', 'module', 'exports', '__dirname', '__filename'].map((name) => [name, 'readonly']),
-);
+const nodeGlobals = Object.fromEntries([...Object.getOwnPropertyNames(globalThis), 'require', 'module', 'exports', '__dirname', '__filename'].map((name) => [name, 'readonly']));
 
 // Libraries are imported by package name only (`@remote-help/<lib>`, `@remote-help/<lib>/testing`),
 // never through a relative path into another package or a path inside one.
@@ -56,17 +54,7 @@ const disableReason = {
 };
 
 export default defineConfig([
-  globalIgnores([
-    '**/node_modules/',
-    '**/dist/',
-    '.data/',
-    '.nx/',
-    'coverage/',
-    'tmp/',
-    'bench/results/',
-    'docs/events/',
-    'apps/admin-console/src/graphql-env.d.ts',
-  ]),
+  globalIgnores(['**/node_modules/', '**/dist/', '.data/', '.nx/', 'coverage/', 'tmp/', 'bench/results/', 'docs/events/', 'apps/admin-console/src/graphql-env.d.ts']),
 
   js.configs.recommended,
   tseslint.configs.recommended,
@@ -84,10 +72,7 @@ export default defineConfig([
     rules: {
       // Unused code: variables, parameters after the last used one, imports; `_` prefix for what a
       // signature needs but the body does not use, and for destructuring that drops a property.
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { args: 'after-used', argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { args: 'after-used', argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       'no-unused-vars': 'off',
       // Cycles inside a package (packages themselves depend on each other in one direction only).
       'import-x/no-cycle': ['error', { ignoreExternal: true }],

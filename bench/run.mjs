@@ -31,7 +31,11 @@ const selected = names.length ? SCENARIOS.filter((s) => names.includes(s.name)) 
 // Before anything else runs: how fast the machine is today (bench/lib/machine-speed.mjs).
 const { machineSpeed } = await import('./lib/machine-speed.mjs');
 const speed = await machineSpeed({ quick });
-log(`machine speed: ${Object.entries(speed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+log(
+  `machine speed: ${Object.entries(speed)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
 log(`starting the system for the benchmark${quick ? ' (quick)' : ''}...`);
 // Rate limits off (0) by default: the load comes from a handful of callers, and would otherwise
 // measure 429s. RH_BENCH_RATE_LIMITS=shared: every limit on, at a size no load here reaches
@@ -44,7 +48,10 @@ const envFor = { gateway: { RATE_LIMIT_PER_CALLER: limit, RATE_LIMIT_PER_TENANT:
 log(`gateway rate limits: ${rateLimits === 'shared' ? 'on (10,000,000 per window), shared every RATE_LIMIT_SYNC_MS (default 250 ms)' : 'off'}`);
 // RH_BENCH_CPU_PROF=gateway,session-service (or "all"): those processes write V8 CPU profiles
 // (--cpu-prof) to bench/results/profiles/<process>/ when they stop; open them in Chrome DevTools.
-const profiled = (process.env.RH_BENCH_CPU_PROF ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+const profiled = (process.env.RH_BENCH_CPU_PROF ?? '')
+  .split(',')
+  .map((n) => n.trim())
+  .filter(Boolean);
 if (profiled.length) {
   const profileDir = path.join(ROOT, 'bench', 'results', 'profiles');
   fs.mkdirSync(profileDir, { recursive: true });

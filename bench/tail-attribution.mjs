@@ -20,7 +20,12 @@ import { percentile } from './lib/stats.mjs';
 
 const slowFile = process.argv[2] ?? 'bench/results/slow.jsonl';
 const watchDir = process.argv[3] ?? 'bench/results/loop-watch';
-const readLines = (f) => fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const readLines = (f) =>
+  fs
+    .readFileSync(f, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 const slow = readLines(slowFile).filter((s) => s.mode === 'rate');
 const watches = fs
@@ -34,7 +39,15 @@ const watches = fs
 
 const overlaps = (a0, a1, e) => e.t < a1 && e.t + e.ms > a0;
 /** The p-th percentile (0-100) of the durations, to 0.1 ms; '-' for none. */
-const pct = (events, p) => (events.length ? Math.round(percentile(events.map((e) => e.ms), p) * 10) / 10 : '-');
+const pct = (events, p) =>
+  events.length
+    ? Math.round(
+        percentile(
+          events.map((e) => e.ms),
+          p,
+        ) * 10,
+      ) / 10
+    : '-';
 
 const rows = [];
 for (const pid of [...new Set(slow.map((s) => s.pid))]) {
@@ -53,13 +66,7 @@ for (const pid of [...new Set(slow.map((s) => s.pid))]) {
   }
   const by = { gc: 0, machine: 0, process: 0, neither: 0 };
   for (const e of episodes) {
-    const cause = target.gcs.some((g) => overlaps(e.start, e.end, g))
-      ? 'gc'
-      : target.stalls.some((s) => overlaps(e.start, e.end, s))
-        ? e.lag > 2
-          ? 'machine'
-          : 'process'
-        : 'neither';
+    const cause = target.gcs.some((g) => overlaps(e.start, e.end, g)) ? 'gc' : target.stalls.some((s) => overlaps(e.start, e.end, s)) ? (e.lag > 2 ? 'machine' : 'process') : 'neither';
     by[cause] += e.n;
   }
   const t0 = reqs[0].t - 1000;

@@ -23,7 +23,7 @@ const HELM = path.join(__dirname, 'helm.mjs');
 const KUBE_MANIFESTS = path.join(__dirname, 'lib', 'kube-manifests.mjs');
 const SLOW = 300_000; // the first call fetches helm-java with Maven
 
-type Obj = Record<string, any>;  
+type Obj = Record<string, any>;
 
 const COMPONENTS = [
   { name: 'gateway', port: 4000, spec: gatewaySpec, subgraph: false },
@@ -45,7 +45,9 @@ function render(...valuesFiles: string[]): Obj[] {
   const r = helm(['template', CHART, '--validate', ...valuesFiles.flatMap((f) => ['-f', f])]);
   if (r.status !== 0) throw new Error(`helm template failed (exit ${r.status}):\n${r.stderr}`);
   expect(r.stderr).toMatch(/\d+ objects, 0 problem\(s\)/);
-  return YAML.parseAllDocuments(r.stdout).map((d) => d.toJS()).filter(Boolean);
+  return YAML.parseAllDocuments(r.stdout)
+    .map((d) => d.toJS())
+    .filter(Boolean);
 }
 
 function validate(objects: Obj[]): { object: string; problem: string }[] {
@@ -109,8 +111,7 @@ function ruleAllows(rule: Obj, peersKey: 'from' | 'to', policyNamespace: string,
 
 /** Whether Kubernetes lets src reach dst:port, given the policies (of the release's namespace). */
 function allowed(policies: Obj[], namespace: string, src: Endpoint, dst: Endpoint, port: number, protocol = 'TCP'): boolean {
-  const selecting = (ep: Endpoint, type: string) =>
-    ep.namespace === namespace ? policies.filter((p) => p.spec.policyTypes.includes(type) && matches(p.spec.podSelector, ep.labels)) : [];
+  const selecting = (ep: Endpoint, type: string) => (ep.namespace === namespace ? policies.filter((p) => p.spec.policyTypes.includes(type) && matches(p.spec.podSelector, ep.labels)) : []);
   const egress = selecting(src, 'Egress');
   const ingress = selecting(dst, 'Ingress');
   const egressOk = egress.length === 0 || egress.some((p) => (p.spec.egress ?? []).some((r: Obj) => ruleAllows(r, 'to', namespace, dst, port, protocol)));
@@ -131,63 +132,82 @@ describe('Helm chart deploy/helm/remote-help', () => {
   it.each([
     ['the default values', []],
     ['every component at 3 replicas with autoscaling', [SCALE_VALUES]],
-  ])('passes helm lint --strict with %s', (_label, files) => {
-    const r = helm(['lint', CHART, '--strict', ...files.flatMap((f) => ['-f', f])]);
-    expect(r.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
-    expect(r.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
-    expect(r.status).toBe(0);
-  }, SLOW);
+  ])(
+    'passes helm lint --strict with %s',
+    (_label, files) => {
+      const r = helm(['lint', CHART, '--strict', ...files.flatMap((f) => ['-f', f])]);
+      expect(r.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
+      expect(r.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+      expect(r.status).toBe(0);
+    },
+    SLOW,
+  );
 
-  it('refuses values the schema does not allow (helm lint and helm template)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rh-helm-values-'));
-    try {
-      const bad = path.join(dir, 'bad.yaml');
-      fs.writeFileSync(bad, YAML.stringify({ gateway: { replicas: 2 }, securityContext: { allowPrivilegeEscalation: true }, sessionService: { env: { DATABASE_URL: 'x' } } }));
-      const lint = helm(['lint', CHART, '--strict', '-f', bad]);
-      expect(lint.status).toBe(1);
-      expect(lint.stdout).toContain("additional properties 'replicas' not allowed");
-      expect(lint.stdout).toContain('/securityContext/allowPrivilegeEscalation');
-      const template = helm(['template', CHART, '-f', bad]);
-      expect(template.status).toBe(1);
-      // A variable the chart sets itself cannot be overridden through env.
-      const managed = path.join(dir, 'managed.yaml');
-      fs.writeFileSync(managed, YAML.stringify({ sessionService: { env: { DATABASE_URL: 'postgres://x@y/z' } } }));
-      const t2 = helm(['template', CHART, '-f', managed]);
-      expect(t2.status).toBe(1);
-      expect(t2.stderr).toContain('sessionService.env.DATABASE_URL: the chart sets DATABASE_URL itself');
-      // SHUTDOWN_GRACE_SECONDS is the pod's grace period, so the drain must end within it.
-      const drain = path.join(dir, 'drain.yaml');
-      fs.writeFileSync(drain, YAML.stringify({ shutdown: { drainSeconds: 10 }, rbacService: { terminationGracePeriodSeconds: 10 } }));
-      const t3 = helm(['template', CHART, '-f', drain]);
-      expect(t3.status).toBe(1);
-      expect(t3.stderr).toContain('shutdown.drainSeconds (10) must be less than rbacService.terminationGracePeriodSeconds (10)');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }, SLOW);
+  it(
+    'refuses values the schema does not allow (helm lint and helm template)',
+    () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rh-helm-values-'));
+      try {
+        const bad = path.join(dir, 'bad.yaml');
+        fs.writeFileSync(bad, YAML.stringify({ gateway: { replicas: 2 }, securityContext: { allowPrivilegeEscalation: true }, sessionService: { env: { DATABASE_URL: 'x' } } }));
+        const lint = helm(['lint', CHART, '--strict', '-f', bad]);
+        expect(lint.status).toBe(1);
+        expect(lint.stdout).toContain("additional properties 'replicas' not allowed");
+        expect(lint.stdout).toContain('/securityContext/allowPrivilegeEscalation');
+        const template = helm(['template', CHART, '-f', bad]);
+        expect(template.status).toBe(1);
+        // A variable the chart sets itself cannot be overridden through env.
+        const managed = path.join(dir, 'managed.yaml');
+        fs.writeFileSync(managed, YAML.stringify({ sessionService: { env: { DATABASE_URL: 'postgres://x@y/z' } } }));
+        const t2 = helm(['template', CHART, '-f', managed]);
+        expect(t2.status).toBe(1);
+        expect(t2.stderr).toContain('sessionService.env.DATABASE_URL: the chart sets DATABASE_URL itself');
+        // SHUTDOWN_GRACE_SECONDS is the pod's grace period, so the drain must end within it.
+        const drain = path.join(dir, 'drain.yaml');
+        fs.writeFileSync(drain, YAML.stringify({ shutdown: { drainSeconds: 10 }, rbacService: { terminationGracePeriodSeconds: 10 } }));
+        const t3 = helm(['template', CHART, '-f', drain]);
+        expect(t3.status).toBe(1);
+        expect(t3.stderr).toContain('shutdown.drainSeconds (10) must be less than rbacService.terminationGracePeriodSeconds (10)');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    SLOW,
+  );
 
-  it('the schema check catches invalid objects and unknown fields (it is not a pass-through)', () => {
-    const deployment = structuredClone(named(defaults, 'Deployment', 'gateway'));
-    deployment.spec.replica = 3; // a typo of replicas
-    deployment.spec.template.spec.containers[0].imagePulPolicy = 'Always';
-    deployment.spec.template.spec.containers[0].ports[0].containerPort = 'http';
-    const problems = validate([deployment, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }]).map((p) => `${p.object}: ${p.problem}`);
-    expect(problems).toEqual(
-      expect.arrayContaining([
-        'Deployment remote-help-gateway: /spec/replica: unknown field',
-        'Deployment remote-help-gateway: /spec/template/spec/containers/0/imagePulPolicy: unknown field',
-        expect.stringMatching(/^Deployment remote-help-gateway: \/spec\/template\/spec\/containers\/0\/ports\/0\/containerPort must be integer/),
-        'Widget w: no schema for example.com/v1 Widget',
-      ]),
-    );
-    expect(problems).toHaveLength(4);
-    expect(validate(defaults)).toEqual([]);
-  }, SLOW);
+  it(
+    'the schema check catches invalid objects and unknown fields (it is not a pass-through)',
+    () => {
+      const deployment = structuredClone(named(defaults, 'Deployment', 'gateway'));
+      deployment.spec.replica = 3; // a typo of replicas
+      deployment.spec.template.spec.containers[0].imagePulPolicy = 'Always';
+      deployment.spec.template.spec.containers[0].ports[0].containerPort = 'http';
+      const problems = validate([deployment, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }]).map((p) => `${p.object}: ${p.problem}`);
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          'Deployment remote-help-gateway: /spec/replica: unknown field',
+          'Deployment remote-help-gateway: /spec/template/spec/containers/0/imagePulPolicy: unknown field',
+          expect.stringMatching(/^Deployment remote-help-gateway: \/spec\/template\/spec\/containers\/0\/ports\/0\/containerPort must be integer/),
+          'Widget w: no schema for example.com/v1 Widget',
+        ]),
+      );
+      expect(problems).toHaveLength(4);
+      expect(validate(defaults)).toEqual([]);
+    },
+    SLOW,
+  );
 
   it('renders every component with its objects, and the migration Job as a pre-install/pre-upgrade hook', () => {
-    for (const [objects, autoscaled] of [[defaults, false], [scaled, true]] as const) {
+    for (const [objects, autoscaled] of [
+      [defaults, false],
+      [scaled, true],
+    ] as const) {
       for (const kind of ['Deployment', 'Service', 'ServiceAccount', 'ConfigMap', 'PodDisruptionBudget']) {
-        expect(ofKind(objects, kind).map((o) => o.metadata.name).sort()).toEqual(COMPONENTS.map((c) => `remote-help-${c.name}`).sort());
+        expect(
+          ofKind(objects, kind)
+            .map((o) => o.metadata.name)
+            .sort(),
+        ).toEqual(COMPONENTS.map((c) => `remote-help-${c.name}`).sort());
       }
       expect(ofKind(objects, 'HorizontalPodAutoscaler')).toHaveLength(autoscaled ? 5 : 0);
       expect(ofKind(objects, 'ServiceMonitor')).toHaveLength(autoscaled ? 5 : 0);
@@ -253,10 +273,17 @@ describe('Helm chart deploy/helm/remote-help', () => {
   it('every object carries the recommended app.kubernetes.io labels, and selectors pick one component', () => {
     for (const objects of [defaults, scaled]) {
       for (const o of objects) {
-        expect(Object.keys(o.metadata.labels).filter((k) => k.startsWith('app.kubernetes.io/')).sort()).toEqual(
-          ['app.kubernetes.io/component', 'app.kubernetes.io/instance', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'app.kubernetes.io/version'],
-        );
-        expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'remote-help', 'app.kubernetes.io/instance': 'remote-help', 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/part-of': 'remote-help' });
+        expect(
+          Object.keys(o.metadata.labels)
+            .filter((k) => k.startsWith('app.kubernetes.io/'))
+            .sort(),
+        ).toEqual(['app.kubernetes.io/component', 'app.kubernetes.io/instance', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'app.kubernetes.io/version']);
+        expect(o.metadata.labels).toMatchObject({
+          'app.kubernetes.io/name': 'remote-help',
+          'app.kubernetes.io/instance': 'remote-help',
+          'app.kubernetes.io/managed-by': 'Helm',
+          'app.kubernetes.io/part-of': 'remote-help',
+        });
         expect(o.metadata.namespace).toBe('remote-help');
       }
       for (const c of COMPONENTS) {
@@ -285,7 +312,10 @@ describe('Helm chart deploy/helm/remote-help', () => {
         expect(mount.readOnly).toBe(true);
         expect(keysVolume.secret.defaultMode).toBe(0o440); // readable by the fsGroup, not by others
         const mounted = keysVolume.secret.items.map((i: Obj) => `${mount.mountPath}/${i.path}`).sort();
-        const keyFiles = Object.entries(env).filter(([k]) => k.endsWith('_KEY_FILE')).map(([, v]) => v).sort();
+        const keyFiles = Object.entries(env)
+          .filter(([k]) => k.endsWith('_KEY_FILE'))
+          .map(([, v]) => v)
+          .sort();
         expect(mounted).toEqual(keyFiles);
         if (c.subgraph) {
           expect(keyFiles).toEqual(['/keys/internal.public.pem', '/keys/service.private.pem', '/keys/service.public.pem']);
@@ -311,45 +341,49 @@ describe('Helm chart deploy/helm/remote-help', () => {
     ]);
   });
 
-  it('keeps keys and database URLs in Secrets, never in a ConfigMap (keys given inline, as docker/keys.cjs makes them)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rh-helm-keys-'));
-    try {
-      const internal = await ensureInternalKeys(dir);
-      const service = await ensureInternalKeys(dir, 'service');
-      const password = 'S3cret-Pa55word';
-      const values = path.join(dir, 'inline.yaml');
-      fs.writeFileSync(
-        values,
-        YAML.stringify({
-          keys: { existingSecret: '', internalPrivateKey: internal.privateKeyPem, internalPublicKey: internal.publicKeyPem, servicePrivateKey: service.privateKeyPem, servicePublicKey: service.publicKeyPem },
-          ...Object.fromEntries(SUBGRAPHS.map((s) => [s.name.replace(/-(\w)/g, (_m, ch) => ch.toUpperCase()), { database: { url: `postgres://rh:${password}@db:5432/${s.name}` } }])),
-        }),
-      );
-      const objects = render(values);
-      const secrets = ofKind(objects, 'Secret');
-      expect(secrets.map((s) => s.metadata.name).sort()).toEqual(['remote-help-database', 'remote-help-keys']);
-      const decoded = (s: Obj) => Object.fromEntries(Object.entries(s.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
-      const keys = decoded(secrets.find((s) => s.metadata.name === 'remote-help-keys')!);
-      expect(keys).toEqual({
-        'internal.private.pem': internal.privateKeyPem,
-        'internal.public.pem': internal.publicKeyPem,
-        'service.private.pem': service.privateKeyPem,
-        'service.public.pem': service.publicKeyPem,
-      });
-      const database = secrets.find((s) => s.metadata.name === 'remote-help-database')!;
-      expect(database.metadata.annotations['helm.sh/hook']).toBe('pre-install,pre-upgrade'); // there before the migration Job
-      expect(Object.values(decoded(database)).every((url) => url.includes(password))).toBe(true);
-      const configText = JSON.stringify(ofKind(objects, 'ConfigMap'));
-      expect(configText).not.toContain(password);
-      expect(configText).not.toMatch(/PRIVATE KEY|BEGIN PUBLIC KEY/);
-      for (const o of objects.filter((x) => x.kind !== 'Secret')) {
-        const text = JSON.stringify(o);
-        for (const secretValue of [internal.privateKeyPem, service.privateKeyPem, password]) expect(text).not.toContain(secretValue.trim().split('\n')[1] ?? secretValue);
+  it(
+    'keeps keys and database URLs in Secrets, never in a ConfigMap (keys given inline, as docker/keys.cjs makes them)',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rh-helm-keys-'));
+      try {
+        const internal = await ensureInternalKeys(dir);
+        const service = await ensureInternalKeys(dir, 'service');
+        const password = 'S3cret-Pa55word';
+        const values = path.join(dir, 'inline.yaml');
+        fs.writeFileSync(
+          values,
+          YAML.stringify({
+            keys: { existingSecret: '', internalPrivateKey: internal.privateKeyPem, internalPublicKey: internal.publicKeyPem, servicePrivateKey: service.privateKeyPem, servicePublicKey: service.publicKeyPem },
+            ...Object.fromEntries(SUBGRAPHS.map((s) => [s.name.replace(/-(\w)/g, (_m, ch) => ch.toUpperCase()), { database: { url: `postgres://rh:${password}@db:5432/${s.name}` } }])),
+          }),
+        );
+        const objects = render(values);
+        const secrets = ofKind(objects, 'Secret');
+        expect(secrets.map((s) => s.metadata.name).sort()).toEqual(['remote-help-database', 'remote-help-keys']);
+        const decoded = (s: Obj) => Object.fromEntries(Object.entries(s.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+        const keys = decoded(secrets.find((s) => s.metadata.name === 'remote-help-keys')!);
+        expect(keys).toEqual({
+          'internal.private.pem': internal.privateKeyPem,
+          'internal.public.pem': internal.publicKeyPem,
+          'service.private.pem': service.privateKeyPem,
+          'service.public.pem': service.publicKeyPem,
+        });
+        const database = secrets.find((s) => s.metadata.name === 'remote-help-database')!;
+        expect(database.metadata.annotations['helm.sh/hook']).toBe('pre-install,pre-upgrade'); // there before the migration Job
+        expect(Object.values(decoded(database)).every((url) => url.includes(password))).toBe(true);
+        const configText = JSON.stringify(ofKind(objects, 'ConfigMap'));
+        expect(configText).not.toContain(password);
+        expect(configText).not.toMatch(/PRIVATE KEY|BEGIN PUBLIC KEY/);
+        for (const o of objects.filter((x) => x.kind !== 'Secret')) {
+          const text = JSON.stringify(o);
+          for (const secretValue of [internal.privateKeyPem, service.privateKeyPem, password]) expect(text).not.toContain(secretValue.trim().split('\n')[1] ?? secretValue);
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }, SLOW);
+    },
+    SLOW,
+  );
 
   describe('NetworkPolicies allow exactly the flows the system needs', () => {
     const ns = 'remote-help';
@@ -403,9 +437,17 @@ describe('Helm chart deploy/helm/remote-help', () => {
       const anywhere = (src: string, port: number) => targets.filter((t) => t.id !== src && !release.includes(t)).map((t) => `${src} -> ${t.id}:${port}`);
       const got = flows(defaults);
       // The gateway: from anyone on its port; nothing else reaches a subgraph but the gateway (and rbac-service's callers).
-      expect(got.filter((f) => f.endsWith('gateway:4000'))).toEqual(targets.filter((t) => !release.includes(t)).map((t) => `${t.id} -> gateway:4000`).sort());
+      expect(got.filter((f) => f.endsWith('gateway:4000'))).toEqual(
+        targets
+          .filter((t) => !release.includes(t))
+          .map((t) => `${t.id} -> gateway:4000`)
+          .sort(),
+      );
       for (const s of SUBGRAPHS) {
-        const callers = got.filter((f) => f.endsWith(` -> ${s.name}:${s.port}`)).map((f) => f.split(' ')[0]).sort();
+        const callers = got
+          .filter((f) => f.endsWith(` -> ${s.name}:${s.port}`))
+          .map((f) => f.split(' ')[0])
+          .sort();
         expect(callers).toEqual(s.name === 'rbac-service' ? ['gateway', 'reporting-service', 'session-service', 'tenant-service'] : ['gateway']);
       }
       // PostgreSQL: the subgraph services and the migration Job, never the gateway.
@@ -414,9 +456,7 @@ describe('Helm chart deploy/helm/remote-help', () => {
       expect(got.filter((f) => f.endsWith(':9092'))).toEqual(COMPONENTS.flatMap((c) => anywhere(c.name, 9092)).sort());
       expect(got.filter((f) => f.endsWith(':443'))).toEqual(anywhere('gateway', 443).sort());
       // Metrics: from inside the cluster only.
-      expect(got.filter((f) => f.endsWith(`:${METRICS_PORT}`))).toEqual(
-        COMPONENTS.flatMap((c) => targets.filter((t) => t.namespace && !release.includes(t)).map((t) => `${t.id} -> ${c.name}:${METRICS_PORT}`)).sort(),
-      );
+      expect(got.filter((f) => f.endsWith(`:${METRICS_PORT}`))).toEqual(COMPONENTS.flatMap((c) => targets.filter((t) => t.namespace && !release.includes(t)).map((t) => `${t.id} -> ${c.name}:${METRICS_PORT}`)).sort());
       expect(got.filter((f) => f.endsWith('/udp'))).toEqual(release.map((p) => `${p.id} -> dns:53/udp`).sort());
       // Nothing reaches the migration Job; from outside the cluster, only the gateway's port.
       expect(got.filter((f) => f.includes('migrations:') || (f.startsWith('internet') && !f.endsWith('gateway:4000')))).toEqual([]);
@@ -424,28 +464,32 @@ describe('Helm chart deploy/helm/remote-help', () => {
       expect(got.filter((f) => f.endsWith(':4318'))).toEqual([]);
     });
 
-    it('with tracing on: every process gets the collector (OTEL_EXPORTER_OTLP_ENDPOINT) and may reach it, and nothing else changes', () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rh-helm-tracing-'));
-      try {
-        const values = path.join(dir, 'tracing.yaml');
-        fs.writeFileSync(
-          values,
-          YAML.stringify({
-            tracing: { otlpEndpoint: 'http://otel-collector.observability:4318' },
-            networkPolicy: { tracing: { ports: [4318], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }] } },
-          }),
-        );
-        const traced = render(values);
-        for (const c of COMPONENTS) {
-          expect(environmentOf(traced, c.name)).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
-          expect(environmentOf(defaults, c.name)).not.toHaveProperty('OTEL_EXPORTER_OTLP_ENDPOINT');
+    it(
+      'with tracing on: every process gets the collector (OTEL_EXPORTER_OTLP_ENDPOINT) and may reach it, and nothing else changes',
+      () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rh-helm-tracing-'));
+        try {
+          const values = path.join(dir, 'tracing.yaml');
+          fs.writeFileSync(
+            values,
+            YAML.stringify({
+              tracing: { otlpEndpoint: 'http://otel-collector.observability:4318' },
+              networkPolicy: { tracing: { ports: [4318], to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }] } },
+            }),
+          );
+          const traced = render(values);
+          for (const c of COMPONENTS) {
+            expect(environmentOf(traced, c.name)).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
+            expect(environmentOf(defaults, c.name)).not.toHaveProperty('OTEL_EXPORTER_OTLP_ENDPOINT');
+          }
+          const got = flows(traced);
+          expect(got.filter((f) => f.endsWith(':4318'))).toEqual(COMPONENTS.map((c) => `${c.name} -> collector:4318`).sort());
+          expect(got.filter((f) => !f.endsWith(':4318'))).toEqual(flows(defaults));
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
         }
-        const got = flows(traced);
-        expect(got.filter((f) => f.endsWith(':4318'))).toEqual(COMPONENTS.map((c) => `${c.name} -> collector:4318`).sort());
-        expect(got.filter((f) => !f.endsWith(':4318'))).toEqual(flows(defaults));
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    }, SLOW);
+      },
+      SLOW,
+    );
   });
 });

@@ -131,7 +131,10 @@ export async function helmLint(chart, { strict = true, values = [] } = {}) {
   try {
     const r = await runner(['lint', copy, ...(strict ? ['--strict'] : [])]);
     if (r.code !== 0 && r.code !== 1) throw new HelmError(`helm lint could not run (exit ${r.code}): ${r.stderr.trim()}`);
-    const messages = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    const messages = r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     return { ok: r.code === 0, messages };
   } finally {
     cleanup();

@@ -83,7 +83,13 @@ const commands = {
       id: { type: 'string' },
     },
     async run(values) {
-      const input = { name: required(values, 'name'), domain: required(values, 'domain'), cloud: values.cloud ?? 'COMMERCIAL', admin: required(values, 'admin'), ...(values.id !== undefined ? { id: required(values, 'id') } : {}) };
+      const input = {
+        name: required(values, 'name'),
+        domain: required(values, 'domain'),
+        cloud: values.cloud ?? 'COMMERCIAL',
+        admin: required(values, 'admin'),
+        ...(values.id !== undefined ? { id: required(values, 'id') } : {}),
+      };
       if (!['COMMERCIAL', 'GCC', 'GCC_HIGH', 'DOD'].includes(input.cloud)) throw new UsageError(`--cloud must be COMMERCIAL, GCC, GCC_HIGH or DOD, not ${input.cloud}`);
       const created = serviceCli('tenant-service', 'RH_TENANT_DATABASE_URL', ['tenant-create', JSON.stringify(input)]);
       // The first administrator's role, applied to rbac-service's database at once (the same
@@ -158,7 +164,9 @@ async function main(argv) {
 }
 
 function oneLine(text) {
-  return String(text).replace(/\s*\n\s*/g, ' ').trim();
+  return String(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 main(process.argv.slice(2)).then(

@@ -65,11 +65,13 @@ export async function openClientPool({ url, tokens, query, clients, perWorker = 
      */
     async measureChange(count, change, { timeoutMs = 30_000 } = {}) {
       const s = ++seq;
-      await Promise.all(workers.map((w) => {
-        const armed = w.waitFor((m) => m.type === 'armed' && m.seq === s, 10_000, 'armed');
-        w.child.send({ type: 'expect', seq: s, count });
-        return armed;
-      }));
+      await Promise.all(
+        workers.map((w) => {
+          const armed = w.waitFor((m) => m.type === 'armed' && m.seq === s, 10_000, 'armed');
+          w.child.send({ type: 'expect', seq: s, count });
+          return armed;
+        }),
+      );
       const gots = workers.map((w) => w.waitFor((m) => m.type === 'got' && m.seq === s, timeoutMs + 10_000, 'result'));
       const at = await change();
       const timer = setTimeout(() => workers.forEach((w) => w.child.connected && w.child.send({ type: 'collect', seq: s })), timeoutMs);
@@ -81,12 +83,17 @@ export async function openClientPool({ url, tokens, query, clients, perWorker = 
       }
     },
     async close() {
-      await Promise.all(workers.map((w) => new Promise((resolve) => {
-        if (w.child.exitCode !== null || !w.child.connected) return resolve();
-        const kill = setTimeout(() => w.child.kill('SIGKILL'), 15_000);
-        w.child.once('exit', () => (clearTimeout(kill), resolve()));
-        w.child.send({ type: 'close' });
-      })));
+      await Promise.all(
+        workers.map(
+          (w) =>
+            new Promise((resolve) => {
+              if (w.child.exitCode !== null || !w.child.connected) return resolve();
+              const kill = setTimeout(() => w.child.kill('SIGKILL'), 15_000);
+              w.child.once('exit', () => (clearTimeout(kill), resolve()));
+              w.child.send({ type: 'close' });
+            }),
+        ),
+      );
     },
   };
 }

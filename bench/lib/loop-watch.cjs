@@ -36,7 +36,14 @@ if (!match || process.argv.join(' ').includes(match)) {
     last = now;
   }, 1).unref();
   const flush = () => {
-    if (out.length) fs.appendFileSync(file, out.splice(0).map((o) => JSON.stringify(o)).join('\n') + '\n');
+    if (out.length)
+      fs.appendFileSync(
+        file,
+        out
+          .splice(0)
+          .map((o) => JSON.stringify(o))
+          .join('\n') + '\n',
+      );
   };
   setInterval(flush, 1000).unref();
   process.once('exit', flush);

@@ -26,19 +26,23 @@ export async function reportReaders(ctx, t, count, { concurrency = 8, tokensPerR
   const sign = tokenSigner(ctx);
   const { createRole } = await ok(ctx, 'mutation ($i: CreateRoleInput!) { createRole(input: $i) { id } }', { i: { displayName: 'Report readers', permissions: [], adminPermissions: ['READ_REPORTS'] } }, admin);
   const { createGroup } = await ok(ctx, 'mutation ($i: CreateGroupInput!) { createGroup(input: $i) { id } }', { i: { displayName: 'report readers', memberKind: 'USERS' } }, admin);
-  const readers = await mapLimit(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
-    const upn = `reader${i}@${t.domain}`;
-    const { upsertUser } = await ok(
-      ctx,
-      'mutation ($i: UpsertUserInput!) { upsertUser(input: $i) { id } }',
-      { i: { userPrincipalName: upn, displayName: `Reader ${i}`, givenName: 'Reader', surname: String(i), jobTitle: 'Service desk lead', companyName: 'Contoso' } },
-      admin,
-    );
-    // Distinct tokens for one user: the same claims with a different expiry.
-    const tokens = [];
-    for (let k = 0; k < tokensPerReader; k++) tokens.push(await sign(t.tenantId, upn, 7200 + k));
-    return { tenantId: t.tenantId, userId: upsertUser.id, upn, token: tokens[0], tokens };
-  });
+  const readers = await mapLimit(
+    Array.from({ length: count }, (_, i) => i),
+    concurrency,
+    async (i) => {
+      const upn = `reader${i}@${t.domain}`;
+      const { upsertUser } = await ok(
+        ctx,
+        'mutation ($i: UpsertUserInput!) { upsertUser(input: $i) { id } }',
+        { i: { userPrincipalName: upn, displayName: `Reader ${i}`, givenName: 'Reader', surname: String(i), jobTitle: 'Service desk lead', companyName: 'Contoso' } },
+        admin,
+      );
+      // Distinct tokens for one user: the same claims with a different expiry.
+      const tokens = [];
+      for (let k = 0; k < tokensPerReader; k++) tokens.push(await sign(t.tenantId, upn, 7200 + k));
+      return { tenantId: t.tenantId, userId: upsertUser.id, upn, token: tokens[0], tokens };
+    },
+  );
   for (let i = 0; i < readers.length; i += 50) {
     await ok(ctx, 'mutation ($g: ID!, $u: [ID!]) { addGroupMembers(groupId: $g, userIds: $u, deviceIds: []) { id } }', { g: createGroup.id, u: readers.slice(i, i + 50).map((r) => r.userId) }, admin);
   }

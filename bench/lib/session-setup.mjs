@@ -77,27 +77,44 @@ export async function setUpHelpDesk(ctx, pairCount, { concurrency = 8 } = {}) {
     await ok(ctx, 'mutation ($input: AssignLicenseInput!) { assignLicense(input: $input) { id } }', { input: { userId: upsertUser.id, kind: 'REMOTE_HELP_ADDON', activeFrom } }, admin);
     return { id: upsertUser.id, upn, token: await sign(t.tenantId, upn) };
   };
-  const pairs = await mapLimit(Array.from({ length: pairCount }, (_, i) => i), concurrency, async (i) => {
-    const helper = await user(`helper${i}`, 'Help desk');
-    const sharer = await user(`sharer${i}`, 'Engineer');
-    const { upsertDevice } = await ok(
-      ctx,
-      'mutation ($input: UpsertDeviceInput!) { upsertDevice(input: $input) { id } }',
-      { input: { displayName: `PC-${i}`, platform: 'WINDOWS', osVersion: '10.0.22631', manufacturer: 'Contoso', enrolled: true, entraRegistered: true, compliance: 'COMPLIANT', primaryUserId: sharer.id } },
-      admin,
-    );
-    return { helperId: helper.id, helperToken: helper.token, sharerId: sharer.id, sharerToken: sharer.token, deviceId: upsertDevice.id };
-  });
+  const pairs = await mapLimit(
+    Array.from({ length: pairCount }, (_, i) => i),
+    concurrency,
+    async (i) => {
+      const helper = await user(`helper${i}`, 'Help desk');
+      const sharer = await user(`sharer${i}`, 'Engineer');
+      const { upsertDevice } = await ok(
+        ctx,
+        'mutation ($input: UpsertDeviceInput!) { upsertDevice(input: $input) { id } }',
+        { input: { displayName: `PC-${i}`, platform: 'WINDOWS', osVersion: '10.0.22631', manufacturer: 'Contoso', enrolled: true, entraRegistered: true, compliance: 'COMPLIANT', primaryUserId: sharer.id } },
+        admin,
+      );
+      return { helperId: helper.id, helperToken: helper.token, sharerId: sharer.id, sharerToken: sharer.token, deviceId: upsertDevice.id };
+    },
+  );
 
   const group = async (memberKind, userIds, deviceIds) => {
     const { createGroup } = await ok(ctx, 'mutation ($input: CreateGroupInput!) { createGroup(input: $input) { id } }', { input: { displayName: `bench-${memberKind.toLowerCase()}-${Date.now()}`, memberKind } }, admin);
     for (let i = 0; i < Math.max(userIds.length, deviceIds.length); i += 50) {
-      await ok(ctx, 'mutation ($g: ID!, $u: [ID!], $d: [ID!]) { addGroupMembers(groupId: $g, userIds: $u, deviceIds: $d) { id } }', { g: createGroup.id, u: userIds.slice(i, i + 50), d: deviceIds.slice(i, i + 50) }, admin);
+      await ok(
+        ctx,
+        'mutation ($g: ID!, $u: [ID!], $d: [ID!]) { addGroupMembers(groupId: $g, userIds: $u, deviceIds: $d) { id } }',
+        { g: createGroup.id, u: userIds.slice(i, i + 50), d: deviceIds.slice(i, i + 50) },
+        admin,
+      );
     }
     return createGroup.id;
   };
-  const helpers = await group('USERS', pairs.map((p) => p.helperId), []);
-  const scope = await group('MIXED', pairs.map((p) => p.sharerId), pairs.map((p) => p.deviceId));
+  const helpers = await group(
+    'USERS',
+    pairs.map((p) => p.helperId),
+    [],
+  );
+  const scope = await group(
+    'MIXED',
+    pairs.map((p) => p.sharerId),
+    pairs.map((p) => p.deviceId),
+  );
   const { roles } = await ok(ctx, '{ roles { id displayName } }', {}, admin);
   const role = roles.find((r) => r.displayName === 'Help Desk Operator');
   if (!role) throw new Error('no built-in Help Desk Operator role');

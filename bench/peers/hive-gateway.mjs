@@ -26,9 +26,7 @@ const signer = auth.createInternalTokenSigner(fs.readFileSync(opts.privateKeyFil
 const callers = opts.callersFile ? new Map(Object.entries(JSON.parse(fs.readFileSync(opts.callersFile, 'utf8')))) : new Map();
 const audienceByOrigin = new Map(opts.subgraphs.map((s) => [new URL(s.url).origin, s.audience]));
 /** The audience of each subgraph of the supergraph, by its name there (`@join__graph(name: ..., url: ...)`). */
-const audiences = new Map(
-  [...opts.supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)].map(([, name, url]) => [name, audienceByOrigin.get(new URL(url).origin)]),
-);
+const audiences = new Map([...opts.supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)].map(([, name, url]) => [name, audienceByOrigin.get(new URL(url).origin)]));
 /** Internal tokens by caller and audience: { token, at } (a promise while being signed). */
 const tokens = new Map();
 function internalToken(authorization, subgraphName) {

@@ -49,10 +49,13 @@ function assignmentInputs(tenantId, size, layout, roleIds) {
     const adminGroupIds = [...new Set([groupId(tenantId, 1 + (k % helperGroups)), ...(rnd() < 0.3 ? [groupId(tenantId, 1 + Math.floor(helperGroups * rnd()))] : [])])];
     const s = rnd();
     const scope =
-      s < 0.1 ? { scopeAllUsers: true, scopeAllDevices: true, scopeGroupIds: [] }
-      : s < 0.35 ? { scopeAllUsers: false, scopeAllDevices: true, scopeGroupIds: some(userGroup, 2) }
-      : s < 0.5 ? { scopeAllUsers: true, scopeAllDevices: false, scopeGroupIds: some(deviceGroup, 3) }
-      : { scopeAllUsers: false, scopeAllDevices: false, scopeGroupIds: [...some(deviceGroup, 3), ...some(userGroup, 2)] };
+      s < 0.1
+        ? { scopeAllUsers: true, scopeAllDevices: true, scopeGroupIds: [] }
+        : s < 0.35
+          ? { scopeAllUsers: false, scopeAllDevices: true, scopeGroupIds: some(userGroup, 2) }
+          : s < 0.5
+            ? { scopeAllUsers: true, scopeAllDevices: false, scopeGroupIds: some(deviceGroup, 3) }
+            : { scopeAllUsers: false, scopeAllDevices: false, scopeGroupIds: [...some(deviceGroup, 3), ...some(userGroup, 2)] };
     return { displayName: `Assignment ${k + 1}`, roleId, adminGroupIds, ...scope };
   });
 }
@@ -96,9 +99,7 @@ export async function prepare(ctx, label, scale, checks) {
   const t0 = Date.now();
   // The first assignments through the API (which checks them), the rest written as it writes them.
   const inputs = assignmentInputs(t.tenantId, size, seeded.layout, { helpDeskOperator, custom });
-  await mapLimit(inputs.slice(0, API_ASSIGNMENTS), 4, (input) =>
-    gqlOk(ctx, 'mutation ($i: CreateRoleAssignmentInput!) { createRoleAssignment(input: $i) { id } }', { i: input }, t.adminToken),
-  );
+  await mapLimit(inputs.slice(0, API_ASSIGNMENTS), 4, (input) => gqlOk(ctx, 'mutation ($i: CreateRoleAssignmentInput!) { createRoleAssignment(input: $i) { id } }', { i: input }, t.adminToken));
   await insertAssignments(ctx.run.databases['rbac-service'], t.tenantId, inputs.slice(API_ASSIGNMENTS));
   const assignSeconds = (Date.now() - t0) / 1000;
 
@@ -115,12 +116,19 @@ export async function prepare(ctx, label, scale, checks) {
 
 export default {
   name: 'access-decision',
-  description: 'checkRemoteHelpAccess over 0.1x/1x/10x a 10k-user directory, fresh checks over the whole directory in every run, at rbac-service and through the gateway: p50/p99 at 1,000/s (first run judged too) and max rate',
+  description:
+    'checkRemoteHelpAccess over 0.1x/1x/10x a 10k-user directory, fresh checks over the whole directory in every run, at rbac-service and through the gateway: p50/p99 at 1,000/s (first run judged too) and max rate',
   async run(ctx) {
     const { quick } = ctx;
     // RH_BENCH_ACCESS_SIZES=1x (or 0.1x,10x): some sizes only, when working on one.
     const only = (process.env.RH_BENCH_ACCESS_SIZES ?? '').split(',').filter(Boolean);
-    const sizes = quick ? [['quick', 0.01]] : [['0.1x', 0.1], ['1x', 1], ['10x', 10]].filter(([l]) => !only.length || only.includes(l));
+    const sizes = quick
+      ? [['quick', 0.01]]
+      : [
+          ['0.1x', 0.1],
+          ['1x', 1],
+          ['10x', 10],
+        ].filter(([l]) => !only.length || only.includes(l));
     const rate = quick ? 200 : 1000;
     const rateSeconds = quick ? 1 : 8;
     const maxSeconds = quick ? 1 : 6;

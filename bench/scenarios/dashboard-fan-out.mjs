@@ -22,7 +22,7 @@ const round = (n) => Math.round(n * 10) / 10;
 
 export default {
   name: 'dashboard-fan-out',
-  description: 'graphql-ws clients (many users, a token each) subscribed to one tenant\'s activeSessionCount: time until every client has a change (pooled p95), gateway memory per connection',
+  description: "graphql-ws clients (many users, a token each) subscribed to one tenant's activeSessionCount: time until every client has a change (pooled p95), gateway memory per connection",
   async run(ctx) {
     const { quick } = ctx;
     const sizes = process.env.RH_BENCH_FANOUT_SIZES ? process.env.RH_BENCH_FANOUT_SIZES.split(',').map(Number) : quick ? [20] : [1000, 5000, 10000];
@@ -60,18 +60,26 @@ export default {
           let delays;
           if (!open) {
             const s = await desk.startUntilConsent();
-            delays = await pool.measureChange(count + 1, async () => {
-              await desk.accept(s.id);
-              return wallNow();
-            }, { timeoutMs: waitedMs });
+            delays = await pool.measureChange(
+              count + 1,
+              async () => {
+                await desk.accept(s.id);
+                return wallNow();
+              },
+              { timeoutMs: waitedMs },
+            );
             open = s;
             count++;
           } else {
             const s = open;
-            delays = await pool.measureChange(count - 1, async () => {
-              await desk.end(s.id);
-              return wallNow();
-            }, { timeoutMs: waitedMs });
+            delays = await pool.measureChange(
+              count - 1,
+              async () => {
+                await desk.end(s.id);
+                return wallNow();
+              },
+              { timeoutMs: waitedMs },
+            );
             open = undefined;
             count--;
           }
@@ -134,7 +142,12 @@ async function restartGateway(ctx, token) {
   await system.start('gateway');
   const ready = `${system.urlOf('gateway')}/health/ready`;
   const deadline = Date.now() + 60_000;
-  while (!(await fetch(ready).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(ready).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline) throw new Error('the restarted gateway is not ready (event feed) within 60 s');
     await sleep(200);
   }
@@ -174,19 +187,39 @@ async function helpDesk(ctx) {
   await ok(ctx, 'mutation ($input: UpdateRemoteHelpSettingsInput!) { updateRemoteHelpSettings(input: $input) { remoteHelpEnabled } }', { input: { remoteHelpEnabled: true } }, admin);
   const user = async (name) => {
     const upn = `${name}@${t.domain}`;
-    const { upsertUser } = await ok(ctx, 'mutation ($input: UpsertUserInput!) { upsertUser(input: $input) { id } }', { input: { userPrincipalName: upn, displayName: `${name} Example`, givenName: name, surname: 'Example', jobTitle: 'Engineer', companyName: 'Contoso' } }, admin);
-    await ok(ctx, 'mutation ($input: AssignLicenseInput!) { assignLicense(input: $input) { id } }', { input: { userId: upsertUser.id, kind: 'REMOTE_HELP_ADDON', activeFrom: new Date(Date.now() - 60_000).toISOString() } }, admin);
+    const { upsertUser } = await ok(
+      ctx,
+      'mutation ($input: UpsertUserInput!) { upsertUser(input: $input) { id } }',
+      { input: { userPrincipalName: upn, displayName: `${name} Example`, givenName: name, surname: 'Example', jobTitle: 'Engineer', companyName: 'Contoso' } },
+      admin,
+    );
+    await ok(
+      ctx,
+      'mutation ($input: AssignLicenseInput!) { assignLicense(input: $input) { id } }',
+      { input: { userId: upsertUser.id, kind: 'REMOTE_HELP_ADDON', activeFrom: new Date(Date.now() - 60_000).toISOString() } },
+      admin,
+    );
     return { id: upsertUser.id, upn };
   };
   const helper = await user('helper');
   const sharer = await user('sharer');
-  const { upsertDevice } = await ok(ctx, 'mutation ($input: UpsertDeviceInput!) { upsertDevice(input: $input) { id } }', { input: { displayName: 'PC-1', platform: 'WINDOWS', osVersion: '10.0.22631', manufacturer: 'Contoso', enrolled: true, entraRegistered: true, compliance: 'COMPLIANT', primaryUserId: sharer.id } }, admin);
+  const { upsertDevice } = await ok(
+    ctx,
+    'mutation ($input: UpsertDeviceInput!) { upsertDevice(input: $input) { id } }',
+    { input: { displayName: 'PC-1', platform: 'WINDOWS', osVersion: '10.0.22631', manufacturer: 'Contoso', enrolled: true, entraRegistered: true, compliance: 'COMPLIANT', primaryUserId: sharer.id } },
+    admin,
+  );
   const deviceId = upsertDevice.id;
   const { createGroup } = await ok(ctx, 'mutation ($input: CreateGroupInput!) { createGroup(input: $input) { id } }', { input: { displayName: 'helpers', memberKind: 'USERS' } }, admin);
   await ok(ctx, 'mutation ($g: ID!, $u: [ID!], $d: [ID!]) { addGroupMembers(groupId: $g, userIds: $u, deviceIds: $d) { id } }', { g: createGroup.id, u: [helper.id], d: [] }, admin);
   const { roles } = await ok(ctx, '{ roles { id displayName } }', {}, admin);
   const role = roles.find((r) => r.displayName === 'Help Desk Operator');
-  await ok(ctx, 'mutation ($input: CreateRoleAssignmentInput!) { createRoleAssignment(input: $input) { id } }', { input: { displayName: 'help desk', roleId: role.id, adminGroupIds: [createGroup.id], scopeGroupIds: [], scopeAllUsers: true, scopeAllDevices: true } }, admin);
+  await ok(
+    ctx,
+    'mutation ($input: CreateRoleAssignmentInput!) { createRoleAssignment(input: $input) { id } }',
+    { input: { displayName: 'help desk', roleId: role.id, adminGroupIds: [createGroup.id], scopeGroupIds: [], scopeAllUsers: true, scopeAllDevices: true } },
+    admin,
+  );
   const ht = ctx.rh(['token', '--tenant', t.tenantId, '--user', helper.upn, '--ttl', '7200']);
   const st = ctx.rh(['token', '--tenant', t.tenantId, '--user', sharer.upn, '--ttl', '7200']);
   // rbac-service learns the directory from events: wait until its decision allows the helper.
@@ -201,7 +234,12 @@ async function helpDesk(ctx) {
     t,
     /** Request and join: the session waits for the sharer's consent (not active yet). */
     async startUntilConsent() {
-      const { requestSession } = await ok(ctx, `mutation ($input: RequestSessionInput!) { requestSession(input: $input) { session { ${SESSION} securityCode } decision { allowed reasons } } }`, { input: { deviceId, mode: 'VIEW_ONLY', reason: 'bench fan-out' } }, ht);
+      const { requestSession } = await ok(
+        ctx,
+        `mutation ($input: RequestSessionInput!) { requestSession(input: $input) { session { ${SESSION} securityCode } decision { allowed reasons } } }`,
+        { input: { deviceId, mode: 'VIEW_ONLY', reason: 'bench fan-out' } },
+        ht,
+      );
       if (!requestSession.session) throw new Error(`requestSession refused: ${JSON.stringify(requestSession.decision)}`);
       const { joinSession } = await ok(ctx, `mutation ($code: String!) { joinSession(securityCode: $code) { ${SESSION} } }`, { code: requestSession.session.securityCode }, st);
       if (joinSession.state !== 'PENDING_CONSENT') throw new Error(`joined session is ${joinSession.state}`);

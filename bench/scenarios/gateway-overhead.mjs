@@ -63,7 +63,10 @@ export default {
     const check = await ctx.gql(DASHBOARD, {}, t.adminToken);
     if (check.errors?.length) throw new Error(`the dashboard query fails: ${JSON.stringify(check.errors)}`);
     // Each answer must be the caller's own dashboard (its tenant's id), not one fetched for another caller.
-    const gatewayVariants = writeVariants(path.join(ctx.run.dataDir, 'gateway-overhead-callers.json'), readers.map((r) => ({ body: { query: DASHBOARD }, token: r.token, expect: `"id":"${r.tenantId}"` })));
+    const gatewayVariants = writeVariants(
+      path.join(ctx.run.dataDir, 'gateway-overhead-callers.json'),
+      readers.map((r) => ({ body: { query: DASHBOARD }, token: r.token, expect: `"id":"${r.tenantId}"` })),
+    );
 
     const hivePort = await freePort();
     const supergraphSdl = rewriteUrls(fs.readFileSync(path.join(ROOT, 'apps/gateway/supergraph.graphql'), 'utf8'), ctx.run.system);
@@ -71,21 +74,30 @@ export default {
     // signs each caller's internal tokens as our gateway does.
     const callersFile = path.join(ctx.run.dataDir, 'gateway-overhead-hive-callers.json');
     fs.writeFileSync(callersFile, JSON.stringify(Object.fromEntries(readers.map((r) => [`Bearer ${r.token}`, callerOf(r)]))));
-    const hive = spawn(process.execPath, [path.join(ROOT, 'bench/peers/hive-gateway.mjs'), JSON.stringify({
-      port: hivePort,
-      supergraphSdl,
-      subgraphs: SUBGRAPHS.map((s) => ({ url: `${ctx.run.system.urlOf(s)}/graphql`, audience: s })),
-      privateKeyFile: path.join(keysDir, 'internal.private.pem'),
-      caller: admin,
-      callersFile,
-    })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const hive = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, 'bench/peers/hive-gateway.mjs'),
+        JSON.stringify({
+          port: hivePort,
+          supergraphSdl,
+          subgraphs: SUBGRAPHS.map((s) => ({ url: `${ctx.run.system.urlOf(s)}/graphql`, audience: s })),
+          privateKeyFile: path.join(keysDir, 'internal.private.pem'),
+          caller: admin,
+          callersFile,
+        }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise((resolve, reject) => {
       hive.stdout.on('data', (d) => String(d).includes('ready') && resolve());
       hive.once('exit', (c) => reject(new Error(`hive gateway exited (${c})`)));
     });
     const hiveUrl = `http://127.0.0.1:${hivePort}/graphql`;
     for (const authorization of [undefined, `Bearer ${readers.at(-1).token}`]) {
-      const hiveCheck = await fetch(hiveUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query: DASHBOARD }) }).then((r) => r.json());
+      const hiveCheck = await fetch(hiveUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query: DASHBOARD }) }).then((r) =>
+        r.json(),
+      );
       if (hiveCheck.errors?.length) throw new Error(`the dashboard query fails through Hive Gateway: ${JSON.stringify(hiveCheck.errors)}`);
       if (authorization && hiveCheck.data?.tenant?.id !== readers.at(-1).tenantId) throw new Error(`Hive Gateway answered for tenant ${hiveCheck.data?.tenant?.id}, not the caller's ${readers.at(-1).tenantId}`);
     }
@@ -125,7 +137,9 @@ export default {
         }
         runs.hive.push(await measured(hive.pid, () => runLoad({ url: hiveUrl, variantsFile: gatewayVariants, connections, durationSeconds })));
         // One caller, the byte-identical query on every connection (reported, not judged).
-        runs.gatewayIdentical.push(await measured(gatewayPid, () => runLoad({ url: ctx.run.system.gatewayUrl, body: { query: DASHBOARD }, headers: { authorization: `Bearer ${t.adminToken}` }, connections, durationSeconds })));
+        runs.gatewayIdentical.push(
+          await measured(gatewayPid, () => runLoad({ url: ctx.run.system.gatewayUrl, body: { query: DASHBOARD }, headers: { authorization: `Bearer ${t.adminToken}` }, connections, durationSeconds })),
+        );
         runs.hiveIdentical.push(await measured(hive.pid, () => runLoad({ url: hiveUrl, body: { query: DASHBOARD }, connections, durationSeconds })));
       }
     } finally {
@@ -144,7 +158,9 @@ export default {
           }
         : {}),
     });
-    const failed = Object.entries({ ...runs, ...runs.direct }).filter(([k]) => k !== 'direct').flatMap(([k, list]) => list.filter((r) => r.errors).map((r) => `${k}: ${r.errors} errors (${r.timeouts} timeouts, ${r.non2xx} non-2xx answers), e.g. ${r.firstError}`));
+    const failed = Object.entries({ ...runs, ...runs.direct })
+      .filter(([k]) => k !== 'direct')
+      .flatMap(([k, list]) => list.filter((r) => r.errors).map((r) => `${k}: ${r.errors} errors (${r.timeouts} timeouts, ${r.non2xx} non-2xx answers), e.g. ${r.firstError}`));
     if (failed.length) throw new Error(`failed requests under load: ${failed.join('; ')}`);
     const gateway = summarize(runs.gateway);
     const hiveFig = summarize(runs.hive);

@@ -5,9 +5,7 @@ import { GATEWAY, SUBGRAPH_SERVICES } from '../../scripts/lib/services.mjs';
 import { rssMiB } from '../lib/load.mjs';
 
 export function memorySnapshot(system, label) {
-  return Promise.all(
-    [GATEWAY.name, ...SUBGRAPH_SERVICES.map((s) => s.name)].map(async (name) => ({ scenario: 'memory', target: name, when: label, rssMiB: await rssMiB(system.pidOf(name)) })),
-  );
+  return Promise.all([GATEWAY.name, ...SUBGRAPH_SERVICES.map((s) => s.name)].map(async (name) => ({ scenario: 'memory', target: name, when: label, rssMiB: await rssMiB(system.pidOf(name)) })));
 }
 
 export default {

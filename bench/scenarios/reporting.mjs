@@ -80,10 +80,20 @@ export default {
       const cpu0 = { service: cpuSeconds(reportingPid), db: await backendsCpu() };
       const sliceFile = path.join(ctx.run.dataDir, `reporting-bench-slice-${t.tenantId}.json`);
       const produced = runWorker({
-        brokers, topicPrefix: ctx.run.topicPrefix, tenantId: t.tenantId, sessions, helpers: HELPERS,
-        window: quick ? 125 : 2500, sliceFile, sliceEvery: 20,
+        brokers,
+        topicPrefix: ctx.run.topicPrefix,
+        tenantId: t.tenantId,
+        sessions,
+        helpers: HELPERS,
+        window: quick ? 125 : 2500,
+        sliceFile,
+        sliceEvery: 20,
       });
-      const done = waitFor(async () => !stopped && (await one(`SELECT count(*)::int AS n FROM session_records WHERE tenant_id = $1 AND version = 4`, [t.tenantId])).n === sessions, quick ? 60_000 : 600_000, 'reporting to apply every event');
+      const done = waitFor(
+        async () => !stopped && (await one(`SELECT count(*)::int AS n FROM session_records WHERE tenant_id = $1 AND version = 4`, [t.tenantId])).n === sessions,
+        quick ? 60_000 : 600_000,
+        'reporting to apply every event',
+      );
       done.catch(() => undefined); // awaited below; not unhandled if the producer fails first
       const sent = await produced.catch((e) => {
         stopped = true;
@@ -94,27 +104,48 @@ export default {
       const cpu = { service: cpuSeconds(reportingPid) - cpu0.service, db: [...cpuUsedSince(cpu0.db, await backendsCpu()).values()].reduce((a, b) => a + b, 0) };
       const ingestSeconds = (doneAt - sent.firstSendAt) / 1000;
       const ingest = {
-        scenario: 'reporting', target: 'ingest', events, sessions,
-        eventsPerSecond: Math.round(events / ingestSeconds), seconds: round(ingestSeconds),
+        scenario: 'reporting',
+        target: 'ingest',
+        events,
+        sessions,
+        eventsPerSecond: Math.round(events / ingestSeconds),
+        seconds: round(ingestSeconds),
         producedPerSecond: Math.round(events / ((sent.lastAckAt - sent.firstSendAt) / 1000)),
         lagAfterLastSendSeconds: round((doneAt - sent.lastAckAt) / 1000),
         // CPU used meanwhile by reporting-service and by its database's backends: figures that
         // the other loads on the machine do not inflate (a backend that came and went is missed).
-        serviceCpuSeconds: round(cpu.service), dbCpuSeconds: round(cpu.db),
+        serviceCpuSeconds: round(cpu.service),
+        dbCpuSeconds: round(cpu.db),
         eventsPerCpuSecond: Math.round(events / Math.max(cpu.service + cpu.db, 0.01)),
       };
 
       // Nothing lost, nothing counted twice: one record per session, daily totals and the active count exact.
       const snapshot = async () => ({
-        ...(await one(`SELECT count(*)::int AS records, count(*) FILTER (WHERE state = 'ENDED' AND version = 4)::int AS ended, coalesce(sum(duration_seconds), 0)::bigint::text AS seconds FROM session_records WHERE tenant_id = $1`, [t.tenantId])),
-        ...(await one(`SELECT coalesce(sum(sessions), 0)::int AS daily, coalesce(sum(sessions_with_duration), 0)::int AS dailyWithDuration, coalesce(sum(total_duration_seconds), 0)::bigint::text AS dailySeconds FROM session_daily_stats WHERE tenant_id = $1`, [t.tenantId])),
+        ...(await one(
+          `SELECT count(*)::int AS records, count(*) FILTER (WHERE state = 'ENDED' AND version = 4)::int AS ended, coalesce(sum(duration_seconds), 0)::bigint::text AS seconds FROM session_records WHERE tenant_id = $1`,
+          [t.tenantId],
+        )),
+        ...(await one(
+          `SELECT coalesce(sum(sessions), 0)::int AS daily, coalesce(sum(sessions_with_duration), 0)::int AS dailyWithDuration, coalesce(sum(total_duration_seconds), 0)::bigint::text AS dailySeconds FROM session_daily_stats WHERE tenant_id = $1`,
+          [t.tenantId],
+        )),
         active: (await one(`SELECT coalesce((SELECT active_sessions FROM active_session_counts WHERE tenant_id = $1), 0)::int AS n`, [t.tenantId])).n,
         rejected: (await one(`SELECT count(*)::int AS n FROM rejected_events WHERE tenant_id = $1`, [t.tenantId])).n,
         // the audit line each event carries, once
         audit: (await one(`SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND category = 'RemoteHelp'`, [t.tenantId])).n,
       });
       const after = await snapshot();
-      const expected = { records: sessions, ended: sessions, seconds: String(sent.totalDurationSeconds), daily: sessions, dailywithduration: sessions, dailyseconds: String(sent.totalDurationSeconds), active: 0, rejected: 0, audit: sessions * 4 };
+      const expected = {
+        records: sessions,
+        ended: sessions,
+        seconds: String(sent.totalDurationSeconds),
+        daily: sessions,
+        dailywithduration: sessions,
+        dailyseconds: String(sent.totalDurationSeconds),
+        active: 0,
+        rejected: 0,
+        audit: sessions * 4,
+      };
       const exact = sameFigures(after, expected);
       if (!exact) process.stderr.write(`reporting: after ingest ${JSON.stringify(after)}, expected ${JSON.stringify(expected)}\n`);
 
@@ -165,7 +196,8 @@ export default {
           const reader = readers.find((r) => r.tenantId === qt.tenantId);
           const r = await ctx.gql(body.query, body.variables, reader.token);
           if (r.errors?.length || !r.data?.[name]) throw new Error(`${name} fails for a report reader: ${JSON.stringify(r.errors ?? r)}`);
-          if (name === 'remoteHelpSessions' && r.data[name].edges.length !== Math.min(50, r.data[name].totalCount)) throw new Error(`remoteHelpSessions returned ${r.data[name].edges.length} of ${r.data[name].totalCount} sessions, not a page of 50`);
+          if (name === 'remoteHelpSessions' && r.data[name].edges.length !== Math.min(50, r.data[name].totalCount))
+            throw new Error(`remoteHelpSessions returned ${r.data[name].edges.length} of ${r.data[name].totalCount} sessions, not a page of 50`);
           if (name === 'remoteHelpMonitor' && r.data[name].totalSessions < totals[k] * 0.9) throw new Error(`remoteHelpMonitor counts ${r.data[name].totalSessions} of ${totals[k]} sessions`);
         }
       }
@@ -178,11 +210,15 @@ export default {
         }
       }
       const summarize = (list) => ({
-        rps: Math.round(median(list.map((r) => r.rps))), p50: median(list.map((r) => r.p50)), p95: median(list.map((r) => r.p95)), p99: median(list.map((r) => r.p99)),
+        rps: Math.round(median(list.map((r) => r.rps))),
+        p50: median(list.map((r) => r.p50)),
+        p95: median(list.map((r) => r.p95)),
+        p99: median(list.map((r) => r.p99)),
         errors: list.reduce((a, r) => a + r.errors, 0),
       });
-      const failed = Object.entries({ ...runs, ...Object.fromEntries(Object.entries(identicalRuns).map(([k, v]) => [`${k} (identical)`, v])) })
-        .flatMap(([k, list]) => list.filter((r) => r.errors).map((r) => `${k}: ${r.errors} errors, e.g. ${r.firstError}`));
+      const failed = Object.entries({ ...runs, ...Object.fromEntries(Object.entries(identicalRuns).map(([k, v]) => [`${k} (identical)`, v])) }).flatMap(([k, list]) =>
+        list.filter((r) => r.errors).map((r) => `${k}: ${r.errors} errors, e.g. ${r.firstError}`),
+      );
       if (failed.length) throw new Error(`failed requests under load: ${failed.join('; ')}`);
       const q = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, summarize(v)]));
       const qIdentical = Object.fromEntries(Object.entries(identicalRuns).map(([k, v]) => [k, summarize(v)]));
@@ -237,12 +273,16 @@ async function waitForGroupCaughtUp(brokers, groupId, topic, timeoutMs) {
   const admin = new Kafka({ clientId: 'bench-reporting-lag', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await waitFor(async () => {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      const at = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
-      return ends.every((e) => Number(e.high) === 0 || at.get(e.partition) >= Number(e.high));
-    }, timeoutMs, `consumer group ${groupId} to catch up`);
+    await waitFor(
+      async () => {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const at = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
+        return ends.every((e) => Number(e.high) === 0 || at.get(e.partition) >= Number(e.high));
+      },
+      timeoutMs,
+      `consumer group ${groupId} to catch up`,
+    );
   } finally {
     await admin.disconnect();
   }
@@ -258,21 +298,27 @@ export async function seed(db, tenantId, n, { vacuum = true } = {}) {
   if (n > 0) {
     const span = 29 * 86400;
     const uid = (prefix, i) => `('${prefix}-0000-4000-8000-' || lpad(to_hex(${i}), 12, '0'))::uuid`;
-    await db.query(`
+    await db.query(
+      `
       INSERT INTO session_records (session_id, tenant_id, helper_id, sharer_id, device_id, device_enrolled, platform, session_type, control_mode, state,
         elevation_used, chat_enabled, chat_used, reason, requested_at, started_at, ended_at, duration_seconds, end_reason, version)
       SELECT gen_random_uuid(), $1, ${uid('aaaaaaaa', `1 + i % ${HELPERS}`)},
         CASE WHEN i % 10 = 0 THEN NULL ELSE ${uid('bbbbbbbb', '1 + i % 5000')} END, ${uid('cccccccc', '1 + i % 20000')},
         i % 17 <> 0, 'WINDOWS', (ARRAY['VIEW_ONLY','FULL_CONTROL','UNATTENDED'])[1 + i % 3], 'VIEW_ONLY', 'ENDED', i % 11 = 0, true, i % 4 = 0, 'INC-' || i,
         r, r + interval '20 seconds', r + interval '20 seconds' + (i % 3600) * interval '1 second', i % 3600, 'HELPER_ENDED', 4
-      FROM generate_series(1, ${n}) i, LATERAL (SELECT date_trunc('milliseconds', now()) - interval '1 hour' - (i * ${span / n}) * interval '1 second' AS r) t`, [tenantId]);
+      FROM generate_series(1, ${n}) i, LATERAL (SELECT date_trunc('milliseconds', now()) - interval '1 hour' - (i * ${span / n}) * interval '1 second' AS r) t`,
+      [tenantId],
+    );
   }
   await db.query('BEGIN');
   await db.query(`DELETE FROM session_daily_stats WHERE tenant_id = $1`, [tenantId]);
-  await db.query(`
+  await db.query(
+    `
     INSERT INTO session_daily_stats (tenant_id, day, session_type, sessions, sessions_with_duration, total_duration_seconds)
     SELECT tenant_id, (requested_at AT TIME ZONE 'UTC')::date, session_type, count(*), count(duration_seconds), coalesce(sum(duration_seconds), 0)
-    FROM session_records WHERE tenant_id = $1 GROUP BY 1, 2, 3`, [tenantId]);
+    FROM session_records WHERE tenant_id = $1 GROUP BY 1, 2, 3`,
+    [tenantId],
+  );
   await db.query('COMMIT');
   if (!vacuum) return;
   // What autovacuum does to a table that grew over a month: statistics, and the visibility map

@@ -29,7 +29,12 @@ async function window(ctx, pairs, workers, durationSeconds) {
   const completed = results.reduce((a, r) => a + r.completed, 0);
   // Each worker finishes its sessions in flight at the end of the window: the rate is over the
   // time until the last of them ended.
-  const fig = { sessionsPerSecond: completed / Math.max(...results.map((r) => r.elapsedSeconds)), completed, errors: results.reduce((a, r) => a + r.errors, 0), workerCpuPercent: Math.max(...results.map((r) => r.cpuPercent)) };
+  const fig = {
+    sessionsPerSecond: completed / Math.max(...results.map((r) => r.elapsedSeconds)),
+    completed,
+    errors: results.reduce((a, r) => a + r.errors, 0),
+    workerCpuPercent: Math.max(...results.map((r) => r.cpuPercent)),
+  };
   for (const step of STEPS) {
     const all = results.flatMap((r) => r.latencies[step]);
     fig[`${step}P50`] = percentile(all, 50);
@@ -72,8 +77,12 @@ function cpuPerSession(before, after, sessions) {
     const name = k.startsWith('postgres backend') ? `postgres: ${k.split(' ')[3]}'s database` : k;
     used[name] = (used[name] ?? 0) + seconds;
   }
-  used['postgres (all of this system\'s databases)'] = Object.entries(used).filter(([k]) => k.startsWith('postgres: ')).reduce((a, [, v]) => a + v, 0);
-  used['all of the above'] = Object.entries(used).filter(([k]) => !k.startsWith('postgres: ')).reduce((a, [, v]) => a + v, 0);
+  used["postgres (all of this system's databases)"] = Object.entries(used)
+    .filter(([k]) => k.startsWith('postgres: '))
+    .reduce((a, [, v]) => a + v, 0);
+  used['all of the above'] = Object.entries(used)
+    .filter(([k]) => !k.startsWith('postgres: '))
+    .reduce((a, [, v]) => a + v, 0);
   return Object.entries(used).map(([process, seconds]) => ({ scenario: 'session-throughput', step: `CPU: ${process}`, cpuMsPerSession: round1((seconds * 1000) / sessions) }));
 }
 

@@ -41,19 +41,16 @@ const slow = [];
 
 function send(body) {
   return new Promise((resolve) => {
-    const req = http.request(
-      { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length, ...opts.headers } },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const ok = res.statusCode === 200 && !text.includes('"errors"');
-          resolve({ ok, allowed: ok && text.includes('"allowed":true'), error: ok ? null : `${res.statusCode} ${text.slice(0, 300)}` });
-        });
-        res.on('error', (e) => resolve({ ok: false, allowed: false, error: e.message }));
-      },
-    );
+    const req = http.request({ agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length, ...opts.headers } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const ok = res.statusCode === 200 && !text.includes('"errors"');
+        resolve({ ok, allowed: ok && text.includes('"allowed":true'), error: ok ? null : `${res.statusCode} ${text.slice(0, 300)}` });
+      });
+      res.on('error', (e) => resolve({ ok: false, allowed: false, error: e.message }));
+    });
     req.on('error', (e) => resolve({ ok: false, allowed: false, error: e.message }));
     req.on('close', () => pending.delete(req));
     pending.add(req);

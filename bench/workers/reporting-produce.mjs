@@ -54,9 +54,26 @@ function lifecycle(i) {
   totalDurationSeconds += duration;
   const startedAt = new Date(t0 + 30_000);
   let facts = {
-    sessionId: randomUUID(), tenantId: opts.tenantId, helperId, sharerId: null, deviceId: uuidOf('cccccccc', 1 + (i % 20000)), platform: 'WINDOWS',
-    deviceEnrolled: true, requestedMode: mode, mode, state: 'WAITING_FOR_SHARER', elevated: false, chatEnabled: true, chatUsed: false,
-    reason: `INC-${i}`, requestedAt: new Date(t0).toISOString(), startedAt: null, endedAt: null, endReason: null, actorId: helperId, version: 1,
+    sessionId: randomUUID(),
+    tenantId: opts.tenantId,
+    helperId,
+    sharerId: null,
+    deviceId: uuidOf('cccccccc', 1 + (i % 20000)),
+    platform: 'WINDOWS',
+    deviceEnrolled: true,
+    requestedMode: mode,
+    mode,
+    state: 'WAITING_FOR_SHARER',
+    elevated: false,
+    chatEnabled: true,
+    chatUsed: false,
+    reason: `INC-${i}`,
+    requestedAt: new Date(t0).toISOString(),
+    startedAt: null,
+    endedAt: null,
+    endReason: null,
+    actorId: helperId,
+    version: 1,
   };
   const events = [];
   // each with the audit line of its transition, as session-service writes them

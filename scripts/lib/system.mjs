@@ -138,7 +138,10 @@ async function waitFor(what, entry, url, timeoutMs, logFile) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (entry.exited) throw new Error(`${what}: the process exited (${entry.exitCode})${tail(logFile)}`);
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs} ms${tail(logFile)}`);
     await new Promise((r) => setTimeout(r, 200));

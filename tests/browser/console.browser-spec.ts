@@ -57,7 +57,10 @@ describe('an administrator', () => {
     await page.getByLabel('Development token').waitFor();
     await signIn(page, desk.t.adminToken, '/settings');
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
-    await eventually(() => page.getByRole('switch', { name: 'Disable chat' }).isChecked(), (v) => v);
+    await eventually(
+      () => page.getByRole('switch', { name: 'Disable chat' }).isChecked(),
+      (v) => v,
+    );
     expect(await page.getByRole('switch', { name: 'Disable chat' }).isChecked()).toBe(true);
     const api = await gqlOk<Rec>('{ tenant { remoteHelpSettings { chatDisabled } } }', {}, desk.t.adminToken);
     expect(api.tenant.remoteHelpSettings.chatDisabled).toBe(true);
@@ -69,7 +72,10 @@ describe('an administrator', () => {
       async () => page.getByRole('cell', { name: /Update remote help settings/ }).count(),
       (n) => n > 0,
     );
-    await page.getByRole('cell', { name: /chatDisabled/ }).first().waitFor();
+    await page
+      .getByRole('cell', { name: /chatDisabled/ })
+      .first()
+      .waitFor();
     expect(await check(page, 'audit-log')).toEqual([]);
     // the settings back as they were, for the other scenarios
     await gqlOk('mutation { updateRemoteHelpSettings(input: { chatDisabled: false }) { chatDisabled } }', {}, desk.t.adminToken);
@@ -122,16 +128,27 @@ describe('an administrator', () => {
     await signIn(page, desk.t.adminToken);
     await openPage(page, 'Monitor');
     const count = page.getByTestId('active-count');
-    await eventually(() => count.textContent(), (t) => t === '0');
+    await eventually(
+      () => count.textContent(),
+      (t) => t === '0',
+    );
     expect(await count.textContent()).toBe('0');
     await page.locator('.recharts-wrapper').waitFor();
     expect(await check(page, 'monitor')).toEqual([]);
 
     const a = await startSession(ht, st, { deviceId: desk.deviceId, reason: 'INC-42 printer' });
-    await eventually(() => count.textContent(), (t) => t === '1', 15_000); // pushed: no reload
+    await eventually(
+      () => count.textContent(),
+      (t) => t === '1',
+      15_000,
+    ); // pushed: no reload
     expect(await count.textContent()).toBe('1');
     await endSession(a.id, ht);
-    await eventually(() => count.textContent(), (t) => t === '0', 15_000);
+    await eventually(
+      () => count.textContent(),
+      (t) => t === '0',
+      15_000,
+    );
     expect(await count.textContent()).toBe('0');
 
     await openPage(page, 'Remote Help sessions');
@@ -157,11 +174,19 @@ describe('an administrator', () => {
     const b = await startSession(ht, st, { deviceId: desk.deviceId, reason: 'INC-43' });
     await openPage(page, 'Live sessions');
     const live = page.getByRole('row', { name: /helper/ });
-    await eventually(() => live.count(), (n) => n === 1, 15_000);
+    await eventually(
+      () => live.count(),
+      (n) => n === 1,
+      15_000,
+    );
     expect(await check(page, 'live-sessions')).toEqual([]);
     await live.getByRole('button', { name: 'End session' }).click();
     await page.getByRole('button', { name: 'Yes, end session' }).click();
-    await eventually(() => page.getByText('No session is active right now.').count(), (n) => n === 1, 15_000);
+    await eventually(
+      () => page.getByText('No session is active right now.').count(),
+      (n) => n === 1,
+      15_000,
+    );
     const ended = await gqlOk<Rec>('query ($id: ID!) { session(id: $id) { state endReason } }', { id: b.id }, ht);
     expect(ended.session).toEqual({ state: 'ENDED', endReason: 'ADMIN_ENDED' });
   });
@@ -180,7 +205,10 @@ describe('an administrator', () => {
     await openPage(page, 'Users');
     await page.getByLabel('Search users').fill('sharer');
     await page.getByRole('button', { name: 'Search' }).click();
-    await eventually(() => page.getByRole('row').count(), (n) => n === 2); // header + the sharer
+    await eventually(
+      () => page.getByRole('row').count(),
+      (n) => n === 2,
+    ); // header + the sharer
     await openPage(page, 'Explain access');
     const helperName = (await gqlOk<Rec>('query ($id: ID!) { user(id: $id) { profile { displayName } userPrincipalName } }', { id: desk.helper.id }, desk.t.adminToken)).user;
     await page.getByLabel('Helper').selectOption({ label: `${helperName.profile.displayName} (${helperName.userPrincipalName})` });
@@ -199,7 +227,10 @@ describe('an administrator', () => {
     await openPage(page, 'Users');
     await page.getByLabel('Search users').fill(user.upn);
     await page.getByRole('button', { name: 'Search' }).click();
-    await eventually(() => page.getByRole('row').count(), (n) => n === 2);
+    await eventually(
+      () => page.getByRole('row').count(),
+      (n) => n === 2,
+    );
     await page.getByRole('button', { name: /^Edit / }).click();
     const userForm = page.getByRole('form', { name: /^Edit / });
     expect(await userForm.getByLabel('Job title').inputValue()).toBe('Engineer');
@@ -215,7 +246,10 @@ describe('an administrator', () => {
     const { device } = await gqlOk<Rec>('query ($id: ID!) { device(id: $id) { displayName } }', { id: deviceId }, desk.t.adminToken);
     await page.getByLabel('Search devices').fill(device.displayName);
     await page.getByRole('button', { name: 'Search' }).click();
-    await eventually(() => page.getByRole('row').count(), (n) => n === 2);
+    await eventually(
+      () => page.getByRole('row').count(),
+      (n) => n === 2,
+    );
     await page.getByRole('button', { name: `Edit ${device.displayName}` }).click();
     const deviceForm = page.getByRole('form', { name: `Edit ${device.displayName}` });
     await deviceForm.getByLabel('Compliance').selectOption('NONCOMPLIANT');

@@ -50,7 +50,10 @@ afterAll(async () => {
 beforeEach(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   // Only the two local servers (the issuer's development pages ask for a web font).
-  await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1',
+    (route) => route.abort(),
+  );
   page = await context.newPage();
   seen = { authorize: [], grants: [], bearers: [] };
   context.on('request', (r) => {
@@ -102,10 +105,22 @@ describe('signing in with an OpenID Connect issuer', () => {
     expect(stored).not.toContain(token.split('.')[2]);
 
     // renewed with the refresh token before it ends; the pages go on with the new token
-    expect(await eventually(async () => seen.grants, (g) => g.includes('refresh_token'), 60_000)).toContain('refresh_token');
+    expect(
+      await eventually(
+        async () => seen.grants,
+        (g) => g.includes('refresh_token'),
+        60_000,
+      ),
+    ).toContain('refresh_token');
     await page.getByRole('navigation', { name: 'Admin center' }).getByRole('link', { name: 'Devices', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Devices', exact: true }).waitFor();
-    expect(await eventually(async () => seen.bearers.length, (n) => n >= 2, 30_000)).toBeGreaterThanOrEqual(2);
+    expect(
+      await eventually(
+        async () => seen.bearers.length,
+        (n) => n >= 2,
+        30_000,
+      ),
+    ).toBeGreaterThanOrEqual(2);
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
 
     // sign-out ends the session at the issuer: the next sign-in asks for the login again

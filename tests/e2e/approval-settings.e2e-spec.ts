@@ -1,4 +1,4 @@
-import type { GqlResponse} from './support/client';
+import type { GqlResponse } from './support/client';
 import { errorCodes, eventually, gql, gqlOk, newTenant } from './support/client';
 import { createDevice, createGroup, createUser, helpDesk, roleId } from './support/fixtures';
 
@@ -47,12 +47,18 @@ describe('approval settings on role assignments', () => {
       expect(r.code).toBe('BAD_USER_INPUT');
       expect(r.message).toMatch(message);
     }
-    const created = refusal(await gql(CREATE, { input: { roleId: await roleId(t, 'Help Desk Operator'), displayName: 'Gated', adminGroupIds: [helpersGroupId], scopeGroupIds: [], approvalRequiredFor: ['ELEVATION'] } }, t.adminToken));
+    const created = refusal(
+      await gql(CREATE, { input: { roleId: await roleId(t, 'Help Desk Operator'), displayName: 'Gated', adminGroupIds: [helpersGroupId], scopeGroupIds: [], approvalRequiredFor: ['ELEVATION'] } }, t.adminToken),
+    );
     expect(created).toEqual({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/at least one approver group/) });
     expect(await read()).toEqual({ id: assignmentId, approvalRequiredFor: [], approverGroups: [] });
 
     // Stored (in the enum's order, once each).
-    const { updateRoleAssignment } = await gqlOk<{ updateRoleAssignment: Assignment }>(UPDATE, { id: assignmentId, input: { approvalRequiredFor: ['ELEVATION', 'TAKE_FULL_CONTROL', 'ELEVATION'], approverGroupIds: [leads] } }, t.adminToken);
+    const { updateRoleAssignment } = await gqlOk<{ updateRoleAssignment: Assignment }>(
+      UPDATE,
+      { id: assignmentId, input: { approvalRequiredFor: ['ELEVATION', 'TAKE_FULL_CONTROL', 'ELEVATION'], approverGroupIds: [leads] } },
+      t.adminToken,
+    );
     expect(updateRoleAssignment).toEqual({ id: assignmentId, approvalRequiredFor: ['TAKE_FULL_CONTROL', 'ELEVATION'], approverGroups: [{ id: leads }] });
     expect(await read()).toEqual(updateRoleAssignment);
     // Leaving the approvers out later is refused while approval stays required.
@@ -60,13 +66,19 @@ describe('approval settings on role assignments', () => {
 
     // The decision: full control (and what implies it) needs approval; view only does not.
     const check = (mode: string) => gqlOk<{ checkRemoteHelpAccess: { allowed: boolean; approvalRequiredFor: string[] } }>(CHECK, { h: helper.id, d: deviceId, m: mode }, t.adminToken);
-    const full = await eventually(() => check('FULL_CONTROL'), (r) => r.checkRemoteHelpAccess.approvalRequiredFor.length > 0);
+    const full = await eventually(
+      () => check('FULL_CONTROL'),
+      (r) => r.checkRemoteHelpAccess.approvalRequiredFor.length > 0,
+    );
     expect(full.checkRemoteHelpAccess).toEqual({ allowed: true, reasons: [], approvalRequiredFor: ['TAKE_FULL_CONTROL'] });
     expect((await check('VIEW_ONLY')).checkRemoteHelpAccess).toEqual({ allowed: true, reasons: [], approvalRequiredFor: [] });
 
     // Lifted again: nothing needs approval.
     await gqlOk(UPDATE, { id: assignmentId, input: { approvalRequiredFor: [], approverGroupIds: [] } }, t.adminToken);
-    await eventually(() => check('FULL_CONTROL'), (r) => r.checkRemoteHelpAccess.approvalRequiredFor.length === 0);
+    await eventually(
+      () => check('FULL_CONTROL'),
+      (r) => r.checkRemoteHelpAccess.approvalRequiredFor.length === 0,
+    );
   });
 
   it('let no gated step go ahead without an approval: a session start, an upgrade to full control, elevation', async () => {
@@ -82,7 +94,10 @@ describe('approval settings on role assignments', () => {
     const check = (mode: string) => gqlOk<{ checkRemoteHelpAccess: { approvalRequiredFor: string[] } }>(CHECK, { h: helper.id, d: deviceId, m: mode }, t.adminToken);
 
     await gate(['TAKE_FULL_CONTROL', 'ELEVATION']);
-    await eventually(() => check('FULL_CONTROL'), (r) => r.checkRemoteHelpAccess.approvalRequiredFor.length > 0);
+    await eventually(
+      () => check('FULL_CONTROL'),
+      (r) => r.checkRemoteHelpAccess.approvalRequiredFor.length > 0,
+    );
     const start = refusal(await gql(REQUEST, { input: { deviceId, mode: 'FULL_CONTROL' } }, ht));
     expect(start).toEqual({ code: 'FORBIDDEN', message: expect.stringMatching(/^this session needs approval \(TAKE_FULL_CONTROL\)/) });
 
@@ -96,7 +111,10 @@ describe('approval settings on role assignments', () => {
 
     // Full control lifted, elevation still gated.
     await gate(['ELEVATION']);
-    await eventually(() => check('FULL_CONTROL'), (r) => r.checkRemoteHelpAccess.approvalRequiredFor.length === 0);
+    await eventually(
+      () => check('FULL_CONTROL'),
+      (r) => r.checkRemoteHelpAccess.approvalRequiredFor.length === 0,
+    );
     expect(await mutate(CONTROL, { id: session.id, mode: 'FULL_CONTROL' }, ht)).toMatchObject({ pendingControlRequest: 'FULL_CONTROL' });
     expect(await mutate(ANSWER_CONTROL, { id: session.id, accept: true }, st)).toMatchObject({ mode: 'FULL_CONTROL' });
     const elevation = refusal(await gql(ELEVATE, { id: session.id }, ht));

@@ -15,7 +15,10 @@ const base = () => gatewayUrl().replace(/\/graphql$/, '');
 async function plainUser(t: Tenant) {
   const u = await createUser(t, { name: 'plain' });
   const token = u.token();
-  await eventually(() => gql('{ me { id } }', {}, token), (r) => r.body.data?.me?.id === u.id);
+  await eventually(
+    () => gql('{ me { id } }', {}, token),
+    (r) => r.body.data?.me?.id === u.id,
+  );
   return { ...u, token };
 }
 
@@ -125,7 +128,21 @@ describe('CSV exports', () => {
     const csv = await rows(res);
     const yesNo = (b: boolean) => (b ? 'Yes' : 'No');
     expect(csv.map((r) => [r['Session ID'], r['Provider ID'], r['Recipient ID'], r.Recipient, r['Device ID'], r.Type, r.Requested, r.Start, r.End, r['Duration (seconds)'], r.Elevation, r.Chat, r.Outcome])).toEqual(
-      nodes.map((n: Rec) => [n.sessionId, n.provider.id, n.recipient?.id ?? '', n.recipientDisplay, n.deviceId, n.sessionType, n.requestedAt, n.startedAt ?? '', n.endedAt ?? '', String(n.durationSeconds ?? ''), yesNo(n.elevationUsed), yesNo(n.chatUsed), n.outcome]),
+      nodes.map((n: Rec) => [
+        n.sessionId,
+        n.provider.id,
+        n.recipient?.id ?? '',
+        n.recipientDisplay,
+        n.deviceId,
+        n.sessionType,
+        n.requestedAt,
+        n.startedAt ?? '',
+        n.endedAt ?? '',
+        String(n.durationSeconds ?? ''),
+        yesNo(n.elevationUsed),
+        yesNo(n.chatUsed),
+        n.outcome,
+      ]),
     );
     expect(csv.find((r) => r['Session ID'] === a.id)!.Reason).toBe(`'=HYPERLINK("http://evil.example","x"), "quoted"`);
     expect(csv.find((r) => r['Session ID'] === b.id)!.Reason).toBe('INC-1');
@@ -152,7 +169,10 @@ describe('CSV exports', () => {
     const t = newTenant();
     await gqlOk('mutation { updateRemoteHelpSettings(input: { remoteHelpEnabled: true }) { remoteHelpEnabled } }', {}, t.adminToken);
     const AUDIT = '{ auditEvents(category: "Settings", first: 50) { edges { node { id occurredAt category activity actorId result details } } } }';
-    const audit = await eventually(() => gqlOk<Rec>(AUDIT, {}, t.adminToken), (r) => r.auditEvents.edges.length > 0);
+    const audit = await eventually(
+      () => gqlOk<Rec>(AUDIT, {}, t.adminToken),
+      (r) => r.auditEvents.edges.length > 0,
+    );
     const res = await download('/exports/audit-events.csv?category=Settings', t.adminToken);
     expect(res.status).toBe(200);
     const csv = await rows(res);

@@ -13,7 +13,8 @@ type Tenant = ReturnType<typeof newTenant>;
 
 const SETTINGS = 'remoteHelpEnabled allowUnenrolledDevices chatDisabled updatedAt updatedBy { id }';
 const UPDATE_SETTINGS = `mutation ($input: UpdateRemoteHelpSettingsInput!) { updateRemoteHelpSettings(input: $input) { ${SETTINGS} } }`;
-const USER_FIELDS = 'id userPrincipalName profile { givenName surname displayName jobTitle companyName verifiedDomain profilePictureUrl } licenses { kind activeFrom expiresAt } hasActiveRemoteHelpLicense groups { id displayName }';
+const USER_FIELDS =
+  'id userPrincipalName profile { givenName surname displayName jobTitle companyName verifiedDomain profilePictureUrl } licenses { kind activeFrom expiresAt } hasActiveRemoteHelpLicense groups { id displayName }';
 const UPSERT_USER = `mutation ($input: UpsertUserInput!) { upsertUser(input: $input) { ${USER_FIELDS} } }`;
 const ASSIGN_LICENSE = 'mutation ($input: AssignLicenseInput!) { assignLicense(input: $input) { id licenses { kind activeFrom expiresAt } hasActiveRemoteHelpLicense } }';
 const DEVICE_FIELDS = 'id displayName platform osVersion manufacturer enrolled entraRegistered compliance primaryUser { id } groups { id } remoteHelpSupport { supported reason }';
@@ -297,11 +298,13 @@ describe('directory: users and licences', () => {
 
     // an expired licence is not active
     const expired = await upsertUser(t, userInput(t));
-    const d = (await gqlOk<{ assignLicense: any }>(
-      ASSIGN_LICENSE,
-      { input: { userId: expired.id, kind: 'INTUNE_SUITE', activeFrom: new Date(Date.now() - 2 * 86400_000).toISOString(), expiresAt: new Date(Date.now() - 86400_000).toISOString() } },
-      t.adminToken,
-    )).assignLicense;
+    const d = (
+      await gqlOk<{ assignLicense: any }>(
+        ASSIGN_LICENSE,
+        { input: { userId: expired.id, kind: 'INTUNE_SUITE', activeFrom: new Date(Date.now() - 2 * 86400_000).toISOString(), expiresAt: new Date(Date.now() - 86400_000).toISOString() } },
+        t.adminToken,
+      )
+    ).assignLicense;
     expect(d.hasActiveRemoteHelpLicense).toBe(false);
 
     expectRefused(await gql(ASSIGN_LICENSE, { input: { userId: u.id, kind: 'INTUNE_SUITE', activeFrom: future, expiresAt: past } }, t.adminToken), 'BAD_USER_INPUT', /expiresAt .* must be later than activeFrom/);

@@ -27,7 +27,7 @@ async function mutate(query: string, variables: Record<string, unknown>, token: 
 /** Every report row of the tenant, all pages. */
 async function reportRows(token: string): Promise<Rec[]> {
   const rows: Rec[] = [];
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page: Rec = (await gqlOk<{ remoteHelpSessions: Rec }>(SESSIONS, { first: 500, after }, token)).remoteHelpSessions;
     rows.push(...page.edges.map((e: Rec) => e.node));
     if (!page.pageInfo.hasNextPage) return rows;
@@ -43,7 +43,12 @@ async function ready(service: string): Promise<{ status: number; body: Rec }> {
 
 it('sessions go on through a broker outage; afterwards every ended session is reported exactly once and the live counts are right, with no service restarted', async () => {
   const desks = await Promise.all([helpDesk(), helpDesk(), helpDesk()]);
-  for (const d of desks) await eventually(() => checkAccess(d.t, d.helper.id, d.deviceId, 'FULL_CONTROL'), (x) => x.allowed, 20_000);
+  for (const d of desks)
+    await eventually(
+      () => checkAccess(d.t, d.helper.id, d.deviceId, 'FULL_CONTROL'),
+      (x) => x.allowed,
+      20_000,
+    );
 
   // Each helper/sharer pair runs whole sessions back to back until told to stop.
   let running = true;
@@ -67,29 +72,53 @@ it('sessions go on through a broker outage; afterwards every ended session is re
   });
 
   const endedCount = () => ended.reduce((n, e) => n + e.length, 0);
-  await eventually(async () => endedCount(), (n) => n >= 6, 30_000);
+  await eventually(
+    async () => endedCount(),
+    (n) => n >= 6,
+    30_000,
+  );
 
   await controlProcess('kafka', 'stop');
   const atStop = endedCount();
   // Readiness tells the truth while the broker is away.
-  const notReady = await eventually(() => ready('reporting-service'), (r) => r.status === 503, 30_000);
+  const notReady = await eventually(
+    () => ready('reporting-service'),
+    (r) => r.status === 503,
+    30_000,
+  );
   expect(notReady.body.status).toBe('unavailable');
   await new Promise((r) => setTimeout(r, OUTAGE_MS));
   // Sessions kept starting and ending with Kafka down: the outbox holds their events.
   expect(endedCount()).toBeGreaterThan(atStop);
   await controlProcess('kafka', 'start');
 
-  await eventually(async () => endedCount(), (n) => n >= atStop + 9, 60_000);
+  await eventually(
+    async () => endedCount(),
+    (n) => n >= atStop + 9,
+    60_000,
+  );
   running = false;
   await Promise.all(loops);
   expect(failures).toEqual([]);
 
   // Every service ready again (its consumers rejoined) without a restart, and the gateway's live feed.
   for (const service of Object.keys(serviceUrls())) {
-    const r = await eventually(() => ready(service), (x) => x.status === 200, 60_000);
+    const r = await eventually(
+      () => ready(service),
+      (x) => x.status === 200,
+      60_000,
+    );
     expect({ service, ...r.body }).toMatchObject({ service, status: 'ok', kafka: true, consumers: true });
   }
-  expect((await eventually(() => ready('gateway'), (x) => x.status === 200, 60_000)).body).toMatchObject({ status: 'ok', eventFeed: true });
+  expect(
+    (
+      await eventually(
+        () => ready('gateway'),
+        (x) => x.status === 200,
+        60_000,
+      )
+    ).body,
+  ).toMatchObject({ status: 'ok', eventFeed: true });
 
   for (const [i, d] of desks.entries()) {
     const rows = await eventually(

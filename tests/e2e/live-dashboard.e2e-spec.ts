@@ -14,8 +14,16 @@ type Rec = Record<string, any>;
 async function startSession(h: Awaited<ReturnType<typeof helpDesk>>) {
   const helperToken = h.helper.token();
   const sharerToken = h.sharer.token();
-  await eventually(() => checkAccess(h.t, h.helper.id, h.deviceId, 'VIEW_ONLY'), (d) => d.allowed, 20_000);
-  const { requestSession } = await gqlOk<Rec>('mutation ($i: RequestSessionInput!) { requestSession(input: $i) { session { id securityCode } decision { reasons } } }', { i: { deviceId: h.deviceId, mode: 'VIEW_ONLY' } }, helperToken);
+  await eventually(
+    () => checkAccess(h.t, h.helper.id, h.deviceId, 'VIEW_ONLY'),
+    (d) => d.allowed,
+    20_000,
+  );
+  const { requestSession } = await gqlOk<Rec>(
+    'mutation ($i: RequestSessionInput!) { requestSession(input: $i) { session { id securityCode } decision { reasons } } }',
+    { i: { deviceId: h.deviceId, mode: 'VIEW_ONLY' } },
+    helperToken,
+  );
   const id = requestSession.session.id;
   await gqlOk('mutation ($c: String!) { joinSession(securityCode: $c) { id } }', { c: requestSession.session.securityCode }, sharerToken);
   await gqlOk('mutation ($id: ID!) { respondToSession(sessionId: $id, accept: true) { id state } }', { id }, sharerToken);
@@ -23,7 +31,15 @@ async function startSession(h: Awaited<ReturnType<typeof helpDesk>>) {
 }
 
 async function waitReady(base: string) {
-  await eventually(() => fetch(`${base}/health/ready`).then((r) => r.ok, () => false), (ok) => ok, 30_000);
+  await eventually(
+    () =>
+      fetch(`${base}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    (ok) => ok,
+    30_000,
+  );
 }
 
 describe('live dashboards', () => {
@@ -70,7 +86,12 @@ describe('live dashboards', () => {
       expect(partial.body.data!.me.id).toBe(h.t.adminUserId);
       // A session starts while reporting-service is down: its events wait in Kafka.
       s = await startSession(h);
-      expect(await fetch(`${serviceUrls()['reporting-service']}/health/live`).then(() => true, () => false)).toBe(false);
+      expect(
+        await fetch(`${serviceUrls()['reporting-service']}/health/live`).then(
+          () => true,
+          () => false,
+        ),
+      ).toBe(false);
     } finally {
       await controlProcess('reporting-service', 'start');
     }

@@ -46,7 +46,11 @@ describe('metrics', () => {
     const { t, helper, sharer, deviceId } = await helpDesk();
     const [ht, st] = [helper.token(), sharer.token()];
     // rbac-service learns the directory from events: wait until it allows the session.
-    await eventually(() => checkAccess(t, helper.id, deviceId, 'VIEW_ONLY').catch(() => null), (d) => !!d?.allowed, 20_000);
+    await eventually(
+      () => checkAccess(t, helper.id, deviceId, 'VIEW_ONLY').catch(() => null),
+      (d) => !!d?.allowed,
+      20_000,
+    );
 
     const before = Object.fromEntries(await Promise.all(PROCESSES.map(async (p) => [p, await scrape(p)] as const)));
     const delta = async (name: string, metric: string, labels: Record<string, string> = {}) => (await at(name, metric, labels)) - (value(before[name], metric, labels) ?? 0);
@@ -85,20 +89,53 @@ describe('metrics', () => {
     expect(await delta('session-service', 'remote_help_graphql_request_duration_seconds_count', ops('requestSession'))).toBe(1);
     expect(await delta('session-service', 'remote_help_graphql_errors_total', { operation: 'respondToSession', code: 'FORBIDDEN' })).toBe(1);
     // The session ended: one active session fewer (others' sessions only end meanwhile).
-    expect(await eventually(() => at('session-service', 'remote_help_active_sessions'), (n) => n <= activeDuring - 1)).toBeLessThanOrEqual(activeDuring - 1);
+    expect(
+      await eventually(
+        () => at('session-service', 'remote_help_active_sessions'),
+        (n) => n <= activeDuring - 1,
+      ),
+    ).toBeLessThanOrEqual(activeDuring - 1);
     // Its events left session-service's outbox and reached reporting-service's consumers, which caught up.
-    expect(await eventually(() => at('session-service', 'remote_help_outbox_backlog_events'), (n) => n === 0)).toBe(0);
-    expect(await eventually(() => delta('reporting-service', 'remote_help_kafka_consumer_messages_total', sessionTopic), (n) => n >= 4)).toBeGreaterThanOrEqual(4);
+    expect(
+      await eventually(
+        () => at('session-service', 'remote_help_outbox_backlog_events'),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
+    expect(
+      await eventually(
+        () => delta('reporting-service', 'remote_help_kafka_consumer_messages_total', sessionTopic),
+        (n) => n >= 4,
+      ),
+    ).toBeGreaterThanOrEqual(4);
     expect(await delta('reporting-service', 'remote_help_kafka_consumer_processing_seconds_count', sessionTopic)).toBeGreaterThanOrEqual(1);
-    const reportingLag = await eventually(() => scrape('reporting-service'), (text) => value(text, 'remote_help_kafka_consumer_lag_messages', sessionTopic) === 0);
+    const reportingLag = await eventually(
+      () => scrape('reporting-service'),
+      (text) => value(text, 'remote_help_kafka_consumer_lag_messages', sessionTopic) === 0,
+    );
     expect(value(reportingLag, 'remote_help_kafka_consumer_lag_messages', sessionTopic)).toBe(0);
     // The gateway's live feed read them too.
-    expect(await eventually(() => delta('gateway', 'remote_help_kafka_consumer_messages_total', { consumer: 'gateway.event-feed', ...sessionTopic }), (n) => n >= 4)).toBeGreaterThanOrEqual(4);
+    expect(
+      await eventually(
+        () => delta('gateway', 'remote_help_kafka_consumer_messages_total', { consumer: 'gateway.event-feed', ...sessionTopic }),
+        (n) => n >= 4,
+      ),
+    ).toBeGreaterThanOrEqual(4);
 
     // The dashboard leaves: its subscription and connection are no longer counted.
     await sub.close();
     await dashboard.dispose();
-    expect(await eventually(() => delta('gateway', 'remote_help_graphql_subscriptions', { subscription: 'activeSessionCount' }), (n) => n === 0)).toBe(0);
-    expect(await eventually(() => delta('gateway', 'remote_help_websocket_connections'), (n) => n <= 0)).toBeLessThanOrEqual(0);
+    expect(
+      await eventually(
+        () => delta('gateway', 'remote_help_graphql_subscriptions', { subscription: 'activeSessionCount' }),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
+    expect(
+      await eventually(
+        () => delta('gateway', 'remote_help_websocket_connections'),
+        (n) => n <= 0,
+      ),
+    ).toBeLessThanOrEqual(0);
   });
 });

@@ -1,9 +1,9 @@
 import { base64url, exportSPKI, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { GqlResponse} from './support/client';
+import type { GqlResponse } from './support/client';
 import { databases, errorCodes, gql, newTenant, rhOk, tokenFor } from './support/client';
-import type { ExtraGateway} from './support/oidc-processes';
+import type { ExtraGateway } from './support/oidc-processes';
 import { freePort, OidcProvider, startGateway } from './support/oidc-processes';
 
 /**
@@ -98,7 +98,7 @@ describe('sign-in with an OpenID Connect provider', () => {
     expect((await providerA.stats()).jwksFetches).toBe(1);
   });
 
-  it('signs in to a tenant created with the identity provider\'s tenant id (`rh tenant create --id`)', async () => {
+  it("signs in to a tenant created with the identity provider's tenant id (`rh tenant create --id`)", async () => {
     const entraTenantId = randomUUID();
     const domain = `entra${Date.now().toString(36)}.example.com`;
     const created = JSON.parse(rhOk(['tenant', 'create', '--name', 'Entra tenant', '--domain', domain, '--admin', `admin@${domain}`, '--id', entraTenantId.toUpperCase()]));
@@ -117,7 +117,7 @@ describe('sign-in with an OpenID Connect provider', () => {
     expect(r.body.data?.me.id).toBe(t1.adminUserId);
   });
 
-  it('never matches by the token\'s object id (the directory\'s ids are generated here)', async () => {
+  it("never matches by the token's object id (the directory's ids are generated here)", async () => {
     // oid = the administrator's id in this system, UPN = nobody: refused.
     const token = await providerA.tokenFor({ tid: t1.tenantId, oid: t1.adminUserId, preferred_username: `nobody@${t1.domain}` });
     expectRefused(await gql(ME, {}, token, gateway.url), /unknown user/);
@@ -126,7 +126,7 @@ describe('sign-in with an OpenID Connect provider', () => {
     expectRefused(await gql(ME, {}, noUpn, gateway.url), /user principal name/);
   });
 
-  it('refuses a user who is not in the tenant\'s directory, and creates no account', async () => {
+  it("refuses a user who is not in the tenant's directory, and creates no account", async () => {
     const upn = `newcomer-${Date.now()}@${t1.domain}`;
     const token = await providerA.tokenFor(claimsOf(t1, { preferred_username: upn }));
     expectRefused(await gql(ME, {}, token, gateway.url), /unknown user in this tenant/);
@@ -162,7 +162,7 @@ describe('sign-in with an OpenID Connect provider', () => {
     expectRefused(await gql(ME, {}, `${header}.${payload}.`, gateway.url));
   });
 
-  it('refuses an HS256 token keyed with the issuer\'s public key (algorithm confusion)', async () => {
+  it("refuses an HS256 token keyed with the issuer's public key (algorithm confusion)", async () => {
     const { keys } = await providerA.jwks();
     const publicPem = await exportSPKI((await importJWK(keys[0] as never, 'RS256')) as never);
     const now = Math.floor(Date.now() / 1000);
@@ -206,7 +206,11 @@ describe('sign-in with an OpenID Connect provider', () => {
     const token = await providerB.tokenFor(claimsOf(t2));
     expectRefused(await gql(ME, {}, token, gateway.url), /unknown issuer/); // not discovered yet
     await providerB.setDiscovery(true);
-    const r = await poll(() => gql(ME, {}, token, gateway.url), (x) => x.status === 200, 45_000);
+    const r = await poll(
+      () => gql(ME, {}, token, gateway.url),
+      (x) => x.status === 200,
+      45_000,
+    );
     expect(r.body.data?.me.id).toBe(t2.adminUserId);
   }, 60_000);
 
@@ -227,7 +231,11 @@ describe('sign-in with an OpenID Connect provider', () => {
     expect(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).kid).toBe(newKid);
     // (That an unknown key id within the minute is refused without a fetch is shown just after
     // the first fetch, above; here: the new key is taken once the minute has passed.)
-    const r = await poll(() => gql(ME, {}, token, gateway.url), (x) => x.status === 200, 75_000);
+    const r = await poll(
+      () => gql(ME, {}, token, gateway.url),
+      (x) => x.status === 200,
+      75_000,
+    );
     expect(r.body.data?.me.id).toBe(t1.adminUserId);
     expect(Date.now() - firstJwksFetchAt).toBeGreaterThanOrEqual(59_000);
     // Exactly one refetch, however many refused attempts came before it.

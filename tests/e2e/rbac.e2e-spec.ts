@@ -53,7 +53,15 @@ describe('rbac: a new tenant', () => {
     expect(tenant.roles[1]).toMatchObject({ builtIn: true, permissions: [], assignments: [{ displayName: 'Remote Help Administrators' }] });
     expect(tenant.roles[1].adminPermissions).toHaveLength(6);
     expect(tenant.roleAssignments).toEqual([
-      { displayName: 'Remote Help Administrators', builtIn: true, role: { displayName: 'Remote Help Administrator' }, adminGroups: [{ id: expect.any(String) }], scopeGroups: [], scopeAllUsers: true, scopeAllDevices: true },
+      {
+        displayName: 'Remote Help Administrators',
+        builtIn: true,
+        role: { displayName: 'Remote Help Administrator' },
+        adminGroups: [{ id: expect.any(String) }],
+        scopeGroups: [],
+        scopeAllUsers: true,
+        scopeAllDevices: true,
+      },
     ]);
     // the first administrator holds the admin role at once, but no Remote Help permission
     const { me } = await gqlOk<{ me: { effectiveRemoteHelpPermissions: string[] } }>('{ me { effectiveRemoteHelpPermissions } }', {}, t.adminToken);
@@ -83,7 +91,13 @@ describe('rbac: roles', () => {
     expect((await roles(t)).map((r) => r.displayName)).toEqual(['Help Desk Operator', 'Remote Help Administrator', 'Tier 1']);
 
     const updated = await gqlOk<{ updateRole: Role }>(UPDATE_ROLE, { id: role.id, input: { displayName: 'Tier 2', permissions: ['ELEVATION'], adminPermissions: ['READ_REPORTS'] } }, t.adminToken);
-    expect(updated.updateRole).toMatchObject({ displayName: 'Tier 2', description: 'First line', permissions: ['ELEVATION'], effectivePermissions: ['VIEW_SCREEN', 'TAKE_FULL_CONTROL', 'ELEVATION'], adminPermissions: ['READ_REPORTS'] });
+    expect(updated.updateRole).toMatchObject({
+      displayName: 'Tier 2',
+      description: 'First line',
+      permissions: ['ELEVATION'],
+      effectivePermissions: ['VIEW_SCREEN', 'TAKE_FULL_CONTROL', 'ELEVATION'],
+      adminPermissions: ['READ_REPORTS'],
+    });
     const cleared = await gqlOk<{ updateRole: Role }>(UPDATE_ROLE, { id: role.id, input: { description: null } }, t.adminToken);
     expect(cleared.updateRole).toMatchObject({ displayName: 'Tier 2', description: null, permissions: ['ELEVATION'] });
 
@@ -136,7 +150,15 @@ describe('rbac: roles', () => {
     const role = (await createRole(t, { displayName: 'Assigned', permissions: ['VIEW_SCREEN', 'OFFER_REMOTE_ASSISTANCE'] })).body.data!.createRole;
     const group = await adminGroupId(t);
     const a = await gqlOk<{ createRoleAssignment: any }>(CREATE_ASSIGNMENT, { input: { roleId: role.id, displayName: 'Admins view', adminGroupIds: [group], scopeGroupIds: [], scopeAllDevices: true } }, t.adminToken);
-    expect(a.createRoleAssignment).toMatchObject({ displayName: 'Admins view', builtIn: false, role: { id: role.id, displayName: 'Assigned' }, adminGroups: [{ id: group }], scopeGroups: [], scopeAllUsers: false, scopeAllDevices: true });
+    expect(a.createRoleAssignment).toMatchObject({
+      displayName: 'Admins view',
+      builtIn: false,
+      role: { id: role.id, displayName: 'Assigned' },
+      adminGroups: [{ id: group }],
+      scopeGroups: [],
+      scopeAllUsers: false,
+      scopeAllDevices: true,
+    });
     const del = await gql(DELETE_ROLE, { id: role.id }, t.adminToken);
     expect(errorCodes(del)).toEqual(['CONFLICT']);
     expect(del.body.errors![0].message).toMatch(/still has 1 assignment/);
@@ -215,7 +237,9 @@ describe('rbac: other tenants ids', () => {
     expect(errorCodes(await gql(DELETE_ASSIGNMENT, { id: aAssignment }, b.adminToken))).toEqual(['NOT_FOUND']);
     expect((await roles(b)).map((r) => r.displayName)).toEqual(['Help Desk Operator', 'Remote Help Administrator']);
     // checking access with another tenant's helper or device
-    expect(errorCodes(await gql('query ($h: ID!, $d: ID!) { checkRemoteHelpAccess(helperId: $h, deviceId: $d, mode: VIEW_ONLY) { allowed } }', { h: a.adminUserId, d: a.adminUserId }, b.adminToken))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql('query ($h: ID!, $d: ID!) { checkRemoteHelpAccess(helperId: $h, deviceId: $d, mode: VIEW_ONLY) { allowed } }', { h: a.adminUserId, d: a.adminUserId }, b.adminToken))).toEqual([
+      'NOT_FOUND',
+    ]);
     // a's role is untouched
     expect((await gqlOk<{ role: Role }>(`query ($id: ID!) { role(id: $id) { ${ROLE_FIELDS} } }`, { id: aRole.id }, a.adminToken)).role).toEqual(aRole);
   });
@@ -269,7 +293,10 @@ describe("rbac: the seed's walkthrough", () => {
     await assignRole(t, { roleId: viewRole.id, adminGroupIds: [helpers], scopeGroupIds: [scope] });
 
     const helperToken = helper.token();
-    const view = await eventually(() => checkAccess(t, helper.id, inScope, 'VIEW_ONLY', helperToken), (d) => d.allowed);
+    const view = await eventually(
+      () => checkAccess(t, helper.id, inScope, 'VIEW_ONLY', helperToken),
+      (d) => d.allowed,
+    );
     expect(view).toEqual({ allowed: true, reasons: [], grantedPermissions: ['VIEW_SCREEN', 'OFFER_REMOTE_ASSISTANCE'] });
     expect(await checkAccess(t, helper.id, inScope, 'FULL_CONTROL', helperToken)).toEqual({ allowed: false, reasons: ['MISSING_PERMISSION'], grantedPermissions: ['VIEW_SCREEN', 'OFFER_REMOTE_ASSISTANCE'] });
     expect(await checkAccess(t, helper.id, outOfScope, 'VIEW_ONLY', helperToken)).toEqual({ allowed: false, reasons: ['TARGET_OUT_OF_SCOPE'], grantedPermissions: [] });
@@ -282,14 +309,20 @@ describe("rbac: the seed's walkthrough", () => {
     const operator = await createUser(t, { name: 'operator' });
     const operators = await createGroup(t, 'USERS', { userIds: [operator.id] });
     await assignRole(t, { roleId: await roleId(t, 'Help Desk Operator'), adminGroupIds: [operators], scopeAllUsers: true, scopeAllDevices: true });
-    const full = await eventually(() => checkAccess(t, operator.id, outOfScope, 'FULL_CONTROL'), (d) => d.allowed);
+    const full = await eventually(
+      () => checkAccess(t, operator.id, outOfScope, 'FULL_CONTROL'),
+      (d) => d.allowed,
+    );
     expect(full).toEqual({ allowed: true, reasons: [], grantedPermissions: ALL_FIVE });
     expect((await checkAccess(t, operator.id, inScope, 'VIEW_ONLY')).allowed).toBe(true);
 
     // a helper with no licence is denied with HELPER_NOT_LICENSED
     const unlicensed = await createUser(t, { name: 'unlicensed', licensed: false });
     await gqlOk('mutation ($g: ID!, $u: [ID!]) { addGroupMembers(groupId: $g, userIds: $u) { id } }', { g: operators, u: [unlicensed.id] }, t.adminToken);
-    const denied = await eventually(() => gql('query ($h: ID!, $d: ID!) { checkRemoteHelpAccess(helperId: $h, deviceId: $d, mode: VIEW_ONLY) { allowed reasons grantedPermissions } }', { h: unlicensed.id, d: inScope }, t.adminToken), (r) => !!r.body.data && r.body.data.checkRemoteHelpAccess.grantedPermissions.length === 5);
+    const denied = await eventually(
+      () => gql('query ($h: ID!, $d: ID!) { checkRemoteHelpAccess(helperId: $h, deviceId: $d, mode: VIEW_ONLY) { allowed reasons grantedPermissions } }', { h: unlicensed.id, d: inScope }, t.adminToken),
+      (r) => !!r.body.data && r.body.data.checkRemoteHelpAccess.grantedPermissions.length === 5,
+    );
     expect(denied.body.data!.checkRemoteHelpAccess).toEqual({ allowed: false, reasons: ['HELPER_NOT_LICENSED'], grantedPermissions: ALL_FIVE });
   });
 });
@@ -317,7 +350,10 @@ describe('rbac: callers without the permission', () => {
     // nor may they check another helper's access; the helper may check their own
     const other = await gql('query ($h: ID!, $d: ID!) { checkRemoteHelpAccess(helperId: $h, deviceId: $d, mode: VIEW_ONLY) { allowed } }', { h: helper.id, d: deviceId }, token);
     expect(errorCodes(other)).toEqual(['FORBIDDEN']);
-    const own = await eventually(() => checkAccess(t, helper.id, deviceId, 'FULL_CONTROL', helper.token()), (d) => d.allowed);
+    const own = await eventually(
+      () => checkAccess(t, helper.id, deviceId, 'FULL_CONTROL', helper.token()),
+      (d) => d.allowed,
+    );
     expect(own.allowed).toBe(true);
   });
 });

@@ -31,7 +31,10 @@ async function plainUser(t: Tenant) {
   const u = await createUser(t, { name: 'plain' });
   // the user must be known to the gateway's directory lookup before its token works
   const token = u.token();
-  await eventually(() => gql('{ me { id } }', {}, token), (r) => r.body.data?.me?.id === u.id);
+  await eventually(
+    () => gql('{ me { id } }', {}, token),
+    (r) => r.body.data?.me?.id === u.id,
+  );
   return { ...u, token };
 }
 
@@ -41,7 +44,11 @@ async function sessions(token: string, variables: Record<string, unknown> = {}) 
 
 /** rbac-service and session-service learn the directory from events: wait until the decision allows the session. */
 async function decided(t: Tenant, helperId: string, deviceId: string, mode: string) {
-  const d = await eventually(() => checkAccess(t, helperId, deviceId, mode), (x) => x.allowed, 20_000);
+  const d = await eventually(
+    () => checkAccess(t, helperId, deviceId, mode),
+    (x) => x.allowed,
+    20_000,
+  );
   if (!d.allowed) throw new Error(`the decision did not settle: ${JSON.stringify(d)}`);
 }
 

@@ -53,7 +53,12 @@ describe('a tenant that requires a reason', () => {
     await gqlOk(UPDATE, { input: { remoteHelpEnabled: true } }, t.adminToken);
 
     // Explain access has no reason to judge (once rbac-service has Remote Help on again).
-    expect(await eventually(() => checkAccess(t, helper.id, deviceId, 'VIEW_ONLY', ht), (d) => d.allowed)).toMatchObject({ allowed: true, reasons: [] });
+    expect(
+      await eventually(
+        () => checkAccess(t, helper.id, deviceId, 'VIEW_ONLY', ht),
+        (d) => d.allowed,
+      ),
+    ).toMatchObject({ allowed: true, reasons: [] });
     expect(await request({})).toEqual({ session: null, decision: { allowed: false, reasons: ['REASON_REQUIRED'] } });
 
     // With a reason: allowed.
@@ -62,8 +67,7 @@ describe('a tenant that requires a reason', () => {
     await gqlOk(END, { id: ok.session!.id }, ht);
 
     // The change is in the audit log (reporting follows through Kafka).
-    const audit = () =>
-      gqlOk<{ auditEvents: { edges: { node: { details: string | null } }[] } }>('{ auditEvents(category: "Settings", first: 50) { edges { node { details } } } }', {}, t.adminToken);
+    const audit = () => gqlOk<{ auditEvents: { edges: { node: { details: string | null } }[] } }>('{ auditEvents(category: "Settings", first: 50) { edges { node { details } } } }', {}, t.adminToken);
     const logged = await eventually(audit, (r) => r.auditEvents.edges.some((e) => e.node.details === 'requireReason: false -> true'));
     expect(logged.auditEvents.edges.map((e) => e.node.details)).toContain('requireReason: false -> true');
   });

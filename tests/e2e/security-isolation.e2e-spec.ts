@@ -1,9 +1,4 @@
-import type {
-  GraphQLArgument,
-  GraphQLField,
-  GraphQLInputType,
-  GraphQLNamedType,
-  GraphQLSchema} from 'graphql';
+import type { GraphQLArgument, GraphQLField, GraphQLInputType, GraphQLNamedType, GraphQLSchema } from 'graphql';
 import {
   buildClientSchema,
   getIntrospectionQuery,
@@ -21,7 +16,7 @@ import {
   TokenKind,
 } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import type { GqlResponse} from './support/client';
+import type { GqlResponse } from './support/client';
 import { gql, newTenant, tokenFor } from './support/client';
 import { subscribe, wsClient } from './support/ws';
 
@@ -257,7 +252,10 @@ async function runSubscription(call: Call, token: string): Promise<Outcome> {
   const sub = subscribe(client, call.query, call.variables);
   try {
     const first = await Promise.race([
-      sub.next(3_000).then((r) => ({ payload: r }), () => ({ timeout: true })),
+      sub.next(3_000).then(
+        (r) => ({ payload: r }),
+        () => ({ timeout: true }),
+      ),
       sub.ended.then((e) => ({ ended: e })),
     ]);
     if ('payload' in first) {
@@ -360,10 +358,20 @@ async function makeTenantA() {
   await step('updateRemoteHelpSettings', 'mutation { updateRemoteHelpSettings(input: { remoteHelpEnabled: true }) { remoteHelpEnabled } }', {}, token);
   const user = async (name: string) => {
     const upn = `${name}-${MARK}@${a.domain}`;
-    const d = await step<{ upsertUser: { id: string } }>('upsertUser', 'mutation ($i: UpsertUserInput!) { upsertUser(input: $i) { id } }', { i: { userPrincipalName: upn, displayName: `${name} ${MARK}`, jobTitle: `Engineer ${MARK}` } }, token);
+    const d = await step<{ upsertUser: { id: string } }>(
+      'upsertUser',
+      'mutation ($i: UpsertUserInput!) { upsertUser(input: $i) { id } }',
+      { i: { userPrincipalName: upn, displayName: `${name} ${MARK}`, jobTitle: `Engineer ${MARK}` } },
+      token,
+    );
     if (d) {
       addId('User', d.upsertUser.id);
-      await step('assignLicense', 'mutation ($i: AssignLicenseInput!) { assignLicense(input: $i) { id } }', { i: { userId: d.upsertUser.id, kind: 'REMOTE_HELP_ADDON', activeFrom: new Date(Date.now() - 60_000).toISOString() } }, token);
+      await step(
+        'assignLicense',
+        'mutation ($i: AssignLicenseInput!) { assignLicense(input: $i) { id } }',
+        { i: { userId: d.upsertUser.id, kind: 'REMOTE_HELP_ADDON', activeFrom: new Date(Date.now() - 60_000).toISOString() } },
+        token,
+      );
     }
     return d ? { id: d.upsertUser.id, upn } : undefined;
   };
@@ -452,9 +460,7 @@ beforeAll(async () => {
   // Every (actor, field); the calls that take a session's security code first, while A's
   // session still waits for its sharer (sessions expire within seconds in this test run).
   const tasks = actors.flatMap((actor) =>
-    (['query', 'mutation', 'subscription'] as const)
-      .filter((kind) => !actor.mutationsOnly || kind === 'mutation')
-      .flatMap((kind) => rootFields(kind).map((field) => ({ actor, kind, field }))),
+    (['query', 'mutation', 'subscription'] as const).filter((kind) => !actor.mutationsOnly || kind === 'mutation').flatMap((kind) => rootFields(kind).map((field) => ({ actor, kind, field }))),
   );
   const takesCode = (t: (typeof tasks)[number]) => t.field.args.some((arg) => arg.name === 'securityCode');
   for (const { actor, kind, field } of [...tasks.filter(takesCode), ...tasks.filter((t) => !takesCode(t))]) {
@@ -472,15 +478,23 @@ beforeAll(async () => {
 /** What the checks below need of A and of the actors, and is missing (empty when the set-up is complete). */
 function incompleteSetUp(): string[] {
   const missing = [...setupNotes];
-  const need: [string, number][] = [['Tenant', 1], ['User', 4], ['Device', 1], ['Group', 2], ['Role', 1], ['RoleAssignment', 1], ['RemoteHelpSession', 1]];
+  const need: [string, number][] = [
+    ['Tenant', 1],
+    ['User', 4],
+    ['Device', 1],
+    ['Group', 2],
+    ['Role', 1],
+    ['RoleAssignment', 1],
+    ['RemoteHelpSession', 1],
+  ];
   for (const [type, n] of need) if ((aIds.get(type)?.length ?? 0) < n) missing.push(`A has ${aIds.get(type)?.length ?? 0} ${type} id(s), the checks need at least ${n}`);
-  if (!aHelperToken) missing.push("no helper of A (its mySessions is not in the snapshot)");
+  if (!aHelperToken) missing.push('no helper of A (its mySessions is not in the snapshot)');
   if (!aSecurityCode) missing.push("no security code of A's waiting session");
   return missing;
 }
 
 describe('generated: every field, called across tenants and without a role', () => {
-  it("made all of tenant A and every actor the checks speak of (an incomplete set-up fails the suite)", () => {
+  it('made all of tenant A and every actor the checks speak of (an incomplete set-up fails the suite)', () => {
     expect(incompleteSetUp()).toEqual([]);
     expect(actors.map((x) => x.name)).toEqual(["B's administrator", 'a user of B with no role', 'a user of A with no role']);
   });
@@ -511,7 +525,9 @@ describe('generated: every field, called across tenants and without a role', () 
 
   it('no generated call crashes, nor any read of A (an internal error would hide what the call returns)', () => {
     const crashes = results.filter((r) => r.outcome.codes.includes('INTERNAL_SERVER_ERROR') || r.control?.codes.includes('INTERNAL_SERVER_ERROR'));
-    expect(crashes.map((r) => `${r.actor}: ${r.call.kind} ${r.call.field}: internal error at ${[...new Set([...(r.outcome.crashedAt ?? []), ...(r.control?.crashedAt ?? [])])].join(', ')} (the gateway's log has the cause)`)).toEqual([]);
+    expect(
+      crashes.map((r) => `${r.actor}: ${r.call.kind} ${r.call.field}: internal error at ${[...new Set([...(r.outcome.crashedAt ?? []), ...(r.control?.crashedAt ?? [])])].join(', ')} (the gateway's log has the cause)`),
+    ).toEqual([]);
     // And A's administrator reads all of A's data without an error (else the comparison compares nothing).
     expect([...new Set(snapshotErrors)]).toEqual([]);
   });

@@ -1,13 +1,13 @@
 import { createInternalTokenSigner } from '@remote-help/auth';
-import type { GraphQLObjectType, GraphQLSchema} from 'graphql';
+import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { buildClientSchema, getIntrospectionQuery, getNamedType, isObjectType } from 'graphql';
 import { importPKCS8, SignJWT } from 'jose';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { GqlResponse} from './support/client';
+import type { GqlResponse } from './support/client';
 import { errorCodes, gatewayUrl, gql, gqlOk, newTenant, serviceUrls, tokenFor } from './support/client';
-import type { ExtraGateway} from './support/oidc-processes';
+import type { ExtraGateway } from './support/oidc-processes';
 import { freePort, startGateway } from './support/oidc-processes';
 
 /**
@@ -134,7 +134,11 @@ describe('request size, batching and CSRF', () => {
   });
 
   it('refuses batched requests', async () => {
-    const res = await post(gatewayUrl(), Array.from({ length: 50 }, () => ({ query: '{ tenant { id } }' })), { authorization: `Bearer ${tenant.adminToken}` });
+    const res = await post(
+      gatewayUrl(),
+      Array.from({ length: 50 }, () => ({ query: '{ tenant { id } }' })),
+      { authorization: `Bearer ${tenant.adminToken}` },
+    );
     expect(res.status).toBe(400);
     expect(await json(res)).toEqual({ errors: [{ message: 'Operation batching disabled.', extensions: { code: 'BAD_REQUEST' } }] });
     await expectServed();
@@ -162,8 +166,7 @@ describe('request size, batching and CSRF', () => {
 });
 
 describe('CORS limited to the configured origins', () => {
-  const preflight = (url: string, origin: string) =>
-    fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+  const preflight = (url: string, origin: string) => fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
 
   it('development: loopback origins only', async () => {
     const local = await preflight(gatewayUrl(), 'http://localhost:5173');
@@ -186,8 +189,7 @@ describe('CORS limited to the configured origins', () => {
 /** A query nested `depth` levels deep, following a cycle of the schema (OWASP "deep nesting"). */
 function deepQuery(depth: number): string {
   // The deepest chain of object fields without required arguments, found by depth-first search.
-  const fieldsOf = (t: GraphQLObjectType) =>
-    Object.values(t.getFields()).filter((f) => isObjectType(getNamedType(f.type)) && f.args.every((a) => !('ofType' in a.type && a.type.toString().endsWith('!'))));
+  const fieldsOf = (t: GraphQLObjectType) => Object.values(t.getFields()).filter((f) => isObjectType(getNamedType(f.type)) && f.args.every((a) => !('ofType' in a.type && a.type.toString().endsWith('!'))));
   const chain = (t: GraphQLObjectType, left: number): string[] | null => {
     if (left === 0) return [];
     for (const f of fieldsOf(t)) {
@@ -292,7 +294,7 @@ describe('production errors and subgraph timeouts', () => {
     for (const e of r.body.errors!) expect({ message: e.message, extensions: e.extensions }).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(JSON.stringify(r.body)).not.toMatch(/abort|timeout|ECONN|fetch|127\.0\.0\.1|reporting/i);
     // logged on the server side instead (the log line may reach the pipe a moment later)
-    for (const deadline = Date.now() + 3_000; !/aborted|timeout/i.test(prod.output()) && Date.now() < deadline; ) await new Promise((res) => setTimeout(res, 50));
+    for (const deadline = Date.now() + 3_000; !/aborted|timeout/i.test(prod.output()) && Date.now() < deadline;) await new Promise((res) => setTimeout(res, 50));
     expect(prod.output()).toMatch(/aborted|timeout/i);
   });
 
@@ -328,7 +330,7 @@ describe('rate limits per caller and per tenant', () => {
     expect(flooded.map((r) => `${r.status} ${errorCodes(r).join(',')}`)).toEqual(flooded.map(() => '429 RATE_LIMITED'));
   });
 
-  it('caps all of a tenant\'s callers together', async () => {
+  it("caps all of a tenant's callers together", async () => {
     const x = newTenant();
     expect(schema.getMutationType()?.getFields().upsertUser).toBeDefined(); // a second caller of X is made with it
     // A second user of X, created through the running system's gateway.

@@ -1,4 +1,4 @@
-import type { GqlResponse} from './support/client';
+import type { GqlResponse } from './support/client';
 import { errorCodes, eventually, gql, gqlOk, newTenant, tokenFor } from './support/client';
 import { assignRole, checkAccess, createDevice, createGroup, createUser, enableRemoteHelp, helpDesk, roleId, type Tenant } from './support/fixtures';
 import { subscribe, wsClient } from './support/ws';
@@ -61,16 +61,23 @@ async function decided(t: Tenant, helperId: string, deviceId: string, mode: stri
 const allowed = (d: { allowed: boolean }) => d.allowed;
 
 async function waitForState(id: string, token: string, state: string, timeoutMs: number): Promise<Session> {
-  const s = await eventually(() => read(id, token), (x) => x?.state === state, timeoutMs);
+  const s = await eventually(
+    () => read(id, token),
+    (x) => x?.state === state,
+    timeoutMs,
+  );
   if (s?.state !== state) throw new Error(`session ${id} is ${s?.state}, not ${state}`);
   return s;
 }
 
 /** Both parties' heartbeats while a test works in an active session. */
 function keepAlive(id: string, tokens: string[]) {
-  const timer = setInterval(() => {
-    for (const t of tokens) void gql(HEARTBEAT, { id }, t).catch(() => undefined);
-  }, Math.max(500, HEARTBEAT_MS / 5));
+  const timer = setInterval(
+    () => {
+      for (const t of tokens) void gql(HEARTBEAT, { id }, t).catch(() => undefined);
+    },
+    Math.max(500, HEARTBEAT_MS / 5),
+  );
   return () => clearInterval(timer);
 }
 
@@ -88,7 +95,20 @@ describe('an attended session', () => {
     expect(p.complianceWarning).toBeNull();
     expect(p.warnings).toEqual([]);
     const s = p.session!;
-    expect(s).toMatchObject({ state: 'WAITING_FOR_SHARER', mode: 'VIEW_ONLY', elevated: false, chatEnabled: true, reason: 'INC-1001 printer', deviceEnrolled: true, helper: { id: helper.id }, sharer: null, device: { id: deviceId }, startedAt: null, endedAt: null, endReason: null });
+    expect(s).toMatchObject({
+      state: 'WAITING_FOR_SHARER',
+      mode: 'VIEW_ONLY',
+      elevated: false,
+      chatEnabled: true,
+      reason: 'INC-1001 printer',
+      deviceEnrolled: true,
+      helper: { id: helper.id },
+      sharer: null,
+      device: { id: deviceId },
+      startedAt: null,
+      endedAt: null,
+      endReason: null,
+    });
     expect(s.securityCode).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$/);
     expect((await read(s.id, ht))!.securityCode).toBeNull(); // shown once
     expect(await read(s.id, st)).toBeNull(); // not a party yet
@@ -216,7 +236,10 @@ describe('refusals', () => {
     const sharer = await createUser(t, { name: 'sharer' });
     const deviceId = await createDevice(t, { primaryUserId: sharer.id });
     const ht = helper.token();
-    await eventually(() => gql(REQUEST, { input: { deviceId, mode: 'VIEW_ONLY' } }, ht), (r) => !errorCodes(r).includes('NOT_FOUND'));
+    await eventually(
+      () => gql(REQUEST, { input: { deviceId, mode: 'VIEW_ONLY' } }, ht),
+      (r) => !errorCodes(r).includes('NOT_FOUND'),
+    );
     const p = await request(ht, { deviceId, mode: 'VIEW_ONLY' });
     expect(p.session).toBeNull();
     expect(p.decision).toMatchObject({ allowed: false, reasons: expect.arrayContaining(['REMOTE_HELP_DISABLED', 'HELPER_NOT_LICENSED', 'MISSING_PERMISSION']) });
@@ -232,7 +255,11 @@ describe('refusals', () => {
     const scoped = await createDevice(t, { primaryUserId: sharer.id });
     const scope = await createGroup(t, 'MIXED', { userIds: [sharer.id], deviceIds: [scoped] });
     const viewers = await createGroup(t, 'USERS', { userIds: [viewer.id] });
-    const { createRole } = await gqlOk<{ createRole: { id: string } }>('mutation ($input: CreateRoleInput!) { createRole(input: $input) { id } }', { input: { displayName: 'Viewers', permissions: ['VIEW_SCREEN', 'OFFER_REMOTE_ASSISTANCE'] } }, t.adminToken);
+    const { createRole } = await gqlOk<{ createRole: { id: string } }>(
+      'mutation ($input: CreateRoleInput!) { createRole(input: $input) { id } }',
+      { input: { displayName: 'Viewers', permissions: ['VIEW_SCREEN', 'OFFER_REMOTE_ASSISTANCE'] } },
+      t.adminToken,
+    );
     await assignRole(t, { roleId: createRole.id, adminGroupIds: [viewers], scopeGroupIds: [scope] });
     await decided(t, viewer.id, scoped, 'VIEW_ONLY', allowed);
     const vt = viewer.token();
@@ -301,7 +328,10 @@ describe('refusals', () => {
 
     expect(code(await gql(JOIN, { code: codeOf }, ht))).toBe('FORBIDDEN'); // the helper's own session
     const unlicensed = await createUser(t, { name: 'unlicensed', licensed: false });
-    await eventually(() => gql(JOIN, { code: codeOf }, unlicensed.token()), (r) => r.body.errors?.[0]?.extensions?.reasons?.includes('SHARER_NOT_LICENSED') ?? false);
+    await eventually(
+      () => gql(JOIN, { code: codeOf }, unlicensed.token()),
+      (r) => r.body.errors?.[0]?.extensions?.reasons?.includes('SHARER_NOT_LICENSED') ?? false,
+    );
     const denied = await gql(JOIN, { code: codeOf }, unlicensed.token());
     expect(code(denied)).toBe('FORBIDDEN');
     expect(denied.body.errors![0].extensions!.reasons).toContain('SHARER_NOT_LICENSED');
@@ -336,7 +366,13 @@ describe('refusals', () => {
 
     expect(await read(id, stranger)).toBeNull();
     expect(await read(id, t.adminToken)).toBeNull();
-    for (const [q, v] of [[RESPOND, { id, accept: false }], [END, { id }], [HEARTBEAT, { id }], [CHAT, { id, text: 'hi' }], [ELEVATE, { id }]] as const) {
+    for (const [q, v] of [
+      [RESPOND, { id, accept: false }],
+      [END, { id }],
+      [HEARTBEAT, { id }],
+      [CHAT, { id, text: 'hi' }],
+      [ELEVATE, { id }],
+    ] as const) {
       const r = await gql(q, v, stranger);
       expect(code(r)).toBe('NOT_FOUND');
       expect(r.body.errors![0].message).toBe('session not found');

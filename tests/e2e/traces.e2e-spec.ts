@@ -70,10 +70,8 @@ describe('traces', () => {
       return out;
     };
     const rootsOf = (spans: ZipkinSpan[]) => spans.filter((s) => !s.parentId || !byId(spans).has(s.parentId));
-    const consumerOf = (spans: ZipkinSpan[]) =>
-      spans.find((s) => serviceOf(s) === 'reporting-service' && s.kind === 'CONSUMER' && s.name?.startsWith('process ') && spans.some((q) => q.parentId === s.id && isQuery(q)));
-    const rbacServerOf = (spans: ZipkinSpan[]) =>
-      spans.find((s) => serviceOf(s) === 'rbac-service' && s.kind === 'SERVER' && parentOf(spans, s) && serviceOf(parentOf(spans, s)!) === 'session-service');
+    const consumerOf = (spans: ZipkinSpan[]) => spans.find((s) => serviceOf(s) === 'reporting-service' && s.kind === 'CONSUMER' && s.name?.startsWith('process ') && spans.some((q) => q.parentId === s.id && isQuery(q)));
+    const rbacServerOf = (spans: ZipkinSpan[]) => spans.find((s) => serviceOf(s) === 'rbac-service' && s.kind === 'SERVER' && parentOf(spans, s) && serviceOf(parentOf(spans, s)!) === 'session-service');
     // Complete: reporting-service applied the event, rbac-service answered, and every span's parent has arrived.
     const spans = await zipkinTrace(traceId, (all) => !!consumerOf(all) && !!rbacServerOf(all) && rootsOf(all).length === 1);
 
@@ -113,8 +111,18 @@ describe('traces', () => {
 
     // The log lines written while serving the request carry its trace id.
     const logs = path.join(required('RH_E2E_DATA_DIR'), 'logs');
-    const traced = () => ['gateway', 'session-service', 'rbac-service'].flatMap((service) => fs.readFileSync(path.join(logs, `${service}.log`), 'utf8').split('\n').filter((l) => l.startsWith('{') && l.includes(traceId)));
-    const lines = await eventually(async () => traced(), (l) => l.length > 0, 5_000);
+    const traced = () =>
+      ['gateway', 'session-service', 'rbac-service'].flatMap((service) =>
+        fs
+          .readFileSync(path.join(logs, `${service}.log`), 'utf8')
+          .split('\n')
+          .filter((l) => l.startsWith('{') && l.includes(traceId)),
+      );
+    const lines = await eventually(
+      async () => traced(),
+      (l) => l.length > 0,
+      5_000,
+    );
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ trace_id: traceId, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
   }, 180_000);

@@ -76,7 +76,10 @@ describe('workspace dependency rules', () => {
 
   it('every workspace package declares the libs it imports', () => {
     const undeclared: string[] = [];
-    for (const [kind, names] of [['apps', APPS], ['libs', LIBS]] as const) {
+    for (const [kind, names] of [
+      ['apps', APPS],
+      ['libs', LIBS],
+    ] as const) {
       for (const name of names) {
         const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, kind, name, 'package.json'), 'utf8'));
         const declared = new Set(Object.keys(pkg.dependencies ?? {}));

@@ -237,20 +237,17 @@ describe('docker-compose.yml', () => {
     expect(test.join(' ')).toContain(`http://127.0.0.1:${PORTS[name]}/health/ready`);
   });
 
-  it.each([...APP_SERVICES, 'keys'])(
-    '%s runs as in production: the non-root node user, a read-only root file system with a tmpfs /tmp, no capabilities, no new privileges',
-    (name) => {
-      const s = servicesOrFail()[name];
-      expect(String(s.user)).toBe('1000:1000');
-      expect(String(s.read_only)).toBe('true');
-      expect(list(s.tmpfs).map(String)).toEqual(['/tmp']);
-      expect(list(s.cap_drop).map(String)).toEqual(['ALL']);
-      expect(list(s.security_opt).map(String)).toEqual(['no-new-privileges:true']);
-      // Read-only means writes go to volumes only: the keys one-shot writes to its key volumes, the others write nothing.
-      const writable = volumesOf(s).filter((v) => !v.endsWith(':ro'));
-      expect(writable).toEqual(name === 'keys' ? ['gateway-keys:/data/keys', 'service-keys:/data/service-keys'] : []);
-    },
-  );
+  it.each([...APP_SERVICES, 'keys'])('%s runs as in production: the non-root node user, a read-only root file system with a tmpfs /tmp, no capabilities, no new privileges', (name) => {
+    const s = servicesOrFail()[name];
+    expect(String(s.user)).toBe('1000:1000');
+    expect(String(s.read_only)).toBe('true');
+    expect(list(s.tmpfs).map(String)).toEqual(['/tmp']);
+    expect(list(s.cap_drop).map(String)).toEqual(['ALL']);
+    expect(list(s.security_opt).map(String)).toEqual(['no-new-privileges:true']);
+    // Read-only means writes go to volumes only: the keys one-shot writes to its key volumes, the others write nothing.
+    const writable = volumesOf(s).filter((v) => !v.endsWith(':ro'));
+    expect(writable).toEqual(name === 'keys' ? ['gateway-keys:/data/keys', 'service-keys:/data/service-keys'] : []);
+  });
 
   it.each(['postgres', 'kafka'])('%s gains no privileges through setuid binaries', (name) => {
     expect(list(servicesOrFail()[name].security_opt).map(String)).toEqual(['no-new-privileges:true']);
@@ -289,12 +286,14 @@ describe('docker-compose.yml', () => {
     const services = servicesOrFail();
     const mountsOf = (volume: string) =>
       Object.entries(services)
-        .flatMap(([name, s]) => volumesOf(s).filter((v) => v.startsWith(`${volume}:`)).map((v) => `${name} ${v}`))
+        .flatMap(([name, s]) =>
+          volumesOf(s)
+            .filter((v) => v.startsWith(`${volume}:`))
+            .map((v) => `${name} ${v}`),
+        )
         .sort();
     expect(mountsOf('gateway-keys')).toEqual(['gateway gateway-keys:/data/keys:ro', 'keys gateway-keys:/data/keys']);
-    expect(mountsOf('service-keys')).toEqual(
-      ['keys service-keys:/data/service-keys', ...SUBGRAPHS.map((s) => `${s.name} service-keys:/data/keys:ro`)].sort(),
-    );
+    expect(mountsOf('service-keys')).toEqual(['keys service-keys:/data/service-keys', ...SUBGRAPHS.map((s) => `${s.name} service-keys:/data/keys:ro`)].sort());
     expect(volumesOf(services.gateway)).toEqual(['gateway-keys:/data/keys:ro']);
     const env = environmentOf(services.gateway);
     expect(env.INTERNAL_JWT_PRIVATE_KEY_FILE).toBe('/data/keys/internal.private.pem');
@@ -377,7 +376,10 @@ describe('Dockerfile', () => {
   });
 
   it('.dockerignore keeps dependencies, build output and local data out of the context', () => {
-    const ignored = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = fs
+      .readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['**/node_modules', '**/dist', '.data', '.nx', '.git', 'bench/results']) expect(ignored).toContain(entry);
   });
 });

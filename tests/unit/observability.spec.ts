@@ -62,7 +62,13 @@ describe('deploy/observability', () => {
     const d = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8'));
     expect(d).toMatchObject({ uid: 'remote-help', title: 'Remote Help', panels: expect.any(Array) });
     const exprs = (d.panels as { targets?: { expr: string }[] }[]).flatMap((p) => p.targets ?? []).map((t) => t.expr);
-    for (const metric of ['remote_help_active_sessions', 'remote_help_graphql_request_duration_seconds_bucket', 'remote_help_graphql_errors_total', 'remote_help_kafka_consumer_lag_messages', 'remote_help_outbox_oldest_event_age_seconds']) {
+    for (const metric of [
+      'remote_help_active_sessions',
+      'remote_help_graphql_request_duration_seconds_bucket',
+      'remote_help_graphql_errors_total',
+      'remote_help_kafka_consumer_lag_messages',
+      'remote_help_outbox_oldest_event_age_seconds',
+    ]) {
       expect(exprs.some((e) => e.includes(metric))).toBe(true);
     }
     // Panels do not overlap.

@@ -14,6 +14,11 @@ describe('README', () => {
   it('keeps the quick start to the two commands', () => {
     const quickStart = readme.split('## Quick start')[1].split('\n## ')[0];
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(quickStart)![1];
-    expect(firstBlock.split('\n').filter(Boolean).map((l) => l.split('#')[0].trim())).toEqual(['npm start', 'npm test']);
+    expect(
+      firstBlock
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('#')[0].trim()),
+    ).toEqual(['npm start', 'npm test']);
   });
 });

@@ -51,7 +51,13 @@ export function AuthProvider({ children, initial = {} }: { children: ReactNode; 
       if (!oidc) return;
       // Pressing Sign out ends the session at the issuer as well (when it offers that), so the next
       // sign-in asks again; a sign-out for a reason (a device token) only forgets the token here.
-      const atIssuer = why === undefined ? oidc.metadataService.getEndSessionEndpoint().then((url) => !!url, () => false) : Promise.resolve(false);
+      const atIssuer =
+        why === undefined
+          ? oidc.metadataService.getEndSessionEndpoint().then(
+              (url) => !!url,
+              () => false,
+            )
+          : Promise.resolve(false);
       void atIssuer.then((yes) => (yes ? oidc.signoutRedirect() : oidc.removeUser())).catch(() => oidc.removeUser());
     },
     [oidc],

@@ -4,7 +4,13 @@ import type { LiveConnection } from './client';
 import { graphql } from './graphql';
 
 const COUNT = graphql(`
-  subscription ActiveSessionCount { activeSessionCount { tenantId count at } }
+  subscription ActiveSessionCount {
+    activeSessionCount {
+      tenantId
+      count
+      at
+    }
+  }
 `);
 
 /** The tenant's active-session count, pushed on every change (graphql-ws; reconnects and catches up). */

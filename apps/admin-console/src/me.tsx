@@ -3,8 +3,19 @@ import { graphql, type ResultOf } from './graphql';
 
 export const ME = graphql(`
   query Me {
-    me { id userPrincipalName profile { displayName } effectiveAdminPermissions }
-    tenant { id displayName cloud }
+    me {
+      id
+      userPrincipalName
+      profile {
+        displayName
+      }
+      effectiveAdminPermissions
+    }
+    tenant {
+      id
+      displayName
+      cloud
+    }
   }
 `);
 

@@ -53,7 +53,7 @@ describe('gateway configuration', () => {
     expect(crossCheck(load({ OIDC_ISSUERS: issuers('http://idp.example.com') }))).toBeUndefined();
   });
 
-  it("checks that each console OIDC client belongs to an accepted issuer", () => {
+  it('checks that each console OIDC client belongs to an accepted issuer', () => {
     const issuers = JSON.stringify([{ discoveryUrl: 'https://idp.example.com', audience: 'a' }]);
     const clients = (url: string) => JSON.stringify([{ discoveryUrl: url, clientId: 'console' }]);
     expect(load({}).CONSOLE_OIDC_CLIENTS).toEqual([]);

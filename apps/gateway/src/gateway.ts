@@ -3,14 +3,14 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { applyHttpServerTimeouts, GracefulShutdown, graphqlMiddleware, HttpClient } from '@remote-help/service-kit';
 import { stopTracing } from '@remote-help/tracing';
-import type { Caller, IssuerConfig} from '@remote-help/auth';
+import type { Caller, IssuerConfig } from '@remote-help/auth';
 import { createInternalTokenSigner, createTokenVerifier, DEV_ISSUER, discoverIssuersInBackground, ensureDevIssuerKeys, TENANT_PLACEHOLDER } from '@remote-help/auth';
 import express from 'express';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import type { GatewayConfig} from './config';
+import type { GatewayConfig } from './config';
 import { SUBGRAPHS, subgraphUrl } from './config';
 import { IdentityService } from './identity';
 import { gatewayMetrics } from './metrics';
@@ -73,8 +73,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       log.info({ issuer: c.issuer, discoveryUrl: spec.discoveryUrl, jwksUri: c.jwksUri }, 'OpenID Connect issuer discovered');
       if (!c.tenants && !c.issuer.includes(TENANT_PLACEHOLDER)) log.warn({ issuer: c.issuer }, 'this OpenID Connect issuer may sign in to every tenant: bind it to its tenants with "tenants" unless it serves them all');
     },
-    onError: (spec, e, retryInMs) =>
-      log.warn({ discoveryUrl: spec.discoveryUrl, err: e.message, retryInMs }, retryInMs < 0 ? 'OpenID Connect issuer refused' : 'OpenID Connect discovery failed; retrying'),
+    onError: (spec, e, retryInMs) => log.warn({ discoveryUrl: spec.discoveryUrl, err: e.message, retryInMs }, retryInMs < 0 ? 'OpenID Connect issuer refused' : 'OpenID Connect discovery failed; retrying'),
   });
   await Promise.race([discovery.firstRound, new Promise((r) => setTimeout(r, 3_000).unref())]);
   // One keep-alive pool for every call to the subgraphs: the query plans' fetches and the
@@ -85,13 +84,16 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const identity = new IdentityService(verifier, {
     resolve: (q) => subgraphClient.post(tenantUrl, 'tenant-service', '/internal/principals/resolve', { tenantId: q.tenantId, upn: q.upn, deviceId: q.deviceId }),
   });
-  const rateLimits = new RateLimits({
-    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-    perCaller: config.RATE_LIMIT_PER_CALLER,
-    perTenant: config.RATE_LIMIT_PER_TENANT,
-    strictPerCaller: config.RATE_LIMIT_SESSION_PER_CALLER,
-    strictPerTenant: config.RATE_LIMIT_SESSION_PER_TENANT,
-  }, { share: config.RATE_LIMIT_SYNC_MS > 0 });
+  const rateLimits = new RateLimits(
+    {
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      perCaller: config.RATE_LIMIT_PER_CALLER,
+      perTenant: config.RATE_LIMIT_PER_TENANT,
+      strictPerCaller: config.RATE_LIMIT_SESSION_PER_CALLER,
+      strictPerTenant: config.RATE_LIMIT_SESSION_PER_TENANT,
+    },
+    { share: config.RATE_LIMIT_SYNC_MS > 0 },
+  );
   /** Authenticates a client (HTTP request or WebSocket connection) and takes one request from its budgets. */
   const admit = async (authorization: string | undefined): Promise<Caller> => {
     let caller: Caller;
@@ -218,14 +220,24 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     const checks = await Promise.all(
       SUBGRAPHS.map(async (s) => {
         const url = new URL('/health/live', config[s.env]).toString();
-        const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+        const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+          (r) => r.ok,
+          () => false,
+        );
         return [s.service, ok] as const;
       }),
     );
     const ok = checks.every(([, up]) => up) && eventFeed.ready;
     const oidcIssuers = discovery.status().map((s) => ({ discoveryUrl: s.discoveryUrl, issuer: s.issuer, discovered: s.discovered }));
     const feed = eventFeed.status();
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', subgraphs: Object.fromEntries(checks), eventFeed: feed.running, ...(feed.running ? {} : { eventFeedDownForMs: feed.downForMs }), chatStream: chatFeed.connected, oidcIssuers });
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'unavailable',
+      subgraphs: Object.fromEntries(checks),
+      eventFeed: feed.running,
+      ...(feed.running ? {} : { eventFeedDownForMs: feed.downForMs }),
+      chatStream: chatFeed.connected,
+      oidcIssuers,
+    });
   });
 
   const graphiql = config.CONSOLE_ENABLED && (config.GRAPHIQL_ENABLED ?? !production);
@@ -274,7 +286,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   app.use((err: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) log.error({ err }, 'unhandled error');
-    const message = status === 413 ? `request body too large: the limit is ${config.MAX_BODY_BYTES} bytes` : status < 500 ? `bad request: ${err.type === 'entity.parse.failed' ? 'the body is not valid JSON' : (err.message ?? 'invalid request')}` : 'Internal server error';
+    const message =
+      status === 413
+        ? `request body too large: the limit is ${config.MAX_BODY_BYTES} bytes`
+        : status < 500
+          ? `bad request: ${err.type === 'entity.parse.failed' ? 'the body is not valid JSON' : (err.message ?? 'invalid request')}`
+          : 'Internal server error';
     res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });
 

@@ -6,7 +6,12 @@ import { IdentityService } from './identity';
 const alice: Caller = { kind: 'user', tenantId: 't1', userId: 'u-alice', upn: 'alice@contoso.com' };
 
 function setup(identity: Partial<ExternalIdentity> | Error) {
-  const verifier = { verify: jest.fn(async () => { if (identity instanceof Error) throw identity; return { issuer: 'i', tenantId: 't1', expiresAt: new Date(), ...identity } as ExternalIdentity; }) };
+  const verifier = {
+    verify: jest.fn(async () => {
+      if (identity instanceof Error) throw identity;
+      return { issuer: 'i', tenantId: 't1', expiresAt: new Date(), ...identity } as ExternalIdentity;
+    }),
+  };
   const asked: PrincipalQuery[] = [];
   const resolver = {
     resolve: jest.fn(async (q: PrincipalQuery) => {
@@ -17,10 +22,14 @@ function setup(identity: Partial<ExternalIdentity> | Error) {
   return { service: new IdentityService(verifier, resolver), asked, resolver };
 }
 
-const codeAndMessage = (p: Promise<unknown>) => p.then(() => 'accepted', (e) => `${e.extensions.code}: ${e.message}`);
+const codeAndMessage = (p: Promise<unknown>) =>
+  p.then(
+    () => 'accepted',
+    (e) => `${e.extensions.code}: ${e.message}`,
+  );
 
 describe('IdentityService', () => {
-  it('asks the directory for the user by UPN only, never by the token\'s object id', async () => {
+  it("asks the directory for the user by UPN only, never by the token's object id", async () => {
     const { service, asked } = setup({ userObjectId: 'oid-from-the-idp', upn: 'Alice@Contoso.com' });
     expect(await service.authenticate('Bearer x.y.z')).toEqual(alice);
     expect(asked).toEqual([{ tenantId: 't1', upn: 'Alice@Contoso.com' }]);
@@ -64,7 +73,11 @@ describe('IdentityService', () => {
 
   it('answers UNAUTHENTICATED when the directory cannot be asked', async () => {
     const verifier = { verify: async () => ({ issuer: 'i', tenantId: 't1', upn: 'a@b', expiresAt: new Date() }) };
-    const service = new IdentityService(verifier, { resolve: async () => { throw new Error('ECONNREFUSED 10.0.0.7:4001'); } });
+    const service = new IdentityService(verifier, {
+      resolve: async () => {
+        throw new Error('ECONNREFUSED 10.0.0.7:4001');
+      },
+    });
     expect(await codeAndMessage(service.authenticate('Bearer a'))).toBe('UNAUTHENTICATED: cannot verify the caller right now: the directory is unavailable');
   });
 });

@@ -21,7 +21,10 @@ describe('gateway metrics', () => {
     await source.process({} as never);
     await expect(source.process({} as never)).rejects.toThrow('connection refused');
     const json = await m.metrics.registry.getSingleMetric('remote_help_subgraph_fetch_duration_seconds')!.get();
-    const count = (outcome: string) => json.values.find((v: { metricName?: string; labels: Record<string, unknown> }) => v.metricName === 'remote_help_subgraph_fetch_duration_seconds_count' && v.labels.outcome === outcome && v.labels.subgraph === 'session-service')?.value;
+    const count = (outcome: string) =>
+      json.values.find(
+        (v: { metricName?: string; labels: Record<string, unknown> }) => v.metricName === 'remote_help_subgraph_fetch_duration_seconds_count' && v.labels.outcome === outcome && v.labels.subgraph === 'session-service',
+      )?.value;
     expect([count('ok'), count('error')]).toEqual([1, 2]);
   });
 

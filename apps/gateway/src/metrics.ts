@@ -4,7 +4,7 @@ import { graphqlMetricsPlugin, ProcessMetrics, startMetricsServer, type MetricsS
 import { metricsListen } from '@remote-help/service-kit';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
-import type { GatewayConfig} from './config';
+import type { GatewayConfig } from './config';
 import { SERVICE_NAME } from './config';
 
 export interface GatewayMetrics {

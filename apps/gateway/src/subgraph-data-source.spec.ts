@@ -1,6 +1,6 @@
 import type { Caller } from '@remote-help/auth';
 import type { HttpResult } from '@remote-help/service-kit';
-import type { SubgraphCallContext} from './subgraph-data-source';
+import type { SubgraphCallContext } from './subgraph-data-source';
 import { SubgraphDataSource } from './subgraph-data-source';
 
 const alice: Caller = { kind: 'user', tenantId: 't1', userId: 'u1', upn: 'alice@contoso.com' };
@@ -25,7 +25,11 @@ function setup(answer: Partial<HttpResult>) {
   return { calls, tokens, process };
 }
 
-const codeOf = (p: Promise<unknown>) => p.then(() => 'answered', (e) => `${e.extensions?.code ?? 'no code'}: ${e.message}`);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'answered',
+    (e) => `${e.extensions?.code ?? 'no code'}: ${e.message}`,
+  );
 
 describe('SubgraphDataSource', () => {
   it('POSTs the plan fetch as JSON with the caller as an internal token for this subgraph and the request id', async () => {
@@ -70,8 +74,7 @@ describe('SubgraphDataSource: identical fetches in flight', () => {
     const pending: ((text: string) => void)[] = [];
     const http = {
       post: jest.fn(
-        (_url: string, _headers: Record<string, string>, _body: string) =>
-          new Promise<HttpResult>((resolve) => pending.push((text) => resolve({ status: 200, headers: { 'content-type': 'application/json' }, text }))),
+        (_url: string, _headers: Record<string, string>, _body: string) => new Promise<HttpResult>((resolve) => pending.push((text) => resolve({ status: 200, headers: { 'content-type': 'application/json' }, text }))),
       ),
     };
     const tokens = { sign: async (caller: Caller) => `token-of-${caller.kind === 'user' ? caller.userId : 'x'}` };

@@ -28,7 +28,14 @@ export class AppModule {
       providers: [
         { provide: FactsCache, useValue: new FactsCache(config.ACCESS_FACTS_CACHE_ENTRIES) },
         AccessFactsListener,
-        ...RESOLVERS, RoleService, RoleAssignmentService, AccessDataService, AccessService, DirectoryStore, DirectoryEventsConsumer],
+        ...RESOLVERS,
+        RoleService,
+        RoleAssignmentService,
+        AccessDataService,
+        AccessService,
+        DirectoryStore,
+        DirectoryEventsConsumer,
+      ],
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { ConfigOf} from '@remote-help/service-kit';
+import type { ConfigOf } from '@remote-help/service-kit';
 import { parsers, subgraphConfigSpec, type VarSpec } from '@remote-help/service-kit';
 
 export { SERVICE_NAME } from './service-name';

@@ -64,7 +64,11 @@ const BIG_TABLES = ['session_records', 'audit_events', 'session_daily_stats'];
 async function explain(name: string, statements: Captured[], db: { query(sql: string, params?: unknown[]): Promise<any> } = ds) {
   expect(statements.length).toBeGreaterThan(0);
   for (const [i, s] of statements.entries()) {
-    const [{ 'QUERY PLAN': [json] }] = await db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${s.sql}`, s.params);
+    const [
+      {
+        'QUERY PLAN': [json],
+      },
+    ] = await db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${s.sql}`, s.params);
     const all = nodes(json.Plan as PlanNode);
     // Small tables (names, counts) may be read whole when that is cheaper; the big ones never.
     const seqScans = all.filter((n) => n['Node Type'] === 'Seq Scan' && BIG_TABLES.includes(n['Relation Name'] ?? '')).map((n) => n['Relation Name']);
@@ -104,7 +108,9 @@ beforeAll(async () => {
     SELECT tenant_id, (requested_at AT TIME ZONE 'UTC')::date, session_type, count(*), count(duration_seconds), coalesce(sum(duration_seconds), 0)
     FROM session_records GROUP BY 1, 2, 3`);
   await ds.query(`INSERT INTO active_session_counts (tenant_id, active_sessions, changed_at) SELECT tenant_id, count(*), now() FROM session_records WHERE state = 'ACTIVE' GROUP BY 1`);
-  await ds.query(`INSERT INTO directory_users (id, tenant_id, user_principal_name, display_name, version) SELECT ${uid('bbbbbbbb', 'i')}, '${T}', 'u' || i || '@contoso.com', 'User ' || i, 1 FROM generate_series(1, 5000) i`);
+  await ds.query(
+    `INSERT INTO directory_users (id, tenant_id, user_principal_name, display_name, version) SELECT ${uid('bbbbbbbb', 'i')}, '${T}', 'u' || i || '@contoso.com', 'User ' || i, 1 FROM generate_series(1, 5000) i`,
+  );
   // The audit log: ROWS events in the big tenant, 100,000 in the others.
   await ds.query(`
     INSERT INTO audit_events (id, tenant_id, occurred_at, source, category, activity, actor_id, actor_kind, target_id, result, details)
@@ -121,7 +127,10 @@ beforeAll(async () => {
 afterAll(async () => {
   if (plans.length) {
     fs.mkdirSync(path.dirname(OUT), { recursive: true });
-    fs.writeFileSync(OUT, `# EXPLAIN ANALYZE of the reporting queries: ${ROWS} session records and ${ROWS} audit events in one tenant (+100,000 of each in 50 others), PostgreSQL ${(await ds.query('SHOW server_version'))[0].server_version}\n\n${plans.join('\n')}`);
+    fs.writeFileSync(
+      OUT,
+      `# EXPLAIN ANALYZE of the reporting queries: ${ROWS} session records and ${ROWS} audit events in one tenant (+100,000 of each in 50 others), PostgreSQL ${(await ds.query('SHOW server_version'))[0].server_version}\n\n${plans.join('\n')}`,
+    );
     process.stderr.write(`plans written to ${OUT}\n`);
   }
   await ds?.destroy();

@@ -419,7 +419,19 @@ describe('the reports over GraphQL', () => {
       source: 'tenant-service',
       tenantId,
       subject: sharerId,
-      data: { id: sharerId, tenantId, userPrincipalName: 'sam@contoso.com', displayName: 'Sam Sharer', givenName: 'Sam', surname: 'Sharer', jobTitle: null, companyName: null, profilePictureUrl: null, licenses: [], version: 1 },
+      data: {
+        id: sharerId,
+        tenantId,
+        userPrincipalName: 'sam@contoso.com',
+        displayName: 'Sam Sharer',
+        givenName: 'Sam',
+        surname: 'Sharer',
+        jobTitle: null,
+        companyName: null,
+        profilePictureUrl: null,
+        licenses: [],
+        version: 1,
+      },
     });
     await produce(TOPICS.tenant, [name]);
     await produce(TOPICS.session, [...unattended, ...attended, ...foreign]);
@@ -449,7 +461,16 @@ describe('the reports over GraphQL', () => {
     expect(c.totalCount).toBe(2);
     expect(c.pageInfo).toEqual({ hasNextPage: false, endCursor: c.edges[1].cursor });
     const [attended, unattended] = c.edges.map((e: { node: unknown }) => e.node);
-    expect(attended).toMatchObject({ provider: { id: helperId }, recipientDisplay: 'Sam Sharer', sessionType: 'FULL_CONTROL', elevationUsed: true, chatUsed: true, durationSeconds: 120, outcome: 'ENDED', reason: 'INC-1234' });
+    expect(attended).toMatchObject({
+      provider: { id: helperId },
+      recipientDisplay: 'Sam Sharer',
+      sessionType: 'FULL_CONTROL',
+      elevationUsed: true,
+      chatUsed: true,
+      durationSeconds: 120,
+      outcome: 'ENDED',
+      reason: 'INC-1234',
+    });
     expect(attended.device).toEqual({ id: attended.deviceId });
     expect(unattended).toMatchObject({ recipient: null, recipientDisplay: '--', device: null, sessionType: 'UNATTENDED', durationSeconds: 90, outcome: 'ENDED' });
   });
@@ -490,7 +511,7 @@ describe('the reports over GraphQL', () => {
     expect(tenantCount.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('shows the audit log with actors, of the caller\'s tenant only', async () => {
+  it("shows the audit log with actors, of the caller's tenant only", async () => {
     const res = await gql(service, admin(tenantId), '{ auditEvents(category: "Settings", first: 10) { edges { node { category activity actor { id } targetId result details } } pageInfo { hasNextPage } } }');
     expect(res.data!.auditEvents).toEqual({
       edges: [{ node: { category: 'Settings', activity: 'Update remote help settings', actor: { id: helperId }, targetId: tenantId, result: 'Success', details: 'remoteHelpEnabled: true' } }],
@@ -499,7 +520,9 @@ describe('the reports over GraphQL', () => {
     // the session's transitions, newest first, from the audit lines their lifecycle events carry
     const sessions = await gql(service, admin(tenantId), '{ auditEvents(category: "RemoteHelp", first: 20) { edges { node { activity actor { id } actorKind targetId result } } } }');
     const attendedId = sessions.data!.auditEvents.edges[0].node.targetId;
-    expect(sessions.data!.auditEvents.edges.filter((e: { node: { targetId: string } }) => e.node.targetId === attendedId).map((e: { node: { activity: string; result: string } }) => `${e.node.activity}: ${e.node.result}`)).toEqual([
+    expect(
+      sessions.data!.auditEvents.edges.filter((e: { node: { targetId: string } }) => e.node.targetId === attendedId).map((e: { node: { activity: string; result: string } }) => `${e.node.activity}: ${e.node.result}`),
+    ).toEqual([
       'End remote help session: Success',
       'Use chat in remote help session: Success',
       'Elevate remote help session: Success',

@@ -69,9 +69,7 @@ afterEach(() => {
 async function deliver(events: EventEnvelope[], topic: string = TOPICS.session) {
   for (const event of events) {
     const e = parseEvent(event, topic);
-    await ds.transaction((m) =>
-      topic === TOPICS.session ? consumers.handleSession(e, m) : topic === TOPICS.audit ? consumers.handleAudit(e, m) : consumers.handleDirectory(e, m),
-    );
+    await ds.transaction((m) => (topic === TOPICS.session ? consumers.handleSession(e, m) : topic === TOPICS.audit ? consumers.handleAudit(e, m) : consumers.handleDirectory(e, m)));
   }
 }
 
@@ -90,10 +88,7 @@ async function activeCount(tenantId: string) {
 
 /** The counts published for a tenant through the outbox, in order. */
 async function publishedCounts(tenantId: string): Promise<number[]> {
-  const rows = await q<{ payload: EventEnvelope<{ count: number }> }>(
-    `SELECT payload FROM outbox WHERE topic = $1 AND key = $2 ORDER BY id`,
-    [TOPICS.reporting, tenantId],
-  );
+  const rows = await q<{ payload: EventEnvelope<{ count: number }> }>(`SELECT payload FROM outbox WHERE topic = $1 AND key = $2 ORDER BY id`, [TOPICS.reporting, tenantId]);
   for (const r of rows) expect(r.payload.type).toBe(REPORTING_EVENTS.activeSessionCountChanged);
   return rows.map((r) => r.payload.data.count);
 }
@@ -269,7 +264,13 @@ describe('the "Remote Help sessions" report', () => {
     await deliver(lifecycle({ tenantId: otherTenant, helperId: helpers[0], sharerId: sharers[0], deviceId: devices[0], requestedAt: hoursAgo(5) }));
     // Names: one sharer known by display name, the other only by UPN (empty display name).
     const user = (id: string, upn: string, displayName: string, version: number) =>
-      createEvent({ type: 'user.upserted', source: 'tenant-service', tenantId, subject: id, data: { id, tenantId, userPrincipalName: upn, displayName, givenName: null, surname: null, jobTitle: null, companyName: null, profilePictureUrl: null, licenses: [], version } });
+      createEvent({
+        type: 'user.upserted',
+        source: 'tenant-service',
+        tenantId,
+        subject: id,
+        data: { id, tenantId, userPrincipalName: upn, displayName, givenName: null, surname: null, jobTitle: null, companyName: null, profilePictureUrl: null, licenses: [], version },
+      });
     await deliver([user(sharers[0], 'ann@contoso.com', 'Ann Example', 2), user(sharers[0], 'old@contoso.com', 'Old Name', 1), user(sharers[1], 'bob@contoso.com', '', 1)], TOPICS.tenant);
   });
 
@@ -320,15 +321,18 @@ describe('the "Remote Help sessions" report', () => {
 
   it('filters by time: from inclusive, to exclusive, on requestedAt (with the total count over partial days)', async () => {
     const times = sessions.map((s) => Date.parse(s.requestedAt)).sort((x, y) => x - y);
-    for (const [i, j] of [[3, 40], [0, 59], [10, 11], [20, 20]]) {
+    for (const [i, j] of [
+      [3, 40],
+      [0, 59],
+      [10, 11],
+      [20, 20],
+    ]) {
       const from = new Date(times[i]);
       const to = new Date(times[j]);
       const pred = (s: SessionFacts) => Date.parse(s.requestedAt) >= from.getTime() && Date.parse(s.requestedAt) < to.getTime();
       expect((await allRecords(tenantId, { from, to }, 9)).map((r) => r.sessionId)).toEqual(expected(pred));
       expect(await (await records.page(tenantId, { from, to }, 0, null)).countTotal()).toBe(expected(pred).length);
-      expect(await (await records.page(tenantId, { from, to, sessionType: SessionMode.VIEW_ONLY }, 0, null)).countTotal()).toBe(
-        expected((s) => pred(s) && s.requestedMode === 'VIEW_ONLY').length,
-      );
+      expect(await (await records.page(tenantId, { from, to, sessionType: SessionMode.VIEW_ONLY }, 0, null)).countTotal()).toBe(expected((s) => pred(s) && s.requestedMode === 'VIEW_ONLY').length);
     }
   });
 
@@ -342,7 +346,12 @@ describe('the "Remote Help sessions" report', () => {
 
   it('monitors active sessions, totals, average duration, types and days over any range', async () => {
     const now = new Date();
-    for (const [fromH, toH] of [[24 * 30, 0], [24 * 5 + 7, 24 * 2 + 3], [24 * 10, 24 * 9.5], [24 * 8 - 13, 24 * 3]]) {
+    for (const [fromH, toH] of [
+      [24 * 30, 0],
+      [24 * 5 + 7, 24 * 2 + 3],
+      [24 * 10, 24 * 9.5],
+      [24 * 8 - 13, 24 * 3],
+    ]) {
       const from = new Date(now.getTime() - fromH * 3_600_000);
       const to = new Date(now.getTime() - toH * 3_600_000);
       const inRange = sessions.filter((s) => Date.parse(s.requestedAt) >= from.getTime() && Date.parse(s.requestedAt) < to.getTime());
@@ -409,7 +418,12 @@ describe.each([
     } while (after);
     expect(all).toEqual(events.map((e) => e.data.activity).reverse());
     const settings = await audit.page(tenantId, { category: 'Settings', first: 100 });
-    expect(settings.edges.map((e) => e.node.activity)).toEqual(events.filter((e) => e.data.category === 'Settings').map((e) => e.data.activity).reverse());
+    expect(settings.edges.map((e) => e.node.activity)).toEqual(
+      events
+        .filter((e) => e.data.category === 'Settings')
+        .map((e) => e.data.activity)
+        .reverse(),
+    );
     const first = settings.edges[settings.edges.length - 1].node;
     expect(first).toMatchObject({ activity: 'activity 1', actor: { id: admin }, actorKind: 'user', result: 'Success', details: 'remoteHelpEnabled: true' });
     const system = (await audit.page(tenantId, { first: 100 })).edges.find((e) => e.node.activity === 'activity 0')!.node;
@@ -441,7 +455,12 @@ describe('retention', () => {
     const oldAudit = auditEvent({ source: 's', tenantId, time: new Date(now.getTime() - 31 * DAY_MS), actorId: null, category: 'Role', activity: 'old', targetId: null, result: 'Success' });
     const youngAudit = auditEvent({ source: 's', tenantId, time: new Date(now.getTime() - 29 * DAY_MS), actorId: null, category: 'Role', activity: 'young', targetId: null, result: 'Success' });
     await deliver([oldAudit, youngAudit], TOPICS.audit);
-    await q(`INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ('test', $1, $2), ('test', $3, $4)`, [randomUUID(), new Date(now.getTime() - 31 * DAY_MS), randomUUID(), new Date(now.getTime() - 29 * DAY_MS)]);
+    await q(`INSERT INTO processed_events (consumer, event_id, processed_at) VALUES ('test', $1, $2), ('test', $3, $4)`, [
+      randomUUID(),
+      new Date(now.getTime() - 31 * DAY_MS),
+      randomUUID(),
+      new Date(now.getTime() - 29 * DAY_MS),
+    ]);
     expect(await activeCount(tenantId)).toBe(1);
     clock.at = null;
 

@@ -13,7 +13,7 @@
 import { createInternalTokenSigner, ensureInternalKeys } from '@remote-help/auth';
 import { freePort } from '@remote-help/events/testing';
 import { dropDatabase } from '@remote-help/service-kit';
-import type { ChildProcess} from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -45,7 +45,6 @@ let rbacUrl: string;
 let sign: (caller: object) => Promise<string>;
 let db: Client | undefined;
 const processes: ChildProcess[] = [];
-
 
 /** A stand-in for rbac-service's POST /internal/access-decisions: everything allowed. */
 function fakeRbac(): Promise<http.Server> {
@@ -120,7 +119,10 @@ async function startInstance(name: string, deadlineMs = DEADLINE_MS): Promise<{ 
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode}); see ${path.join(dir, `${name}.log`)}`);
-    const live = await fetch(`${url}/health/live`).then((r) => r.ok, () => false);
+    const live = await fetch(`${url}/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (live) return { url, proc };
     if (Date.now() > deadline) throw new Error(`${name} did not start`);
     await new Promise((r) => setTimeout(r, 100));

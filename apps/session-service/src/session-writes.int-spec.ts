@@ -34,7 +34,8 @@ describe('writeOutboxRows', () => {
   const tenantId = randomUUID();
   const subject = randomUUID();
   const lifecycle = () => createEvent({ type: 'session.started', source: 'session-service', tenantId, subject, data: { id: subject } });
-  const audit = () => auditEvent({ source: 'session-service', tenantId, actorId: null, actorKind: 'system', category: 'RemoteHelp', activity: 'Start remote help session', targetId: subject, result: 'Success', details: 'state=ACTIVE' });
+  const audit = () =>
+    auditEvent({ source: 'session-service', tenantId, actorId: null, actorKind: 'system', category: 'RemoteHelp', activity: 'Start remote help session', targetId: subject, result: 'Success', details: 'state=ACTIVE' });
 
   it('writes the rows in the order given, with their topics and keys, and wakes the relay once at commit', async () => {
     const listener = new Client({ connectionString: URL });
@@ -189,7 +190,20 @@ describe('the one-statement transitions of SessionStore', () => {
     const outbox = events.outboxParams(t, id, SESSION_EVENTS.requested, 'Request remote help session', helper);
     await expect(
       store.insertWithEvents(
-        { id, tenantId: t, helperId: helper.id, deviceId: randomUUID(), mode: SessionMode.VIEW_ONLY, state: SessionState.WAITING_FOR_SHARER, reason: null, platform: Platform.WINDOWS, deviceEnrolled: true, deviceCompliance: ComplianceState.COMPLIANT, codeHash: code, dueInMs: 1000 },
+        {
+          id,
+          tenantId: t,
+          helperId: helper.id,
+          deviceId: randomUUID(),
+          mode: SessionMode.VIEW_ONLY,
+          state: SessionState.WAITING_FOR_SHARER,
+          reason: null,
+          platform: Platform.WINDOWS,
+          deviceEnrolled: true,
+          deviceCompliance: ComplianceState.COMPLIANT,
+          codeHash: code,
+          dueInMs: 1000,
+        },
         { chatDisabled: true, version: 9 },
         outbox,
       ),
@@ -228,7 +242,13 @@ describe('the one-statement transitions of SessionStore', () => {
     const ended = (await store.applyWithEvents(started, { state: SessionState.ENDED, ended: { reason: EndReason.HELPER_ENDED }, pendingControlRequest: null, timer: 'NONE' }, endOutbox))!;
     expect(ended).toMatchObject({ state: SessionState.ENDED, endReason: EndReason.HELPER_ENDED, version: 4, dueAt: null });
     // a stale end writes nothing
-    expect(await store.applyWithEvents(started, { state: SessionState.ENDED, ended: { reason: EndReason.SHARER_ENDED }, pendingControlRequest: null, timer: 'NONE' }, events.outboxParams(t, s.id, SESSION_EVENTS.ended, 'End remote help session', sharer))).toBeNull();
+    expect(
+      await store.applyWithEvents(
+        started,
+        { state: SessionState.ENDED, ended: { reason: EndReason.SHARER_ENDED }, pendingControlRequest: null, timer: 'NONE' },
+        events.outboxParams(t, s.id, SESSION_EVENTS.ended, 'End remote help session', sharer),
+      ),
+    ).toBeNull();
 
     const rows = await outboxOf(s.id);
     expect(rows).toHaveLength(4);

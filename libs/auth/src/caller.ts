@@ -1,8 +1,5 @@
 /** Who is calling, as established by the gateway (after the directory lookup). */
-export type Caller =
-  | { kind: 'user'; tenantId: string; userId: string; upn: string }
-  | { kind: 'device'; tenantId: string; deviceId: string }
-  | { kind: 'service'; service: string; tenantId?: string };
+export type Caller = { kind: 'user'; tenantId: string; userId: string; upn: string } | { kind: 'device'; tenantId: string; deviceId: string } | { kind: 'service'; service: string; tenantId?: string };
 
 /** What a verified external token says, before the directory lookup. */
 export interface ExternalIdentity {
@@ -29,13 +26,9 @@ export function parseCaller(value: unknown): Caller | undefined {
   const v = value as Record<string, unknown>;
   switch (v['kind']) {
     case 'user':
-      return nonEmpty(v['tenantId']) && nonEmpty(v['userId']) && nonEmpty(v['upn'])
-        ? { kind: 'user', tenantId: v['tenantId'], userId: v['userId'], upn: v['upn'] }
-        : undefined;
+      return nonEmpty(v['tenantId']) && nonEmpty(v['userId']) && nonEmpty(v['upn']) ? { kind: 'user', tenantId: v['tenantId'], userId: v['userId'], upn: v['upn'] } : undefined;
     case 'device':
-      return nonEmpty(v['tenantId']) && nonEmpty(v['deviceId'])
-        ? { kind: 'device', tenantId: v['tenantId'], deviceId: v['deviceId'] }
-        : undefined;
+      return nonEmpty(v['tenantId']) && nonEmpty(v['deviceId']) ? { kind: 'device', tenantId: v['tenantId'], deviceId: v['deviceId'] } : undefined;
     case 'service':
       if (!nonEmpty(v['service'])) return undefined;
       if (v['tenantId'] === undefined) return { kind: 'service', service: v['service'] };

@@ -22,7 +22,13 @@ describe('dev issuer', () => {
     expect(typeof kid).toBe('string');
     expect(first.jwks.keys).toHaveLength(1);
     expect(first.jwks.keys[0]).toEqual({
-      kty: 'EC', crv: 'P-256', x: first.privateJwk.x, y: first.privateJwk.y, kid, alg: 'ES256', use: 'sig',
+      kty: 'EC',
+      crv: 'P-256',
+      x: first.privateJwk.x,
+      y: first.privateJwk.y,
+      kid,
+      alg: 'ES256',
+      use: 'sig',
     });
     expect(first.jwks.keys[0]).not.toHaveProperty('d');
 
@@ -66,8 +72,12 @@ describe('dev issuer', () => {
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', kid: privateJwk.kid });
     const claims = decodeJwt(token);
     expect(claims).toMatchObject({
-      iss: DEV_ISSUER, aud: DEFAULT_AUDIENCE, sub: 'alice@contoso.com', tid: 'tenant-1',
-      preferred_username: 'alice@contoso.com', upn: 'alice@contoso.com',
+      iss: DEV_ISSUER,
+      aud: DEFAULT_AUDIENCE,
+      sub: 'alice@contoso.com',
+      tid: 'tenant-1',
+      preferred_username: 'alice@contoso.com',
+      upn: 'alice@contoso.com',
     });
     expect(claims).not.toHaveProperty('deviceid');
     expect(claims.iat).toBeGreaterThanOrEqual(before);

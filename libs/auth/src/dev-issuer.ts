@@ -13,11 +13,7 @@ const JWKS_FILE = 'dev-issuer.jwks.json';
 
 function isEs256PrivateJwk(value: unknown): value is JWK {
   const jwk = value as JWK | null;
-  return (
-    typeof jwk === 'object' && jwk !== null &&
-    jwk.kty === 'EC' && jwk.crv === 'P-256' &&
-    typeof jwk.x === 'string' && typeof jwk.y === 'string' && typeof jwk.d === 'string'
-  );
+  return typeof jwk === 'object' && jwk !== null && jwk.kty === 'EC' && jwk.crv === 'P-256' && typeof jwk.x === 'string' && typeof jwk.y === 'string' && typeof jwk.d === 'string';
 }
 
 async function loadPrivateJwk(path: string): Promise<JWK | undefined> {
@@ -74,15 +70,7 @@ export async function ensureDevIssuerKeys(dir: string): Promise<{ privateJwk: JW
  * exactly one of them. Claims: iss, aud, sub (the UPN or device id), tid, iat, nbf,
  * exp, jti; users also get preferred_username and upn, devices deviceid. Header: kid.
  */
-export async function signDevToken(opts: {
-  keysDir: string;
-  tenantId: string;
-  upn?: string;
-  deviceId?: string;
-  ttlSeconds?: number;
-  audience?: string;
-  issuer?: string;
-}): Promise<string> {
+export async function signDevToken(opts: { keysDir: string; tenantId: string; upn?: string; deviceId?: string; ttlSeconds?: number; audience?: string; issuer?: string }): Promise<string> {
   const { keysDir, tenantId, upn, deviceId } = opts;
   const ttl = opts.ttlSeconds ?? 3600;
   if (typeof tenantId !== 'string' || tenantId.length === 0) throw new TypeError('tenantId is required');

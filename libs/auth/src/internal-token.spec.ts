@@ -3,14 +3,7 @@ import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader, exportPKCS8, generateKeyPair, importPKCS8, SignJWT, type JWTPayload } from 'jose';
 import type { Caller } from './caller';
 import { signDevToken } from './dev-issuer';
-import {
-  createInternalTokenSigner,
-  createInternalTokenVerifier,
-  ensureInternalKeys,
-  INTERNAL_ISSUER,
-  INTERNAL_TOKEN_TYPE,
-  SERVICE_ISSUER,
-} from './internal-token';
+import { createInternalTokenSigner, createInternalTokenVerifier, ensureInternalKeys, INTERNAL_ISSUER, INTERNAL_TOKEN_TYPE, SERVICE_ISSUER } from './internal-token';
 import { AuthError } from './auth-error';
 import { base64url, expectAuthError, nowSeconds, tempDir } from './test-helpers';
 
@@ -24,9 +17,7 @@ describe('internal tokens', () => {
 
   /** Signs arbitrary claims with the gateway's key, for the negative cases. */
   async function signRaw(claims: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: 'ES256', typ: INTERNAL_TOKEN_TYPE, ...header })
-      .sign(await importPKCS8(keys.privateKeyPem, 'ES256'));
+    return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: INTERNAL_TOKEN_TYPE, ...header }).sign(await importPKCS8(keys.privateKeyPem, 'ES256'));
   }
   function claimsFor(caller: unknown, extra: JWTPayload = {}): JWTPayload {
     const now = nowSeconds();

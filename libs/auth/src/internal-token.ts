@@ -30,7 +30,7 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 async function publicPemOf(privateKeyPem: string): Promise<string> {
   const privateKey = await importPKCS8(privateKeyPem, ALG, { extractable: true });
   const { kty, crv, x, y } = await exportJWK(privateKey);
-  return exportSPKI(await importJWK({ kty, crv, x, y }, ALG) as Key);
+  return exportSPKI((await importJWK({ kty, crv, x, y }, ALG)) as Key);
 }
 
 /**
@@ -69,10 +69,7 @@ export async function ensureInternalKeys(dir: string, baseName = 'internal'): Pr
  * left, so most requests do not sign; a reused token carries the `rid` of the request
  * that minted it.
  */
-export function createInternalTokenSigner(
-  privateKeyPem: string,
-  opts?: { ttlSeconds?: number; issuer?: string },
-): { sign(caller: Caller, audience: string, requestId?: string): Promise<string> } {
+export function createInternalTokenSigner(privateKeyPem: string, opts?: { ttlSeconds?: number; issuer?: string }): { sign(caller: Caller, audience: string, requestId?: string): Promise<string> } {
   const issuer = opts?.issuer ?? INTERNAL_ISSUER;
   const ttl = opts?.ttlSeconds ?? INTERNAL_TOKEN_MAX_TTL_SECONDS;
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > INTERNAL_TOKEN_MAX_TTL_SECONDS) {
@@ -123,11 +120,7 @@ export function createInternalTokenSigner(
  * subgraph's name, a lifetime of at most 60 s, and a well-formed `caller` claim.
  * Every failure is an AuthError.
  */
-export function createInternalTokenVerifier(
-  publicKeyPem: string,
-  audience: string,
-  opts?: { issuer?: string },
-): { verify(token: string): Promise<{ caller: Caller; requestId?: string }> } {
+export function createInternalTokenVerifier(publicKeyPem: string, audience: string, opts?: { issuer?: string }): { verify(token: string): Promise<{ caller: Caller; requestId?: string }> } {
   const issuer = opts?.issuer ?? INTERNAL_ISSUER;
   if (typeof audience !== 'string' || audience.length === 0) throw new TypeError('audience is required');
   let key: Promise<Key> | undefined;
@@ -144,30 +137,30 @@ export function createInternalTokenVerifier(
   };
 
   async function verifyOnce(token: string): Promise<{ caller: Caller; requestId?: string; expMs: number }> {
-      if (typeof token !== 'string' || token.length === 0) throw new AuthError('malformed token');
-      key ??= importSPKI(publicKeyPem, ALG);
-      const publicKey = await key; // a bad configured key is a server error, not an AuthError
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, publicKey, {
-          issuer,
-          audience,
-          algorithms: [ALG],
-          typ: INTERNAL_TOKEN_TYPE,
-          clockTolerance: CLOCK_TOLERANCE_SECONDS,
-          requiredClaims: ['iat', 'exp', 'sub'],
-        }));
-      } catch (err) {
-        throw toAuthError(err);
-      }
-      if ((payload.exp as number) - (payload.iat as number) > INTERNAL_TOKEN_MAX_TTL_SECONDS) {
-        throw new AuthError('token lifetime too long');
-      }
-      const caller = parseCaller(payload['caller']);
-      if (!caller || payload.sub !== callerSubject(caller)) throw new AuthError('malformed caller');
-      const rid = payload['rid'];
-      if (rid !== undefined && typeof rid !== 'string') throw new AuthError('malformed token');
-      const expMs = (payload.exp as number) * 1000;
-      return rid === undefined ? { caller, expMs } : { caller, requestId: rid, expMs };
+    if (typeof token !== 'string' || token.length === 0) throw new AuthError('malformed token');
+    key ??= importSPKI(publicKeyPem, ALG);
+    const publicKey = await key; // a bad configured key is a server error, not an AuthError
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, publicKey, {
+        issuer,
+        audience,
+        algorithms: [ALG],
+        typ: INTERNAL_TOKEN_TYPE,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['iat', 'exp', 'sub'],
+      }));
+    } catch (err) {
+      throw toAuthError(err);
+    }
+    if ((payload.exp as number) - (payload.iat as number) > INTERNAL_TOKEN_MAX_TTL_SECONDS) {
+      throw new AuthError('token lifetime too long');
+    }
+    const caller = parseCaller(payload['caller']);
+    if (!caller || payload.sub !== callerSubject(caller)) throw new AuthError('malformed caller');
+    const rid = payload['rid'];
+    if (rid !== undefined && typeof rid !== 'string') throw new AuthError('malformed token');
+    const expMs = (payload.exp as number) * 1000;
+    return rid === undefined ? { caller, expMs } : { caller, requestId: rid, expMs };
   }
 }

@@ -40,7 +40,13 @@ export async function createFileExclusive(path: string, content: string, mode: n
     if (code === 'EEXIST') return false;
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
     // A file system without hard links: rename, unless the file appeared meanwhile.
-    if (await stat(path).then(() => true, () => false)) return false;
+    if (
+      await stat(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return false;
     await rename(tmp, path);
     return true;
   } finally {

@@ -10,7 +10,12 @@ describe('issuers with a {tenantid} placeholder, tenant bindings, issuers added 
   let jwks: { keys: JWK[] };
   const ENTRA = 'https://login.microsoftonline.com/{tenantid}/v2.0';
   const sign = (claims: JWTPayload) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setAudience('api://rh').setIssuedAt().setExpirationTime(nowSeconds() + 300).sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setAudience('api://rh')
+      .setIssuedAt()
+      .setExpirationTime(nowSeconds() + 300)
+      .sign(key);
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
@@ -18,7 +23,7 @@ describe('issuers with a {tenantid} placeholder, tenant bindings, issuers added 
     jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' }] };
   });
 
-  it('accepts a multi-tenant issuer whose iss names the token\'s own tenant', async () => {
+  it("accepts a multi-tenant issuer whose iss names the token's own tenant", async () => {
     const v = createTokenVerifier([{ issuer: ENTRA, audience: 'api://rh', localJwks: jwks }]);
     const tid = '72f988bf-86f1-41af-91ab-2d7cd011db47';
     const identity = await v.verify(await sign({ iss: `https://login.microsoftonline.com/${tid}/v2.0`, tid, oid: 'o', preferred_username: 'a@contoso.com' }));

@@ -56,10 +56,14 @@ describe('token verifier with the dev issuer (local JWKS)', () => {
   });
 
   it('maps oid and custom claim names', async () => {
-    const custom = createTokenVerifier([{
-      issuer: DEV_ISSUER, audience: ['x', DEFAULT_AUDIENCE], localJwks: jwks,
-      claims: { tenant: 'tenant_id', userObjectId: 'object_id', upn: ['email'], device: 'dev' },
-    }]);
+    const custom = createTokenVerifier([
+      {
+        issuer: DEV_ISSUER,
+        audience: ['x', DEFAULT_AUDIENCE],
+        localJwks: jwks,
+        claims: { tenant: 'tenant_id', userObjectId: 'object_id', upn: ['email'], device: 'dev' },
+      },
+    ]);
     const token = await signWithDevKey(validClaims({ tid: undefined, upn: undefined, tenant_id: 'T', object_id: 'O', email: 'e@x' }));
     expect(await custom.verify(token)).toEqual({ issuer: DEV_ISSUER, tenantId: 'T', userObjectId: 'O', upn: 'e@x', expiresAt: expect.any(Date) });
   });
@@ -96,9 +100,7 @@ describe('token verifier with the dev issuer (local JWKS)', () => {
   it('refuses an HS256 token keyed with the public key bytes (algorithm confusion)', async () => {
     const publicJwk = jwks.keys[0]!;
     for (const secret of [JSON.stringify(publicJwk), JSON.stringify(jwks), publicJwk.x!]) {
-      const token = await new SignJWT(validClaims())
-        .setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid })
-        .sign(new TextEncoder().encode(secret));
+      const token = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid }).sign(new TextEncoder().encode(secret));
       await expectAuthError(verifier.verify(token), 'unsupported algorithm');
     }
   });
@@ -169,7 +171,11 @@ describe('token verifier with a remote OIDC issuer', () => {
     const now = nowSeconds();
     return new SignJWT({ tid: 'entra-tenant', oid: 'object-1', preferred_username: 'bob@fabrikam.com', ...extra })
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-      .setIssuer(base).setAudience('api://remote-help').setIssuedAt(now).setNotBefore(now).setExpirationTime(now + 300)
+      .setIssuer(base)
+      .setAudience('api://remote-help')
+      .setIssuedAt(now)
+      .setNotBefore(now)
+      .setExpirationTime(now + 300)
       .sign(keys.get(kid)!);
   }
 
@@ -210,7 +216,11 @@ describe('token verifier with a remote OIDC issuer', () => {
     const fetchesBefore = jwksFetches;
 
     expect(await verifier.verify(await remoteToken('key-1'))).toEqual({
-      issuer: base, tenantId: 'entra-tenant', userObjectId: 'object-1', upn: 'bob@fabrikam.com', expiresAt: expect.any(Date),
+      issuer: base,
+      tenantId: 'entra-tenant',
+      userObjectId: 'object-1',
+      upn: 'bob@fabrikam.com',
+      expiresAt: expect.any(Date),
     });
     expect(await verifier.verify(await remoteToken('key-1'))).toMatchObject({ userObjectId: 'object-1' });
     expect(jwksFetches - fetchesBefore).toBe(1); // cached
@@ -264,8 +274,12 @@ describe('token verifier with a remote OIDC issuer', () => {
       expect((await verifier.verify(dev)).issuer).toBe(DEV_ISSUER);
       // A token claiming the remote issuer but signed with the dev key is refused.
       const { privateJwk } = await ensureDevIssuerKeys(devDir.path);
-      const forged = await new SignJWT({ tid: 't', oid: 'o' }).setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid })
-        .setIssuer(base).setAudience('api://remote-help').setExpirationTime('5m').sign(await importJWK(privateJwk, 'ES256'));
+      const forged = await new SignJWT({ tid: 't', oid: 'o' })
+        .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid })
+        .setIssuer(base)
+        .setAudience('api://remote-help')
+        .setExpirationTime('5m')
+        .sign(await importJWK(privateJwk, 'ES256'));
       await expectAuthError(verifier.verify(forged), 'invalid signature');
     } finally {
       await devDir.remove();

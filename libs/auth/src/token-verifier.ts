@@ -1,13 +1,4 @@
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  decodeJwt,
-  jwtVerify,
-  type JWK,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-  type JWTVerifyOptions,
-} from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify, type JWK, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { VerifiedTokenCache } from './verified-token-cache';
 import { AuthError, toAuthError } from './auth-error';
 import type { ExternalIdentity } from './caller';
@@ -49,9 +40,7 @@ const DISCOVERY_TIMEOUT_MS = 10_000;
  * with its `issuer` and `jwks_uri`.
  */
 export async function discoverIssuer(discoveryUrl: string, audience: string | string[], options: IssuerOptions = {}): Promise<IssuerConfig> {
-  const url = discoveryUrl.includes('/.well-known/')
-    ? discoveryUrl
-    : `${discoveryUrl.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+  const url = discoveryUrl.includes('/.well-known/') ? discoveryUrl : `${discoveryUrl.replace(/\/+$/, '')}/.well-known/openid-configuration`;
   const response = await fetch(url, {
     headers: { accept: 'application/json' },
     signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
@@ -82,13 +71,7 @@ interface IssuerEntry {
   deviceClaim: string;
 }
 
-const KEY_LOOKUP_ERRORS = new Set([
-  'ERR_JWKS_NO_MATCHING_KEY',
-  'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
-  'ERR_JOSE_NOT_SUPPORTED',
-  'ERR_JWS_INVALID',
-  'ERR_JWK_INVALID',
-]);
+const KEY_LOOKUP_ERRORS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED', 'ERR_JWS_INVALID', 'ERR_JWK_INVALID']);
 
 function remoteKeySet(jwksUri: string): JWTVerifyGetKey {
   const keySet = createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: JWKS_COOLDOWN_MS, timeoutDuration: JWKS_TIMEOUT_MS });
@@ -216,47 +199,47 @@ export function createTokenVerifier(issuers: IssuerConfig[], opts?: { clockToler
   };
 
   async function verifyOnce(token: string): Promise<ExternalIdentity> {
-      if (typeof token !== 'string' || token.length === 0) throw new AuthError('malformed token');
-      let unverifiedIssuer: unknown;
-      try {
-        unverifiedIssuer = decodeJwt(token).iss;
-      } catch {
-        throw new AuthError('malformed token');
-      }
-      const found = typeof unverifiedIssuer === 'string' ? lookup(unverifiedIssuer) : undefined;
-      if (!found) throw new AuthError('unknown issuer');
-      const { entry } = found;
+    if (typeof token !== 'string' || token.length === 0) throw new AuthError('malformed token');
+    let unverifiedIssuer: unknown;
+    try {
+      unverifiedIssuer = decodeJwt(token).iss;
+    } catch {
+      throw new AuthError('malformed token');
+    }
+    const found = typeof unverifiedIssuer === 'string' ? lookup(unverifiedIssuer) : undefined;
+    if (!found) throw new AuthError('unknown issuer');
+    const { entry } = found;
 
-      let payload: JWTPayload;
-      try {
-        payload = await verifyAgainstKeySet(token, entry.getKey, {
-          issuer: unverifiedIssuer as string,
-          audience: entry.audience,
-          algorithms: entry.algorithms,
-          clockTolerance,
-          requiredClaims: ['exp'],
-        });
-      } catch (err) {
-        throw toAuthError(err);
-      }
+    let payload: JWTPayload;
+    try {
+      payload = await verifyAgainstKeySet(token, entry.getKey, {
+        issuer: unverifiedIssuer as string,
+        audience: entry.audience,
+        algorithms: entry.algorithms,
+        clockTolerance,
+        requiredClaims: ['exp'],
+      });
+    } catch (err) {
+      throw toAuthError(err);
+    }
 
-      const tenantId = stringClaim(payload, entry.tenantClaim);
-      if (!tenantId) throw new AuthError('token has no tenant');
-      if (found.tenantInIssuer !== undefined && found.tenantInIssuer !== tenantId) throw new AuthError('issuer does not match the tenant');
-      if (entry.tenants && !entry.tenants.has(tenantId)) throw new AuthError('issuer not trusted for this tenant');
-      const userObjectId = stringClaim(payload, entry.userObjectIdClaim);
-      const upn = entry.upnClaims.map((name) => stringClaim(payload, name)).find((v) => v !== undefined);
-      const deviceId = stringClaim(payload, entry.deviceClaim);
+    const tenantId = stringClaim(payload, entry.tenantClaim);
+    if (!tenantId) throw new AuthError('token has no tenant');
+    if (found.tenantInIssuer !== undefined && found.tenantInIssuer !== tenantId) throw new AuthError('issuer does not match the tenant');
+    if (entry.tenants && !entry.tenants.has(tenantId)) throw new AuthError('issuer not trusted for this tenant');
+    const userObjectId = stringClaim(payload, entry.userObjectIdClaim);
+    const upn = entry.upnClaims.map((name) => stringClaim(payload, name)).find((v) => v !== undefined);
+    const deviceId = stringClaim(payload, entry.deviceClaim);
 
-      const identity: ExternalIdentity = { issuer: entry.issuer, tenantId, expiresAt: new Date((payload.exp as number) * 1000) };
-      if (userObjectId !== undefined || upn !== undefined) {
-        if (userObjectId !== undefined) identity.userObjectId = userObjectId;
-        if (upn !== undefined) identity.upn = upn;
-      } else if (deviceId !== undefined) {
-        identity.deviceId = deviceId;
-      } else {
-        throw new AuthError('token has no user or device subject');
-      }
-      return identity;
+    const identity: ExternalIdentity = { issuer: entry.issuer, tenantId, expiresAt: new Date((payload.exp as number) * 1000) };
+    if (userObjectId !== undefined || upn !== undefined) {
+      if (userObjectId !== undefined) identity.userObjectId = userObjectId;
+      if (upn !== undefined) identity.upn = upn;
+    } else if (deviceId !== undefined) {
+      identity.deviceId = deviceId;
+    } else {
+      throw new AuthError('token has no user or device subject');
+    }
+    return identity;
   }
 }

@@ -15,7 +15,13 @@ import { SessionMode } from './sessions';
 
 // ---------------------------------------------------------------- the reference implementation
 
-interface Expected { allowed: boolean; reasons: Set<string>; granted: Set<string>; approval: Set<string>; gates: Map<string, Set<string>> }
+interface Expected {
+  allowed: boolean;
+  reasons: Set<string>;
+  granted: Set<string>;
+  approval: Set<string>;
+  gates: Map<string, Set<string>>;
+}
 
 function referenceDecision(input: DecisionInput): Expected {
   const reasons = new Set<string>();
@@ -175,8 +181,7 @@ const offsets = [-30 * 24 * 60 * MIN, -60 * MIN, -1, 0, 1, 30 * MIN, 8 * 60 * MI
 const at = (ms: number) => new Date(NOW.getTime() + ms);
 const GROUPS = ['g1', 'g2', 'g3', 'g4', 'g5'];
 
-const weighted = <T>(...options: [T, number][]) =>
-  fc.oneof(...options.map(([value, weight]) => ({ arbitrary: fc.constant(value), weight })));
+const weighted = <T>(...options: [T, number][]) => fc.oneof(...options.map(([value, weight]) => ({ arbitrary: fc.constant(value), weight })));
 
 const tenantIdArb = weighted<string>(['t1', 25], ['t2', 1]);
 const groupIdsArb = fc.subarray(GROUPS);
@@ -192,12 +197,29 @@ const licensesArb: fc.Arbitrary<LicenseFacts[]> = fc.oneof(
   { arbitrary: fc.array(licenseArb, { maxLength: 3 }), weight: 2 },
 );
 
-const userArb = (id: string): fc.Arbitrary<DecisionUser> =>
-  fc.record({ id: fc.constant(id), tenantId: tenantIdArb, licenses: licensesArb, groupIds: groupIdsArb });
+const userArb = (id: string): fc.Arbitrary<DecisionUser> => fc.record({ id: fc.constant(id), tenantId: tenantIdArb, licenses: licensesArb, groupIds: groupIdsArb });
 
 const OS_VERSIONS = [
-  '10.0.19045', '10.0.22631', '11', '11.0.26100', 'Windows 11 23H2', 'Windows 10 22H2', '6.1.7601', '8.1',
-  'Windows Server 2022', '', 'unknown', '12.7.1', '13', 'macOS 13.6', '14.5', '15', '11.7.10', '10.15.7', '26.0', '14',
+  '10.0.19045',
+  '10.0.22631',
+  '11',
+  '11.0.26100',
+  'Windows 11 23H2',
+  'Windows 10 22H2',
+  '6.1.7601',
+  '8.1',
+  'Windows Server 2022',
+  '',
+  'unknown',
+  '12.7.1',
+  '13',
+  'macOS 13.6',
+  '14.5',
+  '15',
+  '11.7.10',
+  '10.15.7',
+  '26.0',
+  '14',
 ];
 const FITTING_VERSIONS: Record<Platform, string[]> = {
   WINDOWS: ['10.0.19045', '10.0.22631', '11', 'Windows 11 23H2'],
@@ -210,67 +232,59 @@ const FITTING_VERSIONS: Record<Platform, string[]> = {
 const MANUFACTURERS = ['Samsung', 'SAMSUNG', 'zebra', 'Zebra Technologies', ' samsung ', 'Google', 'Samsungs', 'Dell', '', null];
 
 const deviceArb = (id: string, userIds: string[]) =>
-  fc.record({
-    id: fc.constant(id),
-    tenantId: tenantIdArb,
-    // mostly a version and manufacturer that fit the platform, sometimes any of the pool
-    platformFacts: fc.constantFrom(...Object.values(Platform)).chain((platform) =>
-      fc.record({
-        platform: fc.constant(platform),
-        osVersion: fc.oneof(
-          { arbitrary: fc.constantFrom(...FITTING_VERSIONS[platform]), weight: 3 },
-          { arbitrary: fc.constantFrom(...OS_VERSIONS), weight: 1 },
-        ),
-        manufacturer: fc.oneof(
-          { arbitrary: fc.constantFrom('Samsung', 'Zebra Technologies'), weight: platform === Platform.ANDROID_DEDICATED ? 3 : 0 },
-          { arbitrary: fc.constantFrom(...MANUFACTURERS), weight: 1 },
-        ),
-      }),
-    ),
-    enrolled: weighted([true, 4], [false, 1]),
-    entraRegistered: weighted([true, 4], [false, 1]),
-    compliance: fc.constantFrom(...Object.values(ComplianceState)),
-    // a user of the directory, a user it does not know ('ghost'), or none
-    primaryUserId: fc.constantFrom<(string | null)[]>(...userIds, ...userIds, 'ghost', null, null, null),
-    groupIds: groupIdsArb,
-  }).map(({ platformFacts, ...rest }) => ({ ...rest, ...platformFacts }) as DecisionDevice);
+  fc
+    .record({
+      id: fc.constant(id),
+      tenantId: tenantIdArb,
+      // mostly a version and manufacturer that fit the platform, sometimes any of the pool
+      platformFacts: fc.constantFrom(...Object.values(Platform)).chain((platform) =>
+        fc.record({
+          platform: fc.constant(platform),
+          osVersion: fc.oneof({ arbitrary: fc.constantFrom(...FITTING_VERSIONS[platform]), weight: 3 }, { arbitrary: fc.constantFrom(...OS_VERSIONS), weight: 1 }),
+          manufacturer: fc.oneof({ arbitrary: fc.constantFrom('Samsung', 'Zebra Technologies'), weight: platform === Platform.ANDROID_DEDICATED ? 3 : 0 }, { arbitrary: fc.constantFrom(...MANUFACTURERS), weight: 1 }),
+        }),
+      ),
+      enrolled: weighted([true, 4], [false, 1]),
+      entraRegistered: weighted([true, 4], [false, 1]),
+      compliance: fc.constantFrom(...Object.values(ComplianceState)),
+      // a user of the directory, a user it does not know ('ghost'), or none
+      primaryUserId: fc.constantFrom<(string | null)[]>(...userIds, ...userIds, 'ghost', null, null, null),
+      groupIds: groupIdsArb,
+    })
+    .map(({ platformFacts, ...rest }) => ({ ...rest, ...platformFacts }) as DecisionDevice);
 
 const assignmentArb = (i: number) =>
-  fc.record({
-    id: fc.constant(`a${i}`),
-    permissions: fc.oneof(
-      { arbitrary: fc.constant([...ALL_REMOTE_HELP_PERMISSIONS]), weight: 2 },
-      { arbitrary: fc.subarray([...ALL_REMOTE_HELP_PERMISSIONS]), weight: 3 },
-    ),
-    adminGroupIds: fc.subarray(GROUPS, { maxLength: 3 }),
-    scopeGroupIds: fc.subarray(GROUPS, { maxLength: 3 }),
-    scopeAllUsers: fc.boolean(),
-    scopeAllDevices: fc.boolean(),
-    // mostly none, else a random gate with its approvers (absent, as from a store without approvals, sometimes)
-    approvalRequiredFor: fc.option(fc.oneof({ arbitrary: fc.constant([]), weight: 3 }, { arbitrary: fc.subarray([...ALL_REMOTE_HELP_PERMISSIONS]), weight: 2 }), { nil: undefined, freq: 5 }),
-    approverGroupIds: fc.option(fc.subarray(['a1', 'a2', 'a3'], { minLength: 1 }), { nil: undefined, freq: 5 }),
-  }).map(({ approvalRequiredFor, approverGroupIds, ...rest }) => ({
-    ...rest,
-    ...(approvalRequiredFor === undefined ? {} : { approvalRequiredFor }),
-    ...(approverGroupIds === undefined ? {} : { approverGroupIds }),
-  })) as fc.Arbitrary<DecisionAssignment>;
+  fc
+    .record({
+      id: fc.constant(`a${i}`),
+      permissions: fc.oneof({ arbitrary: fc.constant([...ALL_REMOTE_HELP_PERMISSIONS]), weight: 2 }, { arbitrary: fc.subarray([...ALL_REMOTE_HELP_PERMISSIONS]), weight: 3 }),
+      adminGroupIds: fc.subarray(GROUPS, { maxLength: 3 }),
+      scopeGroupIds: fc.subarray(GROUPS, { maxLength: 3 }),
+      scopeAllUsers: fc.boolean(),
+      scopeAllDevices: fc.boolean(),
+      // mostly none, else a random gate with its approvers (absent, as from a store without approvals, sometimes)
+      approvalRequiredFor: fc.option(fc.oneof({ arbitrary: fc.constant([]), weight: 3 }, { arbitrary: fc.subarray([...ALL_REMOTE_HELP_PERMISSIONS]), weight: 2 }), { nil: undefined, freq: 5 }),
+      approverGroupIds: fc.option(fc.subarray(['a1', 'a2', 'a3'], { minLength: 1 }), { nil: undefined, freq: 5 }),
+    })
+    .map(({ approvalRequiredFor, approverGroupIds, ...rest }) => ({
+      ...rest,
+      ...(approvalRequiredFor === undefined ? {} : { approvalRequiredFor }),
+      ...(approverGroupIds === undefined ? {} : { approverGroupIds }),
+    })) as fc.Arbitrary<DecisionAssignment>;
 
 /** A random directory, then a question asked of it: one helper, one device, the user at it. */
 const inputArb: fc.Arbitrary<DecisionInput> = fc
   .record({
     tenant: fc.option(
-      fc.record({
-        id: fc.constant('t1'),
-        cloud: weighted<CloudEnvironment>(
-          [CloudEnvironment.COMMERCIAL, 6],
-          [CloudEnvironment.GCC, 3],
-          [CloudEnvironment.GCC_HIGH, 1],
-          [CloudEnvironment.DOD, 1],
-        ),
-        remoteHelpEnabled: weighted([true, 6], [false, 1]),
-        allowUnenrolledDevices: fc.boolean(),
-        requireReason: fc.option(fc.boolean(), { nil: undefined }),
-      }).map(({ requireReason, ...t }) => (requireReason === undefined ? t : { ...t, requireReason })),
+      fc
+        .record({
+          id: fc.constant('t1'),
+          cloud: weighted<CloudEnvironment>([CloudEnvironment.COMMERCIAL, 6], [CloudEnvironment.GCC, 3], [CloudEnvironment.GCC_HIGH, 1], [CloudEnvironment.DOD, 1]),
+          remoteHelpEnabled: weighted([true, 6], [false, 1]),
+          allowUnenrolledDevices: fc.boolean(),
+          requireReason: fc.option(fc.boolean(), { nil: undefined }),
+        })
+        .map(({ requireReason, ...t }) => (requireReason === undefined ? t : { ...t, requireReason })),
       { nil: null, freq: 20 },
     ),
     users: fc.tuple(userArb('u1'), userArb('u2'), userArb('u3')),
@@ -360,13 +374,19 @@ describe('decideRemoteHelpAccess against a plain second implementation', () => {
       tenant: { id: 't1', cloud: CloudEnvironment.COMMERCIAL, remoteHelpEnabled: true, allowUnenrolledDevices: false },
       helper: { id: 'h', tenantId: 't1', licenses: [{ kind: LicenseKind.REMOTE_HELP_ADDON, activeFrom: at(-1), expiresAt: null }], groupIds: ['g1'] },
       device: {
-        id: 'd', tenantId: 't1', platform: Platform.MACOS, osVersion: 'macOS 14.5', manufacturer: 'Apple', enrolled: true,
-        entraRegistered: true, compliance: ComplianceState.COMPLIANT, primaryUserId: null, groupIds: ['g2'],
+        id: 'd',
+        tenantId: 't1',
+        platform: Platform.MACOS,
+        osVersion: 'macOS 14.5',
+        manufacturer: 'Apple',
+        enrolled: true,
+        entraRegistered: true,
+        compliance: ComplianceState.COMPLIANT,
+        primaryUserId: null,
+        groupIds: ['g2'],
       },
       targetUser: null,
-      assignments: [
-        { id: 'a', permissions: [RemoteHelpPermission.VIEW_SCREEN, RemoteHelpPermission.OFFER_REMOTE_ASSISTANCE], adminGroupIds: ['g1'], scopeGroupIds: ['g2'], scopeAllUsers: false, scopeAllDevices: false },
-      ],
+      assignments: [{ id: 'a', permissions: [RemoteHelpPermission.VIEW_SCREEN, RemoteHelpPermission.OFFER_REMOTE_ASSISTANCE], adminGroupIds: ['g1'], scopeGroupIds: ['g2'], scopeAllUsers: false, scopeAllDevices: false }],
     };
     expect(referenceDecision(base)).toEqual({ allowed: true, reasons: new Set(), granted: new Set(['VIEW_SCREEN', 'OFFER_REMOTE_ASSISTANCE']), approval: new Set(), gates: new Map() });
     const gated = { ...base.assignments[0], approvalRequiredFor: [RemoteHelpPermission.VIEW_SCREEN], approverGroupIds: ['a1'] };

@@ -1,4 +1,4 @@
-import type { DecisionDevice, DecisionInput, DecisionUser} from './access-decision';
+import type { DecisionDevice, DecisionInput, DecisionUser } from './access-decision';
 import { decideRemoteHelpAccess, requiredPermissions } from './access-decision';
 import { ALL_DENIAL_REASONS, DenialReason as R } from './denial-reason';
 import { CloudEnvironment, ComplianceState, LicenseKind, Platform } from './directory';
@@ -60,12 +60,25 @@ function unattendedBaseline(): DecisionInput {
 }
 
 type Change = (i: DecisionInput) => DecisionInput;
-const tenant = (c: Partial<NonNullable<DecisionInput['tenant']>>): Change => (i) => ({ ...i, tenant: { ...i.tenant!, ...c } });
-const helper = (c: Partial<DecisionUser>): Change => (i) => ({ ...i, helper: { ...i.helper!, ...c } });
-const sharer = (c: Partial<DecisionUser>): Change => (i) => ({ ...i, targetUser: { ...i.targetUser!, ...c } });
-const device = (c: Partial<DecisionDevice>): Change => (i) => ({ ...i, device: { ...i.device!, ...c } });
-const set = (c: Partial<DecisionInput>): Change => (i) => ({ ...i, ...c });
-const all = (...changes: Change[]): Change => (i) => changes.reduce((acc, c) => c(acc), i);
+const tenant =
+  (c: Partial<NonNullable<DecisionInput['tenant']>>): Change =>
+  (i) => ({ ...i, tenant: { ...i.tenant!, ...c } });
+const helper =
+  (c: Partial<DecisionUser>): Change =>
+  (i) => ({ ...i, helper: { ...i.helper!, ...c } });
+const sharer =
+  (c: Partial<DecisionUser>): Change =>
+  (i) => ({ ...i, targetUser: { ...i.targetUser!, ...c } });
+const device =
+  (c: Partial<DecisionDevice>): Change =>
+  (i) => ({ ...i, device: { ...i.device!, ...c } });
+const set =
+  (c: Partial<DecisionInput>): Change =>
+  (i) => ({ ...i, ...c });
+const all =
+  (...changes: Change[]): Change =>
+  (i) =>
+    changes.reduce((acc, c) => c(acc), i);
 
 describe('decideRemoteHelpAccess', () => {
   it('allows the baselines, with the permissions granted over the target', () => {
@@ -102,21 +115,9 @@ describe('decideRemoteHelpAccess', () => {
   /** Several rules broken at once: every reason that applies, in enum order. */
   const combinations: [string, DecisionInput, R[]][] = [
     ['disabled on a GCC High tenant', tenant({ remoteHelpEnabled: false, cloud: CloudEnvironment.DOD })(baseline()), [R.REMOTE_HELP_DISABLED, R.UNSUPPORTED_CLOUD]],
-    [
-      'unattended on a Windows device with a user',
-      set({ mode: M.UNATTENDED })(baseline()),
-      [R.UNSUPPORTED_PLATFORM, R.UNATTENDED_REQUIRES_NO_USER],
-    ],
-    [
-      'unlicensed helper and a sharer whose licence is pending',
-      all(helper({ licenses: [EXPIRED] }), sharer({ licenses: [PENDING] }))(baseline()),
-      [R.HELPER_NOT_LICENSED, R.LICENSE_NOT_YET_ACTIVE],
-    ],
-    [
-      'both licences pending: one LICENSE_NOT_YET_ACTIVE',
-      all(helper({ licenses: [PENDING] }), sharer({ licenses: [PENDING, EXPIRED] }))(baseline()),
-      [R.LICENSE_NOT_YET_ACTIVE],
-    ],
+    ['unattended on a Windows device with a user', set({ mode: M.UNATTENDED })(baseline()), [R.UNSUPPORTED_PLATFORM, R.UNATTENDED_REQUIRES_NO_USER]],
+    ['unlicensed helper and a sharer whose licence is pending', all(helper({ licenses: [EXPIRED] }), sharer({ licenses: [PENDING] }))(baseline()), [R.HELPER_NOT_LICENSED, R.LICENSE_NOT_YET_ACTIVE]],
+    ['both licences pending: one LICENSE_NOT_YET_ACTIVE', all(helper({ licenses: [PENDING] }), sharer({ licenses: [PENDING, EXPIRED] }))(baseline()), [R.LICENSE_NOT_YET_ACTIVE]],
     [
       'a role without the permission that does not reach the device either',
       all(set({ assignments: [assignment('viewers', [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE])] }), device({ groupIds: [] }))(baseline()),
@@ -126,11 +127,7 @@ describe('decideRemoteHelpAccess', () => {
     ['unknown helper', set({ helper: null })(baseline()), [R.HELPER_NOT_LICENSED, R.CROSS_TENANT, R.MISSING_PERMISSION]],
     ['unknown tenant', set({ tenant: null })(baseline()), [R.REMOTE_HELP_DISABLED]],
     ['unknown tenant, unenrolled device', all(set({ tenant: null }), device({ enrolled: false }))(baseline()), [R.REMOTE_HELP_DISABLED, R.DEVICE_NOT_ENROLLED]],
-    [
-      'a device with a primary user the tenant does not know',
-      set({ targetUser: null })(baseline()),
-      [R.SHARER_NOT_LICENSED, R.CROSS_TENANT, R.TARGET_OUT_OF_SCOPE],
-    ],
+    ['a device with a primary user the tenant does not know', set({ targetUser: null })(baseline()), [R.SHARER_NOT_LICENSED, R.CROSS_TENANT, R.TARGET_OUT_OF_SCOPE]],
     [
       'unattended on a dedicated device whose primary user the tenant does not know',
       device({ primaryUserId: 'ghost' })(unattendedBaseline()),
@@ -259,8 +256,7 @@ describe('decideRemoteHelpAccess', () => {
   });
 
   describe('permissions', () => {
-    const withRole = (permissions: P[], mode: M) =>
-      decideRemoteHelpAccess(all(set({ mode, assignments: [assignment('r', permissions)] }))(mode === M.UNATTENDED ? unattendedBaseline() : baseline()));
+    const withRole = (permissions: P[], mode: M) => decideRemoteHelpAccess(all(set({ mode, assignments: [assignment('r', permissions)] }))(mode === M.UNATTENDED ? unattendedBaseline() : baseline()));
 
     it.each([
       [M.VIEW_ONLY, [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE]],
@@ -269,14 +265,21 @@ describe('decideRemoteHelpAccess', () => {
     ])('%s needs %j', (mode, needed) => {
       expect(requiredPermissions(mode)).toEqual(needed);
       expect(withRole(needed, mode).allowed).toBe(true);
-      for (const p of needed) expect(withRole(needed.filter((q) => q !== p), mode).reasons).toEqual([R.MISSING_PERMISSION]);
+      for (const p of needed)
+        expect(
+          withRole(
+            needed.filter((q) => q !== p),
+            mode,
+          ).reasons,
+        ).toEqual([R.MISSING_PERMISSION]);
     });
 
     it('applies the implications: Unattended control gives view and full control; Elevation gives full control', () => {
       expect(withRole([P.UNATTENDED_CONTROL, P.OFFER_REMOTE_ASSISTANCE], M.VIEW_ONLY)).toEqual({
         allowed: true,
         reasons: [],
-        grantedPermissions: [P.VIEW_SCREEN, P.TAKE_FULL_CONTROL, P.ELEVATION, P.UNATTENDED_CONTROL, P.OFFER_REMOTE_ASSISTANCE], ...NO_APPROVAL,
+        grantedPermissions: [P.VIEW_SCREEN, P.TAKE_FULL_CONTROL, P.ELEVATION, P.UNATTENDED_CONTROL, P.OFFER_REMOTE_ASSISTANCE],
+        ...NO_APPROVAL,
       });
       expect(withRole([P.ELEVATION, P.OFFER_REMOTE_ASSISTANCE], M.FULL_CONTROL).allowed).toBe(true);
       expect(withRole([P.ELEVATION, P.OFFER_REMOTE_ASSISTANCE, P.VIEW_SCREEN], M.UNATTENDED).reasons).toEqual([R.MISSING_PERMISSION]);
@@ -299,29 +302,32 @@ describe('decideRemoteHelpAccess', () => {
       assignment('full-over-A', [P.TAKE_FULL_CONTROL, P.OFFER_REMOTE_ASSISTANCE], { scopeGroupIds: ['A'] }),
       assignment('view-over-B', [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], { scopeGroupIds: ['B'] }),
     ];
-    const inGroup = (g: string, mode: M) =>
-      all(set({ mode, assignments: twoAssignments }), device({ groupIds: [g] }), sharer({ groupIds: [g] }))(baseline());
+    const inGroup = (g: string, mode: M) => all(set({ mode, assignments: twoAssignments }), device({ groupIds: [g] }), sharer({ groupIds: [g] }))(baseline());
 
     it('does not leak full control from group A onto a device of group B', () => {
       expect(decideRemoteHelpAccess(inGroup('B', M.VIEW_ONLY))).toEqual({
         allowed: true,
         reasons: [],
-        grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], ...NO_APPROVAL,
+        grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE],
+        ...NO_APPROVAL,
       });
       expect(decideRemoteHelpAccess(inGroup('B', M.FULL_CONTROL))).toEqual({
         allowed: false,
         reasons: [R.TARGET_OUT_OF_SCOPE],
-        grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], ...NO_APPROVAL,
+        grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE],
+        ...NO_APPROVAL,
       });
       expect(decideRemoteHelpAccess(inGroup('A', M.FULL_CONTROL))).toEqual({
         allowed: true,
         reasons: [],
-        grantedPermissions: [P.VIEW_SCREEN, P.TAKE_FULL_CONTROL, P.OFFER_REMOTE_ASSISTANCE], ...NO_APPROVAL,
+        grantedPermissions: [P.VIEW_SCREEN, P.TAKE_FULL_CONTROL, P.OFFER_REMOTE_ASSISTANCE],
+        ...NO_APPROVAL,
       });
       expect(decideRemoteHelpAccess(inGroup('C', M.VIEW_ONLY))).toEqual({
         allowed: false,
         reasons: [R.TARGET_OUT_OF_SCOPE],
-        grantedPermissions: [], ...NO_APPROVAL,
+        grantedPermissions: [],
+        ...NO_APPROVAL,
       });
     });
 
@@ -350,7 +356,8 @@ describe('decideRemoteHelpAccess', () => {
       expect(decideRemoteHelpAccess(all(unenrolled, viaGroup)(baseline()))).toEqual({
         allowed: false,
         reasons: [R.TARGET_OUT_OF_SCOPE], // full control exists, but only over enrolled devices
-        grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], ...NO_APPROVAL,
+        grantedPermissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE],
+        ...NO_APPROVAL,
       });
       expect(decideRemoteHelpAccess(all(unenrolled, viaGroup, set({ mode: M.VIEW_ONLY }))(baseline())).allowed).toBe(true);
     });

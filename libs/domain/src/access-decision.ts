@@ -1,11 +1,11 @@
-import type { ApprovalGate} from './approvals';
+import type { ApprovalGate } from './approvals';
 import { approvalGates, ApprovalKind, stepApproval } from './approvals';
 import type { DecisionAssignment } from './scope';
 import { isMemberOfAdminGroups, coversDevice, coversUser } from './scope';
 import { ALL_DENIAL_REASONS, DenialReason } from './denial-reason';
 import type { CloudEnvironment, Platform } from './directory';
 import { ComplianceState } from './directory';
-import type { LicenseFacts} from './licenses';
+import type { LicenseFacts } from './licenses';
 import { licenseStatus } from './licenses';
 import { effectivePermissions, RemoteHelpPermission } from './permissions';
 import { cloudSupportsRemoteHelp, devicePlatformSupport, modeSupportedOn } from './platform-support';
@@ -167,14 +167,7 @@ export function decideRemoteHelpAccess(input: DecisionInput): Decision {
   // Same tenant.
   const tenantId = tenant?.id ?? helper?.tenantId ?? null;
   const hasUserAtDevice = targetUser !== null || (device !== null && device.primaryUserId !== null);
-  if (
-    !helper ||
-    !device ||
-    helper.tenantId !== tenantId ||
-    device.tenantId !== tenantId ||
-    (targetUser !== null && targetUser.tenantId !== tenantId) ||
-    (hasUserAtDevice && targetUser === null)
-  ) {
+  if (!helper || !device || helper.tenantId !== tenantId || device.tenantId !== tenantId || (targetUser !== null && targetUser.tenantId !== tenantId) || (hasUserAtDevice && targetUser === null)) {
     reasons.add(DenialReason.CROSS_TENANT);
   }
 
@@ -204,14 +197,7 @@ export function decideRemoteHelpAccess(input: DecisionInput): Decision {
 
   // Permissions over this target.
   const held = helper ? assignments.filter((a) => isMemberOfAdminGroups(helper.groupIds, a)) : [];
-  const covering =
-    device && tenantId !== null
-      ? held.filter(
-          (a) =>
-            coversDevice(a, device, tenantId) &&
-            (!hasUserAtDevice || (targetUser !== null && coversUser(a, targetUser, tenantId))),
-        )
-      : [];
+  const covering = device && tenantId !== null ? held.filter((a) => coversDevice(a, device, tenantId) && (!hasUserAtDevice || (targetUser !== null && coversUser(a, targetUser, tenantId)))) : [];
   const grantedPermissions = effectivePermissions(covering.flatMap((a) => a.permissions));
   const needed = requiredPermissions(mode);
   if (!needed.every((p) => grantedPermissions.includes(p))) {

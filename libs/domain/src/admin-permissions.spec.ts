@@ -22,11 +22,7 @@ describe('effectiveAdminPermissions', () => {
 
   it('unites the admin permissions of the assignments whose admin groups contain the user, in enum order', () => {
     expect(effectiveAdminPermissions(['admins'], assignments)).toEqual([A.MANAGE_SETTINGS, A.READ_AUDIT_LOG, A.TERMINATE_SESSIONS]);
-    expect(effectiveAdminPermissions(['auditors', 'directory'], assignments)).toEqual([
-      A.MANAGE_SETTINGS,
-      A.MANAGE_DIRECTORY,
-      A.READ_AUDIT_LOG,
-    ]);
+    expect(effectiveAdminPermissions(['auditors', 'directory'], assignments)).toEqual([A.MANAGE_SETTINGS, A.MANAGE_DIRECTORY, A.READ_AUDIT_LOG]);
   });
 
   it('gives nothing to a user in no admin group, and nothing through an assignment with no admin group', () => {
@@ -47,12 +43,7 @@ describe('userRemoteHelpPermissions', () => {
       rh('b', [P.OFFER_REMOTE_ASSISTANCE], ['g2'], { scopeAllUsers: true }),
       rh('c', [P.UNATTENDED_CONTROL], ['g3'], { scopeAllDevices: true }),
     ];
-    expect(userRemoteHelpPermissions(['g1', 'g2'], assignments)).toEqual([
-      P.VIEW_SCREEN,
-      P.TAKE_FULL_CONTROL,
-      P.ELEVATION,
-      P.OFFER_REMOTE_ASSISTANCE,
-    ]);
+    expect(userRemoteHelpPermissions(['g1', 'g2'], assignments)).toEqual([P.VIEW_SCREEN, P.TAKE_FULL_CONTROL, P.ELEVATION, P.OFFER_REMOTE_ASSISTANCE]);
     expect(userRemoteHelpPermissions(['g3'], assignments)).toEqual([P.VIEW_SCREEN, P.TAKE_FULL_CONTROL, P.ELEVATION, P.UNATTENDED_CONTROL]);
     expect(userRemoteHelpPermissions(['other'], assignments)).toEqual([]);
   });

@@ -1,17 +1,6 @@
 import fc from 'fast-check';
-import type {
-  ApprovalAssignment,
-  ApprovalStep} from './approvals';
-import {
-  ApprovalDecisionRefusal as Refusal,
-  approvalDecisionRefusal,
-  ApprovalKind as K,
-  approvalGates,
-  approvalNeed,
-  ApprovalStatus as S,
-  stepApproval,
-  stepPermissions,
-} from './approvals';
+import type { ApprovalAssignment, ApprovalStep } from './approvals';
+import { ApprovalDecisionRefusal as Refusal, approvalDecisionRefusal, ApprovalKind as K, approvalGates, approvalNeed, ApprovalStatus as S, stepApproval, stepPermissions } from './approvals';
 import { ALL_REMOTE_HELP_PERMISSIONS, RemoteHelpPermission as P } from './permissions';
 import { SessionMode as M } from './sessions';
 
@@ -151,12 +140,16 @@ describe('approvalNeed', () => {
       });
     const seen = { none: 0, some: 0 };
     fc.assert(
-      fc.property(fc.constantFrom(...STEPS), fc.integer({ min: 0, max: 5 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => assignmentArb(i)))), (step, covering) => {
-        const need = agrees(step, [...covering]);
-        // the gates over the target tell every step what it needs, as approvalNeed does
-        for (const s of STEPS) expect(stepApproval(approvalGates(covering), s)).toEqual(approvalNeed(stepPermissions(s), covering));
-        seen[need.permissions.length > 0 ? 'some' : 'none']++;
-      }),
+      fc.property(
+        fc.constantFrom(...STEPS),
+        fc.integer({ min: 0, max: 5 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => assignmentArb(i)))),
+        (step, covering) => {
+          const need = agrees(step, [...covering]);
+          // the gates over the target tell every step what it needs, as approvalNeed does
+          for (const s of STEPS) expect(stepApproval(approvalGates(covering), s)).toEqual(approvalNeed(stepPermissions(s), covering));
+          seen[need.permissions.length > 0 ? 'some' : 'none']++;
+        },
+      ),
       { numRuns: 5000 },
     );
     expect(seen.some).toBeGreaterThan(500);

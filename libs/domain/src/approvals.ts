@@ -22,10 +22,7 @@ export enum ApprovalStatus {
 }
 
 /** A step a helper takes that may need approval: starting a session in a mode, or a step in a running one. */
-export type ApprovalStep =
-  | { kind: ApprovalKind.SESSION_START; mode: SessionMode }
-  | { kind: ApprovalKind.CONTROL_UPGRADE }
-  | { kind: ApprovalKind.ELEVATION };
+export type ApprovalStep = { kind: ApprovalKind.SESSION_START; mode: SessionMode } | { kind: ApprovalKind.CONTROL_UPGRADE } | { kind: ApprovalKind.ELEVATION };
 
 const P = RemoteHelpPermission;
 const MODE_NEEDS: Readonly<Record<SessionMode, readonly RemoteHelpPermission[]>> = {
@@ -42,8 +39,7 @@ const MODE_NEEDS: Readonly<Record<SessionMode, readonly RemoteHelpPermission[]>>
  * TAKE_FULL_CONTROL too, so a gate on full control holds whichever mode asks for it.
  */
 export function stepPermissions(step: ApprovalStep): RemoteHelpPermission[] {
-  const needed =
-    step.kind === ApprovalKind.SESSION_START ? MODE_NEEDS[step.mode] : step.kind === ApprovalKind.CONTROL_UPGRADE ? MODE_NEEDS[SessionMode.FULL_CONTROL] : [P.ELEVATION];
+  const needed = step.kind === ApprovalKind.SESSION_START ? MODE_NEEDS[step.mode] : step.kind === ApprovalKind.CONTROL_UPGRADE ? MODE_NEEDS[SessionMode.FULL_CONTROL] : [P.ELEVATION];
   return ALL_REMOTE_HELP_PERMISSIONS.filter((p) => needed.includes(p));
 }
 

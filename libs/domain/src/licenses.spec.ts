@@ -1,5 +1,5 @@
 import { LicenseKind } from './directory';
-import type { LicenseFacts} from './licenses';
+import type { LicenseFacts } from './licenses';
 import { hasActiveRemoteHelpLicense, isLicenseActive, licenseStatus } from './licenses';
 
 const NOW = new Date('2025-06-01T12:00:00Z');

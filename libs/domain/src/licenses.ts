@@ -24,20 +24,12 @@ const REMOTE_HELP_LICENSE_KINDS: ReadonlySet<string> = new Set(Object.values(Lic
 /** Whether the licence grants Remote Help now: a Remote Help kind, `activeFrom <= now` and (`expiresAt` null or `> now`). */
 export function isLicenseActive(license: LicenseFacts, now: Date): boolean {
   const t = now.getTime();
-  return (
-    REMOTE_HELP_LICENSE_KINDS.has(license.kind) &&
-    license.activeFrom.getTime() <= t &&
-    (license.expiresAt === null || license.expiresAt.getTime() > t)
-  );
+  return REMOTE_HELP_LICENSE_KINDS.has(license.kind) && license.activeFrom.getTime() <= t && (license.expiresAt === null || license.expiresAt.getTime() > t);
 }
 
 /** Whether the licence is not active yet but will be: `activeFrom > now` and (`expiresAt` null or `> activeFrom`). */
 export function isLicensePending(license: LicenseFacts, now: Date): boolean {
-  return (
-    REMOTE_HELP_LICENSE_KINDS.has(license.kind) &&
-    license.activeFrom.getTime() > now.getTime() &&
-    (license.expiresAt === null || license.expiresAt.getTime() > license.activeFrom.getTime())
-  );
+  return REMOTE_HELP_LICENSE_KINDS.has(license.kind) && license.activeFrom.getTime() > now.getTime() && (license.expiresAt === null || license.expiresAt.getTime() > license.activeFrom.getTime());
 }
 
 /** The status of a user's Remote Help licences at `now` (see {@link LicenseStatus}). */

@@ -53,7 +53,11 @@ describe('platformSupport', () => {
   // The table against the code's own list: a platform added to Platform without rows here fails.
   it('the table has a supported and a refused row for every platform the code knows (OTHER: refused only)', () => {
     const seen = (supported: boolean) => [...new Set(ROWS.filter((r) => r[4] === supported).map((r) => r[0]))].sort();
-    expect(seen(true)).toEqual(Object.values(P).filter((p) => p !== P.OTHER).sort());
+    expect(seen(true)).toEqual(
+      Object.values(P)
+        .filter((p) => p !== P.OTHER)
+        .sort(),
+    );
     expect(seen(false)).toEqual(Object.values(P).sort());
   });
 

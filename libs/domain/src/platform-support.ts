@@ -64,7 +64,11 @@ export const SUPPORTED_ANDROID_MANUFACTURERS: readonly string[] = ['samsung', 'z
  */
 export function isSupportedAndroidManufacturer(manufacturer: string | null): boolean {
   if (manufacturer === null) return false;
-  const first = manufacturer.trim().toLowerCase().split(/[\s,.]+/)[0] ?? '';
+  const first =
+    manufacturer
+      .trim()
+      .toLowerCase()
+      .split(/[\s,.]+/)[0] ?? '';
   return SUPPORTED_ANDROID_MANUFACTURERS.includes(first);
 }
 
@@ -74,9 +78,7 @@ export function devicePlatformSupport(d: PlatformFacts): PlatformSupport {
     case Platform.WINDOWS:
     case Platform.WINDOWS_ARM64: {
       const label = d.platform === Platform.WINDOWS ? 'Windows' : 'Windows on ARM64';
-      return windowsRelease(d.osVersion) !== null
-        ? SUPPORTED
-        : unsupported(`${label} version '${d.osVersion}' is not supported: Remote Help needs Windows 10 or 11.`);
+      return windowsRelease(d.osVersion) !== null ? SUPPORTED : unsupported(`${label} version '${d.osVersion}' is not supported: Remote Help needs Windows 10 or 11.`);
     }
     case Platform.WINDOWS_365:
       return SUPPORTED;
@@ -90,9 +92,7 @@ export function devicePlatformSupport(d: PlatformFacts): PlatformSupport {
           );
     case Platform.MACOS: {
       const major = macOsRelease(d.osVersion);
-      return major !== null && major >= 12 && major <= 15
-        ? SUPPORTED
-        : unsupported(`macOS version '${d.osVersion}' is not supported: Remote Help needs macOS 12, 13, 14 or 15.`);
+      return major !== null && major >= 12 && major <= 15 ? SUPPORTED : unsupported(`macOS version '${d.osVersion}' is not supported: Remote Help needs macOS 12, 13, 14 or 15.`);
     }
     default:
       return unsupported(`Remote Help does not support the platform ${String(d.platform)}.`);

@@ -19,8 +19,15 @@ export interface DecisionAssignment {
   approverGroupIds?: readonly string[];
 }
 
-export interface ScopeDevice { tenantId: string; enrolled: boolean; groupIds: readonly string[] }
-export interface ScopeUser { tenantId: string; groupIds: readonly string[] }
+export interface ScopeDevice {
+  tenantId: string;
+  enrolled: boolean;
+  groupIds: readonly string[];
+}
+export interface ScopeUser {
+  tenantId: string;
+  groupIds: readonly string[];
+}
 
 const intersects = (a: readonly string[], b: readonly string[]): boolean => {
   if (a.length === 0 || b.length === 0) return false;

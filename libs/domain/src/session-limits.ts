@@ -39,7 +39,8 @@ export function limitSettingsProblems(input: LimitSettingsInput): { field: keyof
       if (field === 'approvalTimeoutMinutes') problems.push({ field, message: `approvalTimeoutMinutes cannot be null (it is ${DEFAULT_APPROVAL_TIMEOUT_MINUTES} by default)` });
       continue;
     }
-    if (!Number.isInteger(value) || value < min || value > max) problems.push({ field, message: `${field} must be a whole number of minutes from ${min} to ${max}${field === 'approvalTimeoutMinutes' ? '' : ', or null for none'}` });
+    if (!Number.isInteger(value) || value < min || value > max)
+      problems.push({ field, message: `${field} must be a whole number of minutes from ${min} to ${max}${field === 'approvalTimeoutMinutes' ? '' : ', or null for none'}` });
   }
   return problems;
 }

@@ -98,15 +98,7 @@ export function validateEnvelope(value: unknown): EventEnvelope {
 }
 
 /** Builds a new envelope with a fresh UUID; validates it like {@link parseEnvelope} does. */
-export function createEvent<T>(e: {
-  type: string;
-  version?: number;
-  source: string;
-  tenantId: string;
-  subject: string;
-  data: T;
-  time?: Date;
-}): EventEnvelope<T> {
+export function createEvent<T>(e: { type: string; version?: number; source: string; tenantId: string; subject: string; data: T; time?: Date }): EventEnvelope<T> {
   const when = e.time ?? new Date();
   if (!(when instanceof Date) || Number.isNaN(when.getTime())) throw new EnvelopeError('"time" must be a valid Date', 'time');
   const envelope = {

@@ -76,8 +76,7 @@ async function produceRaw(base: string, key: string, value: string | Buffer | nu
   await producer.send({ topic: topicName(PREFIX, base), acks: -1, messages: [{ key, value }] });
 }
 
-const event = (type: string, subject: string, data: unknown = {}) =>
-  createEvent({ type, source: 'events-it', tenantId: 'tenant-1', subject, data });
+const event = (type: string, subject: string, data: unknown = {}) => createEvent({ type, source: 'events-it', tenantId: 'tenant-1', subject, data });
 
 /**
  * The consumers of these tests check envelopes only (their events are made up, outside the event
@@ -230,8 +229,7 @@ describe('outbox and relay', () => {
     const relay = new OutboxRelay({ dataSource, kafka, topicPrefix: PREFIX, pollIntervalMs: 30_000, logger });
     cleanups.push(() => relay.stop());
     await relay.start();
-    const listeners = () =>
-      dataSource.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'remote-help-outbox-relay'`, [DB]);
+    const listeners = () => dataSource.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'remote-help-outbox-relay'`, [DB]);
     const [{ pid }] = await listeners();
     await dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
     await waitFor('a new LISTEN connection', async () => {
@@ -248,7 +246,11 @@ describe('outbox and relay', () => {
 
   it('is woken by a writer of this process that did not notify; finding the lock held by another instance, it notifies once', async () => {
     const audit = await collect(TOPICS.audit, 'local-wake');
-    const topic = { get messages() { return audit.messages.filter((m) => m.key?.toString().startsWith('local-')); } }; // this test's only
+    const topic = {
+      get messages() {
+        return audit.messages.filter((m) => m.key?.toString().startsWith('local-'));
+      },
+    }; // this test's only
     const { logger } = memoryLogger();
     const relay = new OutboxRelay({ dataSource, kafka, topicPrefix: PREFIX, pollIntervalMs: 30_000, logger });
     cleanups.push(() => relay.stop());
@@ -258,8 +260,7 @@ describe('outbox and relay', () => {
     expect(hasLocalOutboxRelay(dataSource)).toBe(true);
     await sleep(500); // its catch-up batch at start is over
     // Rows written without pg_notify (as session-service writes them when its relay runs here).
-    const addSilently = (e: EventEnvelope) =>
-      dataSource.query(`INSERT INTO outbox (event_id, topic, key, payload) VALUES ($1, $2, $3, $4::jsonb)`, [e.id, TOPICS.audit, e.subject, JSON.stringify(e)]);
+    const addSilently = (e: EventEnvelope) => dataSource.query(`INSERT INTO outbox (event_id, topic, key, payload) VALUES ($1, $2, $3, $4::jsonb)`, [e.id, TOPICS.audit, e.subject, JSON.stringify(e)]);
     const e1 = event('audit.recorded', 'local-1');
     await addSilently(e1);
     await sleep(500);
@@ -345,17 +346,12 @@ describe('outbox and relay', () => {
 
     expect(await dataSource.query('SELECT 1 FROM outbox WHERE event_id = $1', [e.id])).toHaveLength(0);
     await relay.stop();
-    console.info(
-      `case 2: ${failed.attempts} failed attempts in ${outageMs} ms of outage (last_error: ${failed.last_error}); ` +
-        `published ${recoveryMs} ms after the proxy came back`,
-    );
+    console.info(`case 2: ${failed.attempts} failed attempts in ${outageMs} ms of outage (last_error: ${failed.last_error}); ` + `published ${recoveryMs} ms after the proxy came back`);
   });
 
   it('keeps per-aggregate order with two relays on the same database', async () => {
     const topic = await collect(TOPICS.session, 'order');
-    const relays = [1, 2].map(
-      () => new OutboxRelay({ dataSource, kafka, topicPrefix: PREFIX, pollIntervalMs: 20, batchSize: 3, logger: memoryLogger().logger }),
-    );
+    const relays = [1, 2].map(() => new OutboxRelay({ dataSource, kafka, topicPrefix: PREFIX, pollIntervalMs: 20, batchSize: 3, logger: memoryLogger().logger }));
     for (const r of relays) {
       cleanups.push(() => r.stop());
       await r.start();
@@ -533,8 +529,7 @@ describe('idempotent consumer', () => {
       },
       { catalogue: true },
     );
-    const record = (activity: string) =>
-      auditEvent({ source: 'events-it', tenantId: CASE5_TENANT, actorId: null, category: 'Role', activity, targetId: 'audit-1', result: 'Success' });
+    const record = (activity: string) => auditEvent({ source: 'events-it', tenantId: CASE5_TENANT, actorId: null, category: 'Role', activity, targetId: 'audit-1', result: 'Success' });
     const good1 = record('first');
     const noSubject = JSON.stringify({ ...record('no subject'), subject: undefined });
     const noActivity = JSON.stringify({ ...record('x'), data: { ...record('x').data, activity: undefined } });
@@ -617,7 +612,12 @@ describe('idempotent consumer: batches', () => {
     );
     await waitFor('the new events', async () => (await counter(`case6:${events[9].id}`)) === 1);
     const applied = [...batches.flatMap((b) => b.ids), ...single];
-    expect(applied.sort()).toEqual(events.slice(2).map((e) => e.id).sort());
+    expect(applied.sort()).toEqual(
+      events
+        .slice(2)
+        .map((e) => e.id)
+        .sort(),
+    );
     expect(batches.length).toBeGreaterThan(0);
     for (const e of events.slice(2)) expect(await counter(`case6:${e.id}`)).toBe(1);
     for (const e of events.slice(0, 2)) expect(await counter(`case6:${e.id}`)).toBe(0);
@@ -732,7 +732,12 @@ describe('idempotent consumer: batches', () => {
     expect(logs.some((l) => l.level === 'warn' && l.msg === "batch rolled back; applying each partition's events on its own")).toBe(true);
     // ... then each partition's run was applied on its own: every event once.
     expect(calls.slice(1).every((c) => c.partitions.size === 1)).toBe(true);
-    expect(calls.slice(1).flatMap((c) => c.ids).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(
+      calls
+        .slice(1)
+        .flatMap((c) => c.ids)
+        .sort(),
+    ).toEqual(events.map((e) => e.id).sort());
     for (const e of events) expect(await counter(`case9:${e.id}`)).toBe(1);
     for (const e of events) expect(await processedRows(`it-${RUN}-case9`, e.id)).toBe(1);
     // In every call, first try and fallback alike, each key's events came in their order (the

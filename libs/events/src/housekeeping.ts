@@ -6,10 +6,7 @@ import type { DataSource } from 'typeorm';
  * redelivery would be applied again.
  */
 export async function purgeProcessedEvents(dataSource: DataSource, olderThan: Date): Promise<number> {
-  const rows: unknown[] = await dataSource.query(
-    'WITH deleted AS (DELETE FROM processed_events WHERE processed_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM deleted',
-    [olderThan],
-  );
+  const rows: unknown[] = await dataSource.query('WITH deleted AS (DELETE FROM processed_events WHERE processed_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM deleted', [olderThan]);
   return (rows[0] as { n: number }).n;
 }
 
@@ -18,9 +15,6 @@ export async function purgeProcessedEvents(dataSource: DataSource, olderThan: Da
  * returns how many were deleted.
  */
 export async function purgeSentOutbox(dataSource: DataSource, olderThan: Date): Promise<number> {
-  const rows: unknown[] = await dataSource.query(
-    'WITH deleted AS (DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM deleted',
-    [olderThan],
-  );
+  const rows: unknown[] = await dataSource.query('WITH deleted AS (DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM deleted', [olderThan]);
   return (rows[0] as { n: number }).n;
 }

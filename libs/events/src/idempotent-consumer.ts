@@ -1,11 +1,4 @@
-import {
-  KafkaJSError,
-  Partitioners,
-  type EachBatchPayload,
-  type Kafka,
-  type KafkaMessage,
-  type Producer,
-} from 'kafkajs';
+import { KafkaJSError, Partitioners, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type CatalogueEvent, EventContractError, parseEvent } from './contracts/event-catalogue';
 import { EnvelopeError, parseEnvelope, type EventEnvelope } from './event-envelope';
@@ -55,10 +48,7 @@ export type EventHandler<E extends EventEnvelope = EventEnvelope> = ((event: E, 
  * `handler` applied to each item in order. The consumer uses `batch` for runs of two or more
  * new events and `handler` for single events and after a failed batch.
  */
-export function withBatchHandler<E extends EventEnvelope>(
-  handler: (event: E, manager: EntityManager, meta: EventMeta) => Promise<void>,
-  batch: BatchEventHandler<E>,
-): EventHandler<E> {
+export function withBatchHandler<E extends EventEnvelope>(handler: (event: E, manager: EntityManager, meta: EventMeta) => Promise<void>, batch: BatchEventHandler<E>): EventHandler<E> {
   const h: EventHandler<E> = (event, manager, meta) => handler(event, manager, meta);
   h.batch = batch;
   return h;
@@ -436,10 +426,7 @@ export class IdempotentConsumer<E extends EventEnvelope = CatalogueEvent> {
       }
       // The batch handler refused, or the transaction failed: apply the events one at a time
       // (each in its own transaction, offsets resolved as they commit; a failing one throws).
-      this.log.warn(
-        { err: serializeError(err), consumer: this.consumerName, topic, partition, fromOffset: run[0].message.offset, events: run.length },
-        'batch rolled back; applying its events one at a time',
-      );
+      this.log.warn({ err: serializeError(err), consumer: this.consumerName, topic, partition, fromOffset: run[0].message.offset, events: run.length }, 'batch rolled back; applying its events one at a time');
       for (const p of run) {
         await this.applyOne(topic, partition, p);
         resolveOffset(p.message.offset);
@@ -448,10 +435,7 @@ export class IdempotentConsumer<E extends EventEnvelope = CatalogueEvent> {
     }
     resolveOffset(run[run.length - 1].message.offset);
     if (applied < run.length) {
-      this.log.info(
-        { consumer: this.consumerName, topic, partition, fromOffset: run[0].message.offset, toOffset: run[run.length - 1].message.offset, skipped: run.length - applied },
-        'duplicate events skipped',
-      );
+      this.log.info({ consumer: this.consumerName, topic, partition, fromOffset: run[0].message.offset, toOffset: run[run.length - 1].message.offset, skipped: run.length - applied }, 'duplicate events skipped');
     }
   }
 
@@ -465,10 +449,10 @@ export class IdempotentConsumer<E extends EventEnvelope = CatalogueEvent> {
     const traced = entries.map((p) => ({ topic: p.topic, eventId: p.event.id, headers: p.message.headers }));
     await inProcessSpans(this.consumerName, traced, () =>
       this.dataSource.transaction(async (manager) => {
-        const inserted: { event_id: string }[] = await manager.query(
-          'INSERT INTO processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING RETURNING event_id',
-          [this.consumerName, entries.map((p) => p.event.id)],
-        );
+        const inserted: { event_id: string }[] = await manager.query('INSERT INTO processed_events (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING RETURNING event_id', [
+          this.consumerName,
+          entries.map((p) => p.event.id),
+        ]);
         const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
         // Only the first delivery of each new id (an id twice in one run is a duplicate publish).
         const items: (BatchItem & { index: number })[] = [];
@@ -477,7 +461,10 @@ export class IdempotentConsumer<E extends EventEnvelope = CatalogueEvent> {
         });
         if (items.length === 0) return;
         if (this.handler.batch && items.length > 1) {
-          await this.handler.batch(items.map(({ event, meta }) => ({ event, meta })), manager);
+          await this.handler.batch(
+            items.map(({ event, meta }) => ({ event, meta })),
+            manager,
+          );
         } else {
           for (const item of items) {
             try {
@@ -508,10 +495,7 @@ export class IdempotentConsumer<E extends EventEnvelope = CatalogueEvent> {
       // The handler's queries continue the trace of the request that caused the event.
       await inProcessSpans(this.consumerName, [{ topic, eventId: event.id, headers: message.headers }], () =>
         this.dataSource.transaction(async (manager) => {
-          const inserted: unknown[] = await manager.query(
-            'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
-            [this.consumerName, event.id],
-          );
+          const inserted: unknown[] = await manager.query('INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id', [this.consumerName, event.id]);
           if (inserted.length === 0) return; // already applied: a redelivery or a duplicate publish
           await this.handler(event, manager, meta);
           applied = true;

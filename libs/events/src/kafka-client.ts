@@ -87,7 +87,11 @@ export async function ensureTopics(kafka: Kafka, prefix: string, bases: string[]
     const missing = topics.filter((t) => !existing.has(t.topic));
     const created = missing.length === 0 || (await admin.createTopics({ topics: missing, waitForLeaders: true }));
     // createTopics skips waiting for leaders when some of the topics already existed.
-    if (!created || missing.length === 0) await waitForLeaders(admin, topics.map((t) => t.topic));
+    if (!created || missing.length === 0)
+      await waitForLeaders(
+        admin,
+        topics.map((t) => t.topic),
+      );
   } finally {
     await admin.disconnect();
   }

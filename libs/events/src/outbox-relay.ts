@@ -142,8 +142,7 @@ export class OutboxRelay {
       channel: OUTBOX_CHANNEL,
       onNotification: () => this.wake(),
       onUp: () => this.wake(), // catch up on anything committed while nobody listened
-      onDown: (err, phase) =>
-        this.log.warn({ err: serializeError(err) }, phase === 'lost' ? 'outbox relay: LISTEN connection lost, polling until it is back' : 'outbox relay: cannot LISTEN, polling meanwhile'),
+      onDown: (err, phase) => this.log.warn({ err: serializeError(err) }, phase === 'lost' ? 'outbox relay: LISTEN connection lost, polling until it is back' : 'outbox relay: cannot LISTEN, polling meanwhile'),
     });
   }
 

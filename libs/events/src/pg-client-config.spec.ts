@@ -5,9 +5,16 @@ const ds = (options: object) => ({ options }) as unknown as DataSource;
 
 describe('pgClientConfigFrom', () => {
   it('copies the credentials TypeORM would use', () => {
-    expect(
-      pgClientConfigFrom(ds({ type: 'postgres', host: 'db', port: 5433, username: 'u', password: 'p', database: 'd', ssl: false, extra: { keepAlive: true } }), 'app'),
-    ).toEqual({ host: 'db', port: 5433, user: 'u', password: 'p', database: 'd', ssl: false, application_name: 'app', keepAlive: true });
+    expect(pgClientConfigFrom(ds({ type: 'postgres', host: 'db', port: 5433, username: 'u', password: 'p', database: 'd', ssl: false, extra: { keepAlive: true } }), 'app')).toEqual({
+      host: 'db',
+      port: 5433,
+      user: 'u',
+      password: 'p',
+      database: 'd',
+      ssl: false,
+      application_name: 'app',
+      keepAlive: true,
+    });
   });
 
   it('passes a URL through as connectionString', () => {

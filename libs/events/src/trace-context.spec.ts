@@ -36,7 +36,7 @@ describe('trace context across the outbox and Kafka', () => {
     });
   });
 
-  it('the relay publishes under a PRODUCER span, the child of the row\'s context, and the headers carry that span', () => {
+  it("the relay publishes under a PRODUCER span, the child of the row's context, and the headers carry that span", () => {
     expect(startPublishSpan('t.session', 'e0', null)).toBeNull();
     expect(startPublishSpan('t.session', 'e0', { traceparent: 'garbage' })).toBeNull();
     const request = tracer.startSpan('request');
@@ -59,7 +59,7 @@ describe('trace context across the outbox and Kafka', () => {
     expect(span.events.map((e) => e.name)).toEqual(['exception']);
   });
 
-  it('one consumed event is applied under a CONSUMER span, the child of its message\'s span, with the handler\'s work below it', async () => {
+  it("one consumed event is applied under a CONSUMER span, the child of its message's span, with the handler's work below it", async () => {
     const producer = tracer.startSpan('publish');
     const result = await inProcessSpans('reporting-service.sessions', [{ topic: 't.session', eventId: 'e1', headers: { ...headerOf(producer.spanContext()), 'event-id': Buffer.from('e1') } }], async () => {
       tracer.startSpan('query').end();

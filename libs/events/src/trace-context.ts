@@ -97,11 +97,7 @@ export async function inProcessSpans<T>(consumer: string, messages: ConsumedMess
   }
   if (traced.length === 0) return apply();
   const spans = traced.map(({ message, parent }) =>
-    tracer.startSpan(
-      `process ${message.topic}`,
-      { kind: SpanKind.CONSUMER, attributes: { ...messagingAttributes(message.topic, 'process', message.eventId), 'messaging.consumer.group.name': consumer } },
-      parent,
-    ),
+    tracer.startSpan(`process ${message.topic}`, { kind: SpanKind.CONSUMER, attributes: { ...messagingAttributes(message.topic, 'process', message.eventId), 'messaging.consumer.group.name': consumer } }, parent),
   );
   let active: Context;
   if (messages.length === 1) {
@@ -109,7 +105,11 @@ export async function inProcessSpans<T>(consumer: string, messages: ConsumedMess
   } else {
     const batch = tracer.startSpan(
       'process batch',
-      { kind: SpanKind.CONSUMER, links: spans.map((s) => ({ context: s.spanContext() })), attributes: { 'messaging.system': 'kafka', 'messaging.batch.message_count': messages.length, 'messaging.consumer.group.name': consumer } },
+      {
+        kind: SpanKind.CONSUMER,
+        links: spans.map((s) => ({ context: s.spanContext() })),
+        attributes: { 'messaging.system': 'kafka', 'messaging.batch.message_count': messages.length, 'messaging.consumer.group.name': consumer },
+      },
       ROOT_CONTEXT,
     );
     spans.push(batch);

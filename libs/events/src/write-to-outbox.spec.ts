@@ -33,7 +33,10 @@ describe('writeToOutbox (without a database)', () => {
   it('writes events of several topics in their order in one statement', async () => {
     const { manager, calls } = fakeManager(true);
     const [a, b] = [event(), event()];
-    await writeOutboxRows(manager, [{ topic: TOPICS.session, event: a }, { topic: TOPICS.audit, event: b }]);
+    await writeOutboxRows(manager, [
+      { topic: TOPICS.session, event: a },
+      { topic: TOPICS.audit, event: b },
+    ]);
     expect(calls).toHaveLength(1);
     expect(calls[0].params).toEqual([OUTBOX_CHANNEL, a.id, TOPICS.session, 't', JSON.stringify(a), null, b.id, TOPICS.audit, 't', JSON.stringify(b), null]);
   });

@@ -20,7 +20,10 @@ const ROWS_PER_INSERT = 500;
  * if `topic` is not a known base topic, or if an event is not a valid envelope (EnvelopeError).
  */
 export async function writeToOutbox(manager: EntityManager, topic: string, event: EventEnvelope | EventEnvelope[]): Promise<void> {
-  await writeOutboxRows(manager, (Array.isArray(event) ? event : [event]).map((e) => ({ topic, event: e })));
+  await writeOutboxRows(
+    manager,
+    (Array.isArray(event) ? event : [event]).map((e) => ({ topic, event: e })),
+  );
 }
 
 /**
@@ -36,9 +39,7 @@ export async function writeOutboxRows(manager: EntityManager, rows: { topic: str
   }
   const qr = manager.queryRunner;
   if (!qr || !qr.isTransactionActive) {
-    throw new Error(
-      'writeToOutbox must run inside the transaction of the business change: dataSource.transaction(async (manager) => { ...; await writeToOutbox(manager, topic, event) })',
-    );
+    throw new Error('writeToOutbox must run inside the transaction of the business change: dataSource.transaction(async (manager) => { ...; await writeToOutbox(manager, topic, event) })');
   }
   const valid = rows.map(({ topic, event }) => ({ topic, event: validateEnvelope(event) }));
   const traceContext = activeTraceContextJson();

@@ -32,7 +32,17 @@ describe('BoundedLabel', () => {
   });
 
   it('topWithOther keeps the largest and sums the rest', () => {
-    expect(topWithOther([{ key: 'a', value: 1 }, { key: 'b', value: 5 }, { key: 'c', value: 3 }, { key: 'd', value: 2 }], 2)).toEqual([
+    expect(
+      topWithOther(
+        [
+          { key: 'a', value: 1 },
+          { key: 'b', value: 5 },
+          { key: 'c', value: 3 },
+          { key: 'd', value: 2 },
+        ],
+        2,
+      ),
+    ).toEqual([
       { key: 'b', value: 5 },
       { key: 'c', value: 3 },
       { key: OTHER, value: 3 },
@@ -66,7 +76,12 @@ describe('ProcessMetrics', () => {
 
   it('counts operations by root field and outcome, and errors by code, through the Apollo plugin', async () => {
     const m = new ProcessMetrics({ service: 'test' });
-    const server = new ApolloServer({ typeDefs, resolvers, plugins: [graphqlMetricsPlugin(m)], formatError: (f) => (f.extensions?.code !== 'INTERNAL_SERVER_ERROR' ? f : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }) });
+    const server = new ApolloServer({
+      typeDefs,
+      resolvers,
+      plugins: [graphqlMetricsPlugin(m)],
+      formatError: (f) => (f.extensions?.code !== 'INTERNAL_SERVER_ERROR' ? f : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+    });
     await server.start();
     await server.executeOperation({ query: 'query Whatever { hello }' });
     await server.executeOperation({ query: '{ hello }' });
@@ -94,7 +109,10 @@ describe('ProcessMetrics', () => {
     });
     let backlog = { events: 4, oldestAgeSeconds: 75 };
     m.trackOutbox(async () => backlog);
-    m.trackActiveSessions(async () => [{ tenantId: 't1', count: 2 }, { tenantId: 't2', count: 1 }]);
+    m.trackActiveSessions(async () => [
+      { tenantId: 't1', count: 2 },
+      { tenantId: 't2', count: 1 },
+    ]);
     expect(await sample(m, 'remote_help_kafka_consumer_messages_total', { consumer: 'svc.directory', topic: 'directory.events' })).toBe(3);
     expect(await sample(m, 'remote_help_kafka_consumer_processing_seconds_count', { topic: 'directory.events' })).toBe(1);
     expect(await sample(m, 'remote_help_kafka_consumer_lag_messages', { consumer: 'svc.directory', topic: 'directory.events' })).toBe(7);
@@ -112,7 +130,14 @@ describe('ProcessMetrics', () => {
 
   it('labels active sessions by tenant only when asked, for the largest tenants, the rest as "other"', async () => {
     const m = new ProcessMetrics({ service: 'test' });
-    m.trackActiveSessions(async () => [{ tenantId: 't1', count: 2 }, { tenantId: 't2', count: 5 }, { tenantId: 't3', count: 1 }], { max: 1 });
+    m.trackActiveSessions(
+      async () => [
+        { tenantId: 't1', count: 2 },
+        { tenantId: 't2', count: 5 },
+        { tenantId: 't3', count: 1 },
+      ],
+      { max: 1 },
+    );
     expect(await sample(m, 'remote_help_active_sessions', { tenant: 't2' })).toBe(5);
     expect(await sample(m, 'remote_help_active_sessions', { tenant: OTHER })).toBe(3);
     expect(await sample(m, 'remote_help_active_sessions', { tenant: 't1' })).toBeUndefined();

@@ -86,7 +86,12 @@ export class ProcessMetrics {
     this.consumerMessages = new Counter({ name: 'remote_help_kafka_consumer_messages_total', help: 'Kafka messages handled by a consumer, by consumer and topic', labelNames: ['consumer', 'topic'], registers });
     this.websocketConnections = new Gauge({ name: 'remote_help_websocket_connections', help: 'Open WebSocket connections (GraphQL subscriptions endpoint)', registers });
     this.subscriptions = new Gauge({ name: 'remote_help_graphql_subscriptions', help: 'GraphQL subscriptions running, by root field', labelNames: ['subscription'], registers });
-    this.collectFailures = new Counter({ name: 'remote_help_metrics_collect_failures_total', help: 'Scrapes in which a metric read from the database or Kafka could not be read (its series are left out)', labelNames: ['collector'], registers });
+    this.collectFailures = new Counter({
+      name: 'remote_help_metrics_collect_failures_total',
+      help: 'Scrapes in which a metric read from the database or Kafka could not be read (its series are left out)',
+      labelNames: ['collector'],
+      registers,
+    });
     const lagGauge: Gauge<'consumer' | 'topic'> = new Gauge({
       name: 'remote_help_kafka_consumer_lag_messages',
       help: "Messages on a topic not yet committed by a consumer's group (sum over partitions), read from Kafka when scraped",
@@ -157,7 +162,11 @@ export class ProcessMetrics {
           return;
         }
         if (!rows) return;
-        for (const { key, value } of topWithOther(rows.map((r) => ({ key: r.tenantId, value: r.count })), tenantLabel.max)) active.set({ tenant: key }, value);
+        for (const { key, value } of topWithOther(
+          rows.map((r) => ({ key: r.tenantId, value: r.count })),
+          tenantLabel.max,
+        ))
+          active.set({ tenant: key }, value);
       },
     });
   }

@@ -1,4 +1,4 @@
-import type { INestApplication, DynamicModule} from '@nestjs/common';
+import type { INestApplication, DynamicModule } from '@nestjs/common';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -126,11 +126,7 @@ function requestLineWriter(root: import('pino').Logger) {
 }
 
 /** The `main.ts` of every subgraph service: validate the configuration, read the key, start. */
-export function serviceMain(o: {
-  name: string;
-  configSpec: ReturnType<typeof subgraphConfigSpec>;
-  appModule: (config: SubgraphConfig, keys: ServiceStartKeys) => DynamicModule;
-}): void {
+export function serviceMain(o: { name: string; configSpec: ReturnType<typeof subgraphConfigSpec>; appModule: (config: SubgraphConfig, keys: ServiceStartKeys) => DynamicModule }): void {
   const config = loadConfigOrExit(o.name, o.configSpec);
   const metricsAt = metricsListen(config);
   const problem = typeof metricsAt === 'string' ? metricsAt : shutdownCheck(config);

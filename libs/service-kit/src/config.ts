@@ -60,7 +60,10 @@ export const parsers = {
     },
   /** Comma-separated `host:port` list. */
   brokers: (raw: string) => {
-    const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (!list.length) throw new Error('must list at least one host:port');
     for (const b of list) if (!/^[^\s:]+:\d+$/.test(b)) throw new Error(`"${b}" is not host:port`);
     return list;

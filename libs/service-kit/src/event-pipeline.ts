@@ -115,7 +115,12 @@ export class EventPipeline implements OnApplicationBootstrap, BeforeApplicationS
       return admin;
     })();
     try {
-      const lag = await consumerGroupLag(await this.lagAdmin, groupId, topics.map((t) => topicName(prefix, t)), 'all');
+      const lag = await consumerGroupLag(
+        await this.lagAdmin,
+        groupId,
+        topics.map((t) => topicName(prefix, t)),
+        'all',
+      );
       return new Map([...lag].map(([topic, n]) => [topic.slice(prefix.length), n]));
     } catch (err) {
       const admin = this.lagAdmin;

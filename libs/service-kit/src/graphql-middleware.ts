@@ -1,4 +1,4 @@
-import type { ApolloServer, BaseContext} from '@apollo/server';
+import type { ApolloServer, BaseContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 

@@ -30,7 +30,10 @@ export class HealthController {
       res.status(HttpStatus.SERVICE_UNAVAILABLE).json({ status: 'unavailable', shuttingDown: true });
       return;
     }
-    const database = await withTimeout(this.dataSource.query('SELECT 1'), 2000).then(() => true, () => false);
+    const database = await withTimeout(this.dataSource.query('SELECT 1'), 2000).then(
+      () => true,
+      () => false,
+    );
     const kafka = await this.kafka.check();
     const consumers = this.pipeline.consumersReady();
     const ok = database && kafka && consumers;

@@ -20,7 +20,10 @@ export interface HttpResult {
 export class HttpClient {
   private readonly agent: Agent;
 
-  constructor(private readonly timeoutMs: number, opts: { connectionsPerOrigin?: number } = {}) {
+  constructor(
+    private readonly timeoutMs: number,
+    opts: { connectionsPerOrigin?: number } = {},
+  ) {
     this.agent = new Agent({
       connections: opts.connectionsPerOrigin ?? 256,
       keepAliveTimeout: 30_000,

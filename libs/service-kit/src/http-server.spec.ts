@@ -28,10 +28,12 @@ describe('the public HTTP server (HTTP_KEEP_ALIVE_SECONDS)', () => {
     const agent = new http.Agent({ keepAlive: true });
     try {
       const keepAlive = await new Promise<string | undefined>((resolve, reject) =>
-        http.get({ host: '127.0.0.1', port: (server.address() as import('node:net').AddressInfo).port, agent }, (res) => {
-          res.resume();
-          resolve(String(res.headers['keep-alive']));
-        }).on('error', reject),
+        http
+          .get({ host: '127.0.0.1', port: (server.address() as import('node:net').AddressInfo).port, agent }, (res) => {
+            res.resume();
+            resolve(String(res.headers['keep-alive']));
+          })
+          .on('error', reject),
       );
       expect(keepAlive).toBe('timeout=75');
     } finally {

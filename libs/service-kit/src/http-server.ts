@@ -7,7 +7,7 @@ export function httpServerConfigSpec() {
   return {
     HTTP_KEEP_ALIVE_SECONDS: {
       description:
-        'seconds the public port keeps an idle keep-alive connection open; more than the idle timeout of the load balancer or proxy in front (and of the gateway\'s own pool towards the services, 30 s), so that the server never closes a connection as the client sends on it',
+        "seconds the public port keeps an idle keep-alive connection open; more than the idle timeout of the load balancer or proxy in front (and of the gateway's own pool towards the services, 30 s), so that the server never closes a connection as the client sends on it",
       default: '65',
       parse: parsers.int(1, 3600),
     },

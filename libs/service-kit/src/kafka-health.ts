@@ -15,7 +15,10 @@ export class KafkaHealth implements OnModuleDestroy {
     let ok = false;
     try {
       this.admin ??= this.kafka.admin();
-      await withTimeout(this.admin.connect().then(() => this.admin!.describeCluster()), 2000);
+      await withTimeout(
+        this.admin.connect().then(() => this.admin!.describeCluster()),
+        2000,
+      );
       ok = true;
     } catch {
       await this.admin?.disconnect().catch(() => undefined);
@@ -33,6 +36,9 @@ export class KafkaHealth implements OnModuleDestroy {
 export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then((v) => (clearTimeout(t), resolve(v)), (e) => (clearTimeout(t), reject(e)));
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
   });
 }

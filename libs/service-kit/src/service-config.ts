@@ -36,7 +36,11 @@ export function subgraphConfigSpec(defaults: { port: number; database: string })
     KAFKA_BROKERS: { description: 'comma-separated Kafka brokers', default: '127.0.0.1:9092', parse: parsers.brokers },
     KAFKA_TOPIC_PREFIX: { description: 'prefix of every topic name (isolates test runs)', default: '', parse: parsers.string },
     INTERNAL_JWT_PUBLIC_KEY_FILE: { description: "the gateway's internal-token public key (PEM)", default: path.join(defaultDataDir(), 'keys', 'internal.public.pem'), parse: parsers.string },
-    SERVICE_JWT_PRIVATE_KEY_FILE: { description: 'key (PEM) that signs service-to-service tokens, shared by the four services, not the gateway', default: path.join(defaultDataDir(), 'keys', 'service.private.pem'), parse: parsers.string },
+    SERVICE_JWT_PRIVATE_KEY_FILE: {
+      description: 'key (PEM) that signs service-to-service tokens, shared by the four services, not the gateway',
+      default: path.join(defaultDataDir(), 'keys', 'service.private.pem'),
+      parse: parsers.string,
+    },
     SERVICE_JWT_PUBLIC_KEY_FILE: { description: 'verifies service-to-service tokens (PEM)', default: path.join(defaultDataDir(), 'keys', 'service.public.pem'), parse: parsers.string },
     TENANT_SERVICE_INTERNAL_URL: { description: "tenant-service's base URL for internal calls", default: 'http://127.0.0.1:4001', parse: parsers.url('http', 'https') },
     RBAC_SERVICE_INTERNAL_URL: { description: "rbac-service's base URL for internal calls (admin permissions, access decisions)", default: 'http://127.0.0.1:4002', parse: parsers.url('http', 'https') },

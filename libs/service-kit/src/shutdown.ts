@@ -9,12 +9,14 @@ import { parsers } from './config';
 export function shutdownConfigSpec() {
   return {
     SHUTDOWN_GRACE_SECONDS: {
-      description: 'on SIGTERM: most seconds until the process has exited (readiness false, in-flight requests finished, consumers committed and out of their groups), after which it exits anyway; the Kubernetes grace period (`terminationGracePeriodSeconds`)',
+      description:
+        'on SIGTERM: most seconds until the process has exited (readiness false, in-flight requests finished, consumers committed and out of their groups), after which it exits anyway; the Kubernetes grace period (`terminationGracePeriodSeconds`)',
       default: '30',
       parse: parsers.int(1, 3600),
     },
     SHUTDOWN_DRAIN_SECONDS: {
-      description: 'on SIGTERM: seconds the process still serves, not ready and closing each connection after its answer, before it stops accepting connections (time for load balancers to take it out); less than SHUTDOWN_GRACE_SECONDS',
+      description:
+        'on SIGTERM: seconds the process still serves, not ready and closing each connection after its answer, before it stops accepting connections (time for load balancers to take it out); less than SHUTDOWN_GRACE_SECONDS',
       default: '0',
       parse: parsers.int(0, 3600),
     },

@@ -83,8 +83,6 @@ describe('SubgraphDriver', () => {
     ['three handlers', [defaultBody, defaultBody, nestsApolloHandler], 3],
   ])('refuses to start when @nestjs/apollo mounts %s instead of two', async (_what, handlers, n) => {
     const { driver } = driverMounting(handlers);
-    await expect(driver.registerExpress({} as ApolloFederationDriverConfig)).rejects.toThrow(
-      `@nestjs/apollo mounted ${n} handlers for GraphQL, not the 2 this service replaces one of`,
-    );
+    await expect(driver.registerExpress({} as ApolloFederationDriverConfig)).rejects.toThrow(`@nestjs/apollo mounted ${n} handlers for GraphQL, not the 2 this service replaces one of`);
   });
 });

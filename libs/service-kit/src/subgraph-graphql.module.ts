@@ -64,8 +64,6 @@ export function subgraphGraphQLModule(opts: { production: boolean; orphanedTypes
     // (cast: Nest loads the ESM build of @apollo/server, this file the CommonJS one; plugins are plain objects)
     plugins: [ApolloServerPluginInlineTraceDisabled() as never, ApolloServerPluginCacheControlDisabled() as never],
     context: ({ req }: { req: { caller?: unknown; id?: string } }) => ({ req, caller: req.caller, requestId: req.id }),
-    formatError: createErrorFormatter((err, formatted) =>
-      log.error(`${formatted.message} at ${JSON.stringify(formatted.path ?? [])}: ${(err as Error)?.stack ?? String(err)}`),
-    ),
+    formatError: createErrorFormatter((err, formatted) => log.error(`${formatted.message} at ${JSON.stringify(formatted.path ?? [])}: ${(err as Error)?.stack ?? String(err)}`)),
   });
 }

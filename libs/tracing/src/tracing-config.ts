@@ -51,7 +51,16 @@ export function tracingPlan(env: Env): TracingPlan {
   if (disabled?.toLowerCase() === 'true') return { on: false };
 
   const listed = value(env, 'OTEL_TRACES_EXPORTER');
-  const names = listed ? [...new Set(listed.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))] : [];
+  const names = listed
+    ? [
+        ...new Set(
+          listed
+            .split(',')
+            .map((s) => s.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+      ]
+    : [];
   if (names.includes('none')) {
     if (names.length > 1) throw new TracingConfigError(`OTEL_TRACES_EXPORTER: "none" cannot be combined with other exporters, got "${listed}"`);
     return { on: false };

@@ -57,7 +57,7 @@ describe('startTracing (a real process)', () => {
     await new Promise((r) => receiver.close(r));
   });
 
-  it('sends spans over OTLP to OTEL_EXPORTER_OTLP_ENDPOINT, continuing the caller\'s trace, and puts the trace id on log lines', async () => {
+  it("sends spans over OTLP to OTEL_EXPORTER_OTLP_ENDPOINT, continuing the caller's trace, and puts the trace id on log lines", async () => {
     const traceId = randomBytes(16).toString('hex');
     const callerSpan = randomBytes(8).toString('hex');
     const r = await runChild({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '50' }, `00-${traceId}-${callerSpan}-01`);

@@ -60,7 +60,14 @@ export function rh(args: string[]): { status: number | null; stdout: string; std
       RH_RBAC_DATABASE_URL: dbs['rbac-service'],
     },
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr.split('\n').filter((l) => !l.startsWith('npm warn')).join('\n') };
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr
+      .split('\n')
+      .filter((l) => !l.startsWith('npm warn'))
+      .join('\n'),
+  };
 }
 
 export function rhOk(args: string[]): string {

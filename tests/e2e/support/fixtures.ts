@@ -30,7 +30,10 @@ export async function createUser(t: Tenant, opts: { name?: string; licensed?: bo
   return { id: upsertUser.id, upn, token: () => tokenFor(t.tenantId, { user: upn }) };
 }
 
-export async function createDevice(t: Tenant, opts: Partial<{ platform: string; osVersion: string; manufacturer: string | null; enrolled: boolean; entraRegistered: boolean; compliance: string; primaryUserId: string | null; displayName: string }> = {}) {
+export async function createDevice(
+  t: Tenant,
+  opts: Partial<{ platform: string; osVersion: string; manufacturer: string | null; enrolled: boolean; entraRegistered: boolean; compliance: string; primaryUserId: string | null; displayName: string }> = {},
+) {
   const { upsertDevice } = await gqlOk<{ upsertDevice: { id: string } }>(
     'mutation ($input: UpsertDeviceInput!) { upsertDevice(input: $input) { id } }',
     {
@@ -51,11 +54,7 @@ export async function createDevice(t: Tenant, opts: Partial<{ platform: string; 
 }
 
 export async function createGroup(t: Tenant, memberKind: 'USERS' | 'DEVICES' | 'MIXED', members: { userIds?: string[]; deviceIds?: string[] } = {}) {
-  const { createGroup } = await gqlOk<{ createGroup: { id: string } }>(
-    'mutation ($input: CreateGroupInput!) { createGroup(input: $input) { id } }',
-    { input: { displayName: `group-${n++}`, memberKind } },
-    t.adminToken,
-  );
+  const { createGroup } = await gqlOk<{ createGroup: { id: string } }>('mutation ($input: CreateGroupInput!) { createGroup(input: $input) { id } }', { input: { displayName: `group-${n++}`, memberKind } }, t.adminToken);
   if (members.userIds?.length || members.deviceIds?.length) {
     await gqlOk('mutation ($g: ID!, $u: [ID!], $d: [ID!]) { addGroupMembers(groupId: $g, userIds: $u, deviceIds: $d) { id } }', { g: createGroup.id, u: members.userIds ?? [], d: members.deviceIds ?? [] }, t.adminToken);
   }

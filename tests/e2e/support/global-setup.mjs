@@ -46,7 +46,10 @@ export default async function globalSetup() {
   try {
     run = await startIsolatedSystem({ label: 'e2e', env: { ...E2E_ENV, ...tracing }, envFor: E2E_ENV_FOR, keep: !!process.env.RH_KEEP_E2E_DATA, ownKafka: true });
   } catch (e) {
-    await zipkinStarting.then((z) => z.stop(), () => undefined);
+    await zipkinStarting.then(
+      (z) => z.stop(),
+      () => undefined,
+    );
     throw e;
   }
   globalThis.__RH_E2E__ = run;

@@ -2,7 +2,7 @@
 // the global setup runs: OpenID Connect providers (tests/e2e/support/oidc-provider.mjs) and
 // more gateways over the same four services (e.g. in production mode, with OIDC issuers, or
 // with low rate limits).
-import type { ChildProcess} from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as net from 'node:net';
@@ -108,7 +108,13 @@ export async function startGateway(env: Record<string, string>, opts: { port?: n
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.child.exitCode !== null) throw new Error(`the extra gateway exited (${child.child.exitCode}):\n${child.output}`);
-    if (await fetch(`${base}/health/live`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/health/live`, { signal: AbortSignal.timeout(1000) }).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) {
       await child.stop();
       throw new Error(`the extra gateway did not start within ${timeoutMs / 1000} s:\n${child.output}`);

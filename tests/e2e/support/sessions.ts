@@ -11,7 +11,11 @@ async function mutate(query: string, variables: Record<string, unknown>, token: 
 
 /** Waits until rbac-service (which learns the directory from events) allows the helper on the device. */
 export async function accessSettled(t: Tenant, helperId: string, deviceId: string, mode = 'FULL_CONTROL') {
-  const d = await eventually(() => checkAccess(t, helperId, deviceId, mode), (x) => x.allowed, 20_000);
+  const d = await eventually(
+    () => checkAccess(t, helperId, deviceId, mode),
+    (x) => x.allowed,
+    20_000,
+  );
   if (!d.allowed) throw new Error(`the decision did not settle: ${JSON.stringify(d)}`);
 }
 

@@ -5,19 +5,55 @@ import { asyncHandler, ConfirmButton, Empty, ErrorMessage, Loading, PageTitle, D
 
 const ASSIGNMENTS = graphql(`
   query Assignments {
-    roleAssignments { id displayName description builtIn role { id displayName } adminGroups { id displayName } scopeGroups { id displayName } scopeAllUsers scopeAllDevices }
-    roles { id displayName }
-    groups(first: 200) { id displayName memberKind }
+    roleAssignments {
+      id
+      displayName
+      description
+      builtIn
+      role {
+        id
+        displayName
+      }
+      adminGroups {
+        id
+        displayName
+      }
+      scopeGroups {
+        id
+        displayName
+      }
+      scopeAllUsers
+      scopeAllDevices
+    }
+    roles {
+      id
+      displayName
+    }
+    groups(first: 200) {
+      id
+      displayName
+      memberKind
+    }
   }
 `);
 const CREATE = graphql(`
-  mutation CreateAssignment($input: CreateRoleAssignmentInput!) { createRoleAssignment(input: $input) { id } }
+  mutation CreateAssignment($input: CreateRoleAssignmentInput!) {
+    createRoleAssignment(input: $input) {
+      id
+    }
+  }
 `);
 const UPDATE = graphql(`
-  mutation UpdateAssignment($id: ID!, $input: UpdateRoleAssignmentInput!) { updateRoleAssignment(id: $id, input: $input) { id } }
+  mutation UpdateAssignment($id: ID!, $input: UpdateRoleAssignmentInput!) {
+    updateRoleAssignment(id: $id, input: $input) {
+      id
+    }
+  }
 `);
 const DELETE = graphql(`
-  mutation DeleteAssignment($id: ID!) { deleteRoleAssignment(id: $id) }
+  mutation DeleteAssignment($id: ID!) {
+    deleteRoleAssignment(id: $id)
+  }
 `);
 
 type Data = ResultOf<typeof ASSIGNMENTS>;
@@ -45,7 +81,11 @@ export default function AssignmentsPage() {
       <ErrorMessage error={error} />
       <ErrorMessage error={deleting.error} />
       {data && !draft && (
-        <button type="button" className="primary" onClick={() => setDraft({ id: null, roleId: data.roles[0]?.id ?? '', displayName: '', adminGroupIds: [], scopeGroupIds: [], scopeAllUsers: false, scopeAllDevices: false })}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => setDraft({ id: null, roleId: data.roles[0]?.id ?? '', displayName: '', adminGroupIds: [], scopeGroupIds: [], scopeAllUsers: false, scopeAllDevices: false })}
+        >
           Create assignment
         </button>
       )}
@@ -53,32 +93,45 @@ export default function AssignmentsPage() {
       {data && data.roleAssignments.length === 0 && <Empty>No assignments yet.</Empty>}
       {data && (
         <DataTable caption="Role assignments" headers={['Assignment', 'Role', 'Admin groups', 'Scope', 'Actions']}>
-              {data.roleAssignments.map((a) => (
-                <tr key={a.id}>
-                  <td>
-                    <strong>{a.displayName}</strong> {a.builtIn && <span className="tag">Built-in</span>}
-                  </td>
-                  <td>{a.role.displayName}</td>
-                  <td>{a.adminGroups.map((g) => g.displayName).join(', ')}</td>
-                  <td>{scopeOf(a)}</td>
-                  <td>
-                    {!a.builtIn && (
-                      <span className="actions">
-                        <button
-                          type="button"
-                          onClick={() =>
-                            setDraft({ id: a.id, roleId: a.role.id, displayName: a.displayName, adminGroupIds: a.adminGroups.map((g) => g.id), scopeGroupIds: a.scopeGroups.map((g) => g.id), scopeAllUsers: a.scopeAllUsers, scopeAllDevices: a.scopeAllDevices })
-                          }
-                        >
-                          Edit <span className="sr-only">{a.displayName}</span>
-                        </button>
-                        <ConfirmButton label="Delete" question={`Delete the assignment "${a.displayName}"?`} disabled={deleting.fetching} onConfirm={asyncHandler(async () => !(await remove({ id: a.id })).error && reload())} />
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </DataTable>
+          {data.roleAssignments.map((a) => (
+            <tr key={a.id}>
+              <td>
+                <strong>{a.displayName}</strong> {a.builtIn && <span className="tag">Built-in</span>}
+              </td>
+              <td>{a.role.displayName}</td>
+              <td>{a.adminGroups.map((g) => g.displayName).join(', ')}</td>
+              <td>{scopeOf(a)}</td>
+              <td>
+                {!a.builtIn && (
+                  <span className="actions">
+                    <button
+                      type="button"
+                      onClick={() =>
+                        setDraft({
+                          id: a.id,
+                          roleId: a.role.id,
+                          displayName: a.displayName,
+                          adminGroupIds: a.adminGroups.map((g) => g.id),
+                          scopeGroupIds: a.scopeGroups.map((g) => g.id),
+                          scopeAllUsers: a.scopeAllUsers,
+                          scopeAllDevices: a.scopeAllDevices,
+                        })
+                      }
+                    >
+                      Edit <span className="sr-only">{a.displayName}</span>
+                    </button>
+                    <ConfirmButton
+                      label="Delete"
+                      question={`Delete the assignment "${a.displayName}"?`}
+                      disabled={deleting.fetching}
+                      onConfirm={asyncHandler(async () => !(await remove({ id: a.id })).error && reload())}
+                    />
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -114,12 +167,14 @@ function AssignmentForm({ data, draft, onDone, onCancel }: { data: Data; draft: 
       </select>
       <fieldset>
         <legend>Admin groups (their members hold the role)</legend>
-        {data.groups.filter((g) => g.memberKind !== 'DEVICES').map((g) => (
-          <div className="check" key={g.id}>
-            <input id={`admin-group-${g.id}`} type="checkbox" checked={d.adminGroupIds.includes(g.id)} onChange={(e) => setD({ ...d, adminGroupIds: toggle(d.adminGroupIds, g.id, e.target.checked) })} />
-            <label htmlFor={`admin-group-${g.id}`}>{g.displayName}</label>
-          </div>
-        ))}
+        {data.groups
+          .filter((g) => g.memberKind !== 'DEVICES')
+          .map((g) => (
+            <div className="check" key={g.id}>
+              <input id={`admin-group-${g.id}`} type="checkbox" checked={d.adminGroupIds.includes(g.id)} onChange={(e) => setD({ ...d, adminGroupIds: toggle(d.adminGroupIds, g.id, e.target.checked) })} />
+              <label htmlFor={`admin-group-${g.id}`}>{g.displayName}</label>
+            </div>
+          ))}
       </fieldset>
       <fieldset>
         <legend>Scope (the users and devices they may help)</legend>

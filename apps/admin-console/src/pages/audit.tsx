@@ -8,8 +8,27 @@ import { Empty, ErrorMessage, formatTime, Loading, PageTitle, DataTable } from '
 const AUDIT = graphql(`
   query AuditLog($from: DateTime, $to: DateTime, $category: String, $first: Int, $after: String) {
     auditEvents(from: $from, to: $to, category: $category, first: $first, after: $after) {
-      pageInfo { hasNextPage endCursor }
-      edges { node { id occurredAt category activity actor { id userPrincipalName } actorId actorKind targetId result details } }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          occurredAt
+          category
+          activity
+          actor {
+            id
+            userPrincipalName
+          }
+          actorId
+          actorKind
+          targetId
+          result
+          details
+        }
+      }
     }
   }
 `);
@@ -54,19 +73,19 @@ export default function AuditPage() {
       {conn && conn.edges.length === 0 && <Empty>No event matches the filters.</Empty>}
       {conn && conn.edges.length > 0 && (
         <DataTable caption="Audit events" headers={['Time', 'Actor', 'Activity', 'Target', 'Result', 'Details']}>
-              {conn.edges.map(({ node: e }) => (
-                <tr key={e.id}>
-                  <td>{formatTime(e.occurredAt)}</td>
-                  <td>{e.actor?.userPrincipalName ?? (e.actorId ? `${e.actorKind} ${e.actorId}` : e.actorKind)}</td>
-                  <td>
-                    {e.activity} <span className="muted">({e.category})</span>
-                  </td>
-                  <td className="id">{e.targetId ?? '—'}</td>
-                  <td>{e.result}</td>
-                  <td>{e.details ?? ''}</td>
-                </tr>
-              ))}
-            </DataTable>
+          {conn.edges.map(({ node: e }) => (
+            <tr key={e.id}>
+              <td>{formatTime(e.occurredAt)}</td>
+              <td>{e.actor?.userPrincipalName ?? (e.actorId ? `${e.actorKind} ${e.actorId}` : e.actorKind)}</td>
+              <td>
+                {e.activity} <span className="muted">({e.category})</span>
+              </td>
+              <td className="id">{e.targetId ?? '—'}</td>
+              <td>{e.result}</td>
+              <td>{e.details ?? ''}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <Pager label="Audit log" page={paging.page} hasNext={!!conn?.pageInfo.hasNextPage} onNext={() => conn?.pageInfo.endCursor && paging.next(conn.pageInfo.endCursor)} onPrevious={paging.previous} />
     </section>

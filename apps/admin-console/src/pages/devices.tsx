@@ -7,12 +7,27 @@ import { asyncHandler, Empty, ErrorMessage, Loading, PageTitle, words, DataTable
 const DEVICES = graphql(`
   query Devices($search: String, $first: Int, $after: String) {
     devices(search: $search, first: $first, after: $after) {
-      id displayName platform osVersion manufacturer enrolled entraRegistered compliance primaryUser { id userPrincipalName }
+      id
+      displayName
+      platform
+      osVersion
+      manufacturer
+      enrolled
+      entraRegistered
+      compliance
+      primaryUser {
+        id
+        userPrincipalName
+      }
     }
   }
 `);
 const UPSERT = graphql(`
-  mutation UpsertDevice($input: UpsertDeviceInput!) { upsertDevice(input: $input) { id } }
+  mutation UpsertDevice($input: UpsertDeviceInput!) {
+    upsertDevice(input: $input) {
+      id
+    }
+  }
 `);
 
 const PLATFORMS = ['WINDOWS', 'WINDOWS_ARM64', 'WINDOWS_365', 'ANDROID_DEDICATED', 'MACOS', 'OTHER'] as const;
@@ -43,25 +58,25 @@ export default function DevicesPage() {
       {data && rows.length === 0 && <Empty>No device matches.</Empty>}
       {rows.length > 0 && (
         <DataTable caption="Devices" headers={['Device', 'Platform', 'Enrolment', 'Compliance', 'Primary user']}>
-              {rows.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    {d.displayName}{' '}
-                    <button type="button" disabled={adding} onClick={() => setEditing(d)}>
-                      Edit <span className="sr-only">{d.displayName}</span>
-                    </button>
-                  </td>
-                  <td>
-                    {words(d.platform)} {d.osVersion}
-                  </td>
-                  <td>
-                    {d.enrolled ? 'Enrolled' : 'Not enrolled'}, {d.entraRegistered ? 'registered' : 'not registered'}
-                  </td>
-                  <td>{words(d.compliance)}</td>
-                  <td>{d.primaryUser?.userPrincipalName ?? 'None (dedicated)'}</td>
-                </tr>
-              ))}
-            </DataTable>
+          {rows.map((d) => (
+            <tr key={d.id}>
+              <td>
+                {d.displayName}{' '}
+                <button type="button" disabled={adding} onClick={() => setEditing(d)}>
+                  Edit <span className="sr-only">{d.displayName}</span>
+                </button>
+              </td>
+              <td>
+                {words(d.platform)} {d.osVersion}
+              </td>
+              <td>
+                {d.enrolled ? 'Enrolled' : 'Not enrolled'}, {d.entraRegistered ? 'registered' : 'not registered'}
+              </td>
+              <td>{words(d.compliance)}</td>
+              <td>{d.primaryUser?.userPrincipalName ?? 'None (dedicated)'}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <Pager label="Devices" page={paging.page} hasNext={(data?.devices.length ?? 0) > PAGE_SIZE} onNext={() => paging.next(rows[rows.length - 1].id)} onPrevious={paging.previous} />
     </section>

@@ -4,11 +4,27 @@ import { graphql } from '../graphql';
 import { ErrorMessage, Loading, PageTitle, words } from '../ui';
 
 const CHOICES = graphql(`
-  query ExplainChoices { users(first: 100) { id userPrincipalName profile { displayName } } devices(first: 100) { id displayName } }
+  query ExplainChoices {
+    users(first: 100) {
+      id
+      userPrincipalName
+      profile {
+        displayName
+      }
+    }
+    devices(first: 100) {
+      id
+      displayName
+    }
+  }
 `);
 const CHECK = graphql(`
   query Explain($helperId: ID!, $deviceId: ID!, $mode: SessionMode!) {
-    checkRemoteHelpAccess(helperId: $helperId, deviceId: $deviceId, mode: $mode) { allowed reasons grantedPermissions }
+    checkRemoteHelpAccess(helperId: $helperId, deviceId: $deviceId, mode: $mode) {
+      allowed
+      reasons
+      grantedPermissions
+    }
   }
 `);
 

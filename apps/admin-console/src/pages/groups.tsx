@@ -6,17 +6,41 @@ import { asyncHandler, Empty, ErrorMessage, Loading, PageTitle, words } from '..
 
 const GROUPS = graphql(`
   query Groups($search: String, $first: Int, $after: String) {
-    groups(search: $search, first: $first, after: $after) { id displayName memberKind users { id userPrincipalName } devices { id displayName } }
+    groups(search: $search, first: $first, after: $after) {
+      id
+      displayName
+      memberKind
+      users {
+        id
+        userPrincipalName
+      }
+      devices {
+        id
+        displayName
+      }
+    }
   }
 `);
 const CREATE = graphql(`
-  mutation CreateGroup($input: CreateGroupInput!) { createGroup(input: $input) { id } }
+  mutation CreateGroup($input: CreateGroupInput!) {
+    createGroup(input: $input) {
+      id
+    }
+  }
 `);
 const ADD = graphql(`
-  mutation AddMembers($groupId: ID!, $userIds: [ID!], $deviceIds: [ID!]) { addGroupMembers(groupId: $groupId, userIds: $userIds, deviceIds: $deviceIds) { id } }
+  mutation AddMembers($groupId: ID!, $userIds: [ID!], $deviceIds: [ID!]) {
+    addGroupMembers(groupId: $groupId, userIds: $userIds, deviceIds: $deviceIds) {
+      id
+    }
+  }
 `);
 const REMOVE = graphql(`
-  mutation RemoveMembers($groupId: ID!, $userIds: [ID!], $deviceIds: [ID!]) { removeGroupMembers(groupId: $groupId, userIds: $userIds, deviceIds: $deviceIds) { id } }
+  mutation RemoveMembers($groupId: ID!, $userIds: [ID!], $deviceIds: [ID!]) {
+    removeGroupMembers(groupId: $groupId, userIds: $userIds, deviceIds: $deviceIds) {
+      id
+    }
+  }
 `);
 
 export default function GroupsPage() {
@@ -35,7 +59,11 @@ export default function GroupsPage() {
     <section>
       <PageTitle>Groups</PageTitle>
       <SearchBox label="Search groups" onSearch={(t) => (setSearch(t), paging.reset())} />
-      <form className="card inline" aria-label="Create group" onSubmit={asyncHandler(async (e) => (e.preventDefault(), !(await create({ input: { displayName: name, memberKind: kind } })).error && (setName(''), reload())))}>
+      <form
+        className="card inline"
+        aria-label="Create group"
+        onSubmit={asyncHandler(async (e) => (e.preventDefault(), !(await create({ input: { displayName: name, memberKind: kind } })).error && (setName(''), reload())))}
+      >
         <label htmlFor="group-name">New group name</label>
         <input id="group-name" required value={name} onChange={(e) => setName(e.target.value)} />
         <label htmlFor="group-kind">Members</label>
@@ -62,7 +90,10 @@ export default function GroupsPage() {
               <li key={u.id}>
                 {u.userPrincipalName}{' '}
                 <button type="button" disabled={removing.fetching} onClick={asyncHandler(async () => !(await remove({ groupId: g.id, userIds: [u.id] })).error && reload())}>
-                  Remove <span className="sr-only">{u.userPrincipalName} from {g.displayName}</span>
+                  Remove{' '}
+                  <span className="sr-only">
+                    {u.userPrincipalName} from {g.displayName}
+                  </span>
                 </button>
               </li>
             ))}
@@ -70,7 +101,10 @@ export default function GroupsPage() {
               <li key={d.id}>
                 {d.displayName}{' '}
                 <button type="button" disabled={removing.fetching} onClick={asyncHandler(async () => !(await remove({ groupId: g.id, deviceIds: [d.id] })).error && reload())}>
-                  Remove <span className="sr-only">{d.displayName} from {g.displayName}</span>
+                  Remove{' '}
+                  <span className="sr-only">
+                    {d.displayName} from {g.displayName}
+                  </span>
                 </button>
               </li>
             ))}

@@ -7,11 +7,40 @@ import { asyncHandler, ConfirmButton, Empty, ErrorMessage, formatTime, Loading, 
 
 const ACTIVE = graphql(`
   query ActiveSessions {
-    activeSessions { id state mode startedAt requestedAt helper { id userPrincipalName profile { displayName } } sharer { id userPrincipalName profile { displayName } } device { id displayName } }
+    activeSessions {
+      id
+      state
+      mode
+      startedAt
+      requestedAt
+      helper {
+        id
+        userPrincipalName
+        profile {
+          displayName
+        }
+      }
+      sharer {
+        id
+        userPrincipalName
+        profile {
+          displayName
+        }
+      }
+      device {
+        id
+        displayName
+      }
+    }
   }
 `);
 const TERMINATE = graphql(`
-  mutation Terminate($id: ID!) { terminateSession(sessionId: $id) { id state } }
+  mutation Terminate($id: ID!) {
+    terminateSession(sessionId: $id) {
+      id
+      state
+    }
+  }
 `);
 
 export default function LivePage() {
@@ -31,26 +60,26 @@ export default function LivePage() {
       {data && data.activeSessions.length === 0 && <Empty>No session is active right now.</Empty>}
       {data && data.activeSessions.length > 0 && (
         <DataTable caption="Active sessions" headers={['Helper', 'Sharer', 'Device', 'Mode', 'Since', ...(mayEnd ? ['Actions'] : [])]}>
-              {data.activeSessions.map((s) => (
-                <tr key={s.id}>
-                  <td>{s.helper.profile.displayName}</td>
-                  <td>{s.sharer?.profile.displayName ?? '--'}</td>
-                  <td>{s.device.displayName}</td>
-                  <td>{words(s.mode)}</td>
-                  <td>{formatTime(s.startedAt ?? s.requestedAt)}</td>
-                  {mayEnd && (
-                    <td>
-                      <ConfirmButton
-                        label="End session"
-                        question={`End the session of ${s.helper.profile.displayName} on ${s.device.displayName}?`}
-                        disabled={ending.fetching}
-                        onConfirm={asyncHandler(async () => !(await terminate({ id: s.id })).error && refetch({ requestPolicy: 'network-only' }))}
-                      />
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </DataTable>
+          {data.activeSessions.map((s) => (
+            <tr key={s.id}>
+              <td>{s.helper.profile.displayName}</td>
+              <td>{s.sharer?.profile.displayName ?? '--'}</td>
+              <td>{s.device.displayName}</td>
+              <td>{words(s.mode)}</td>
+              <td>{formatTime(s.startedAt ?? s.requestedAt)}</td>
+              {mayEnd && (
+                <td>
+                  <ConfirmButton
+                    label="End session"
+                    question={`End the session of ${s.helper.profile.displayName} on ${s.device.displayName}?`}
+                    disabled={ending.fetching}
+                    onConfirm={asyncHandler(async () => !(await terminate({ id: s.id })).error && refetch({ requestPolicy: 'network-only' }))}
+                  />
+                </td>
+              )}
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -7,7 +7,20 @@ import { ErrorMessage, formatDuration, Loading, PageTitle, words } from '../ui';
 
 const MONITOR = graphql(`
   query Monitor($from: DateTime, $to: DateTime) {
-    remoteHelpMonitor(from: $from, to: $to) { activeSessions totalSessions averageDurationSeconds sessionsByType { sessionType count } daily { date sessions totalDurationSeconds } }
+    remoteHelpMonitor(from: $from, to: $to) {
+      activeSessions
+      totalSessions
+      averageDurationSeconds
+      sessionsByType {
+        sessionType
+        count
+      }
+      daily {
+        date
+        sessions
+        totalDurationSeconds
+      }
+    }
   }
 `);
 
@@ -56,11 +69,15 @@ export default function MonitorPage() {
         </div>
       </div>
       <label htmlFor="period">Period</label>
-      <select id="period" value={days} onChange={(e) => {
+      <select
+        id="period"
+        value={days}
+        onChange={(e) => {
           const d = Number(e.target.value);
           setDays(d);
           setVars(lastDays(d));
-        }}>
+        }}
+      >
         {PERIODS.map((p) => (
           <option key={p.days} value={p.days}>
             {p.label}

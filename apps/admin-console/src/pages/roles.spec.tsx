@@ -49,7 +49,15 @@ describe('the role form', () => {
   });
 
   it('sends only the chosen permissions (the API applies the implications), then is done', async () => {
-    const role = { id: 'r1', displayName: 'Tier 2', description: null, builtIn: false, permissions: ['ELEVATION'], effectivePermissions: ['VIEW_SCREEN', 'TAKE_FULL_CONTROL', 'ELEVATION'], adminPermissions: ['READ_REPORTS'] };
+    const role = {
+      id: 'r1',
+      displayName: 'Tier 2',
+      description: null,
+      builtIn: false,
+      permissions: ['ELEVATION'],
+      effectivePermissions: ['VIEW_SCREEN', 'TAKE_FULL_CONTROL', 'ELEVATION'],
+      adminPermissions: ['READ_REPORTS'],
+    };
     const { client, sent } = apiReturning({ data: { createRole: { __typename: 'Role', ...role } } });
     const done = vi.fn();
     render(

@@ -7,16 +7,48 @@ import { graphql, type ResultOf } from '../graphql';
 import { asyncHandler, ConfirmButton, Empty, ErrorMessage, Loading, PageTitle, words, DataTable } from '../ui';
 
 const ROLES = graphql(`
-  query Roles { roles { id displayName description builtIn permissions effectivePermissions adminPermissions } }
+  query Roles {
+    roles {
+      id
+      displayName
+      description
+      builtIn
+      permissions
+      effectivePermissions
+      adminPermissions
+    }
+  }
 `);
 const CREATE = graphql(`
-  mutation CreateRole($input: CreateRoleInput!) { createRole(input: $input) { id displayName description builtIn permissions effectivePermissions adminPermissions } }
+  mutation CreateRole($input: CreateRoleInput!) {
+    createRole(input: $input) {
+      id
+      displayName
+      description
+      builtIn
+      permissions
+      effectivePermissions
+      adminPermissions
+    }
+  }
 `);
 const UPDATE = graphql(`
-  mutation UpdateRole($id: ID!, $input: UpdateRoleInput!) { updateRole(id: $id, input: $input) { id displayName description builtIn permissions effectivePermissions adminPermissions } }
+  mutation UpdateRole($id: ID!, $input: UpdateRoleInput!) {
+    updateRole(id: $id, input: $input) {
+      id
+      displayName
+      description
+      builtIn
+      permissions
+      effectivePermissions
+      adminPermissions
+    }
+  }
 `);
 const DELETE = graphql(`
-  mutation DeleteRole($id: ID!) { deleteRole(id: $id) }
+  mutation DeleteRole($id: ID!) {
+    deleteRole(id: $id)
+  }
 `);
 
 type Role = ResultOf<typeof ROLES>['roles'][number];
@@ -53,35 +85,35 @@ export default function RolesPage() {
       {data && data.roles.length === 0 && <Empty>No roles.</Empty>}
       {data && (
         <DataTable caption="Roles" headers={['Role', 'Remote Help permissions (effective)', 'Admin permissions', 'Actions']}>
-              {data.roles.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <strong>{r.displayName}</strong> {r.builtIn && <span className="tag">Built-in</span>}
-                    {r.description && <div className="muted">{r.description}</div>}
-                  </td>
-                  <td>{r.effectivePermissions.map(words).join(', ') || '—'}</td>
-                  <td>{r.adminPermissions.map(words).join(', ') || '—'}</td>
-                  <td>
-                    {!r.builtIn && (
-                      <span className="actions">
-                        <button type="button" onClick={() => setDraft({ id: r.id, displayName: r.displayName, description: r.description ?? '', permissions: [...r.permissions], adminPermissions: [...r.adminPermissions] })}>
-                          Edit <span className="sr-only">{r.displayName}</span>
-                        </button>
-                        <ConfirmButton
-                          label="Delete"
-                          question={`Delete the role "${r.displayName}"?`}
-                          disabled={deleting.fetching}
-                          onConfirm={asyncHandler(async () => {
-                            const res = await remove({ id: r.id });
-                            if (!res.error) reload();
-                          })}
-                        />
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </DataTable>
+          {data.roles.map((r) => (
+            <tr key={r.id}>
+              <td>
+                <strong>{r.displayName}</strong> {r.builtIn && <span className="tag">Built-in</span>}
+                {r.description && <div className="muted">{r.description}</div>}
+              </td>
+              <td>{r.effectivePermissions.map(words).join(', ') || '—'}</td>
+              <td>{r.adminPermissions.map(words).join(', ') || '—'}</td>
+              <td>
+                {!r.builtIn && (
+                  <span className="actions">
+                    <button type="button" onClick={() => setDraft({ id: r.id, displayName: r.displayName, description: r.description ?? '', permissions: [...r.permissions], adminPermissions: [...r.adminPermissions] })}>
+                      Edit <span className="sr-only">{r.displayName}</span>
+                    </button>
+                    <ConfirmButton
+                      label="Delete"
+                      question={`Delete the role "${r.displayName}"?`}
+                      disabled={deleting.fetching}
+                      onConfirm={asyncHandler(async () => {
+                        const res = await remove({ id: r.id });
+                        if (!res.error) reload();
+                      })}
+                    />
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -117,7 +149,13 @@ export function RoleForm({ draft, onDone, onCancel }: { draft: Draft; onDone: ()
           const isImplied = implied.has(p);
           return (
             <div key={p} className="check">
-              <input id={`perm-${p}`} type="checkbox" checked={d.permissions.includes(perm) || isImplied} disabled={isImplied} onChange={(e) => setD({ ...d, permissions: toggle(d.permissions, perm, e.target.checked) })} />
+              <input
+                id={`perm-${p}`}
+                type="checkbox"
+                checked={d.permissions.includes(perm) || isImplied}
+                disabled={isImplied}
+                onChange={(e) => setD({ ...d, permissions: toggle(d.permissions, perm, e.target.checked) })}
+              />
               <label htmlFor={`perm-${p}`}>
                 {words(p)} {isImplied && <span className="tag">implied</span>}
               </label>

@@ -7,18 +7,63 @@ import { useCursorPaging, usePeriod } from '../period';
 import { asyncHandler, Empty, ErrorMessage, formatDuration, formatTime, Loading, PageTitle, words, DataTable } from '../ui';
 
 const CHOICES = graphql(`
-  query SessionFilterChoices { users(first: 100) { id userPrincipalName profile { displayName } } devices(first: 100) { id displayName } }
+  query SessionFilterChoices {
+    users(first: 100) {
+      id
+      userPrincipalName
+      profile {
+        displayName
+      }
+    }
+    devices(first: 100) {
+      id
+      displayName
+    }
+  }
 `);
 const SESSIONS = graphql(`
   query RemoteHelpSessions($filter: SessionRecordFilter, $first: Int, $after: String) {
     remoteHelpSessions(filter: $filter, first: $first, after: $after) {
-      totalCount pageInfo { hasNextPage endCursor }
-      edges { node { sessionId provider { id profile { displayName } } recipientDisplay device { id displayName } deviceId sessionType startedAt endedAt durationSeconds elevationUsed chatUsed reason outcome } }
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          sessionId
+          provider {
+            id
+            profile {
+              displayName
+            }
+          }
+          recipientDisplay
+          device {
+            id
+            displayName
+          }
+          deviceId
+          sessionType
+          startedAt
+          endedAt
+          durationSeconds
+          elevationUsed
+          chatUsed
+          reason
+          outcome
+        }
+      }
     }
   }
 `);
 const TICKET = graphql(`
-  mutation ExportTicket($export: ExportName) { createExportTicket(export: $export) { ticket expiresAt } }
+  mutation ExportTicket($export: ExportName) {
+    createExportTicket(export: $export) {
+      ticket
+      expiresAt
+    }
+  }
 `);
 
 type Filter = NonNullable<VariablesOf<typeof SESSIONS>['filter']>;
@@ -72,7 +117,11 @@ export default function SessionsPage() {
         {select('providerId', 'Provider', users)}
         {select('recipientId', 'Recipient', users)}
         {select('deviceId', 'Device', choices?.devices.map((d) => ({ value: d.id, label: d.displayName })) ?? [])}
-        {select('sessionType', 'Type', ['VIEW_ONLY', 'FULL_CONTROL', 'UNATTENDED'].map((m) => ({ value: m, label: words(m) })))}
+        {select(
+          'sessionType',
+          'Type',
+          ['VIEW_ONLY', 'FULL_CONTROL', 'UNATTENDED'].map((m) => ({ value: m, label: words(m) })),
+        )}
         <button type="submit">Apply filters</button>
       </form>
       <button
@@ -101,21 +150,21 @@ export default function SessionsPage() {
       {conn && conn.edges.length === 0 && <Empty>No session matches the filters.</Empty>}
       {conn && conn.edges.length > 0 && (
         <DataTable caption="Remote Help sessions" headers={['Provider', 'Recipient', 'Device', 'Type', 'Start', 'End', 'Duration', 'Elevation', 'Chat', 'Reason']}>
-              {conn.edges.map(({ node: s }) => (
-                <tr key={s.sessionId} data-session-id={s.sessionId}>
-                  <td>{s.provider.profile.displayName}</td>
-                  <td>{s.recipientDisplay}</td>
-                  <td>{s.device?.displayName ?? s.deviceId}</td>
-                  <td>{words(s.sessionType)}</td>
-                  <td>{formatTime(s.startedAt)}</td>
-                  <td>{formatTime(s.endedAt)}</td>
-                  <td>{formatDuration(s.durationSeconds)}</td>
-                  <td>{yesNo(s.elevationUsed)}</td>
-                  <td>{yesNo(s.chatUsed)}</td>
-                  <td>{s.reason ?? ''}</td>
-                </tr>
-              ))}
-            </DataTable>
+          {conn.edges.map(({ node: s }) => (
+            <tr key={s.sessionId} data-session-id={s.sessionId}>
+              <td>{s.provider.profile.displayName}</td>
+              <td>{s.recipientDisplay}</td>
+              <td>{s.device?.displayName ?? s.deviceId}</td>
+              <td>{words(s.sessionType)}</td>
+              <td>{formatTime(s.startedAt)}</td>
+              <td>{formatTime(s.endedAt)}</td>
+              <td>{formatDuration(s.durationSeconds)}</td>
+              <td>{yesNo(s.elevationUsed)}</td>
+              <td>{yesNo(s.chatUsed)}</td>
+              <td>{s.reason ?? ''}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <Pager label="Sessions" page={paging.page} hasNext={!!conn?.pageInfo.hasNextPage} onNext={() => conn?.pageInfo.endCursor && paging.next(conn.pageInfo.endCursor)} onPrevious={paging.previous} />
     </section>

@@ -5,12 +5,40 @@ import { asyncHandler, ErrorMessage, formatTime, Loading, PageTitle } from '../u
 
 const SETTINGS = graphql(`
   query Settings {
-    tenant { id cloud remoteHelpSettings { remoteHelpEnabled allowUnenrolledDevices chatDisabled updatedAt updatedBy { id userPrincipalName profile { displayName } } } }
+    tenant {
+      id
+      cloud
+      remoteHelpSettings {
+        remoteHelpEnabled
+        allowUnenrolledDevices
+        chatDisabled
+        updatedAt
+        updatedBy {
+          id
+          userPrincipalName
+          profile {
+            displayName
+          }
+        }
+      }
+    }
   }
 `);
 const UPDATE = graphql(`
   mutation UpdateSettings($input: UpdateRemoteHelpSettingsInput!) {
-    updateRemoteHelpSettings(input: $input) { remoteHelpEnabled allowUnenrolledDevices chatDisabled updatedAt updatedBy { id userPrincipalName profile { displayName } } }
+    updateRemoteHelpSettings(input: $input) {
+      remoteHelpEnabled
+      allowUnenrolledDevices
+      chatDisabled
+      updatedAt
+      updatedBy {
+        id
+        userPrincipalName
+        profile {
+          displayName
+        }
+      }
+    }
   }
 `);
 
@@ -81,9 +109,7 @@ export default function SettingsPage() {
               Saved.
             </span>
           )}
-          <p className="muted">
-            Last changed {settings.updatedAt ? `${formatTime(settings.updatedAt)} by ${settings.updatedBy?.profile.displayName ?? settings.updatedBy?.userPrincipalName ?? 'the system'}` : 'never'}.
-          </p>
+          <p className="muted">Last changed {settings.updatedAt ? `${formatTime(settings.updatedAt)} by ${settings.updatedBy?.profile.displayName ?? settings.updatedBy?.userPrincipalName ?? 'the system'}` : 'never'}.</p>
         </form>
       )}
     </section>

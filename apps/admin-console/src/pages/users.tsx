@@ -7,16 +7,43 @@ import { asyncHandler, Empty, ErrorMessage, formatTime, Loading, PageTitle, word
 const USERS = graphql(`
   query Users($search: String, $first: Int, $after: String) {
     users(search: $search, first: $first, after: $after) {
-      id userPrincipalName profile { displayName givenName surname jobTitle companyName profilePictureUrl } hasActiveRemoteHelpLicense
-      licenses { kind activeFrom expiresAt } groups { id displayName } effectiveRemoteHelpPermissions
+      id
+      userPrincipalName
+      profile {
+        displayName
+        givenName
+        surname
+        jobTitle
+        companyName
+        profilePictureUrl
+      }
+      hasActiveRemoteHelpLicense
+      licenses {
+        kind
+        activeFrom
+        expiresAt
+      }
+      groups {
+        id
+        displayName
+      }
+      effectiveRemoteHelpPermissions
     }
   }
 `);
 const UPSERT = graphql(`
-  mutation UpsertUser($input: UpsertUserInput!) { upsertUser(input: $input) { id } }
+  mutation UpsertUser($input: UpsertUserInput!) {
+    upsertUser(input: $input) {
+      id
+    }
+  }
 `);
 const LICENSE = graphql(`
-  mutation AssignLicense($input: AssignLicenseInput!) { assignLicense(input: $input) { id } }
+  mutation AssignLicense($input: AssignLicenseInput!) {
+    assignLicense(input: $input) {
+      id
+    }
+  }
 `);
 
 export default function UsersPage() {
@@ -44,33 +71,33 @@ export default function UsersPage() {
       {data && rows.length === 0 && <Empty>No user matches.</Empty>}
       {rows.length > 0 && (
         <DataTable caption="Users" headers={['User', 'Licences', 'Groups', 'Effective Remote Help permissions']}>
-              {rows.map((u) => (
-                <tr key={u.id}>
-                  <td>
-                    <strong>{u.profile.displayName}</strong>
-                    <div className="muted">{u.userPrincipalName}</div>
-                    {u.profile.jobTitle && <div className="muted">{u.profile.jobTitle}</div>}
-                    <button type="button" disabled={adding} onClick={() => setEditing(u)}>
-                      Edit <span className="sr-only">{u.profile.displayName}</span>
-                    </button>
-                  </td>
-                  <td>
-                    {u.licenses.map((l) => (
-                      <div key={l.kind}>
-                        {words(l.kind)}: active {new Date(l.activeFrom) > new Date() ? 'from' : 'since'} {formatTime(l.activeFrom)}
-                      </div>
-                    ))}
-                    {!u.hasActiveRemoteHelpLicense && (
-                      <button type="button" disabled={licensing.fetching} onClick={asyncHandler(async () => !(await assign({ input: { userId: u.id, kind: 'REMOTE_HELP_ADDON' } })).error && reload())}>
-                        Assign Remote Help licence <span className="sr-only">to {u.profile.displayName}</span>
-                      </button>
-                    )}
-                  </td>
-                  <td>{u.groups.map((g) => g.displayName).join(', ') || '—'}</td>
-                  <td>{u.effectiveRemoteHelpPermissions.map(words).join(', ') || '—'}</td>
-                </tr>
-              ))}
-            </DataTable>
+          {rows.map((u) => (
+            <tr key={u.id}>
+              <td>
+                <strong>{u.profile.displayName}</strong>
+                <div className="muted">{u.userPrincipalName}</div>
+                {u.profile.jobTitle && <div className="muted">{u.profile.jobTitle}</div>}
+                <button type="button" disabled={adding} onClick={() => setEditing(u)}>
+                  Edit <span className="sr-only">{u.profile.displayName}</span>
+                </button>
+              </td>
+              <td>
+                {u.licenses.map((l) => (
+                  <div key={l.kind}>
+                    {words(l.kind)}: active {new Date(l.activeFrom) > new Date() ? 'from' : 'since'} {formatTime(l.activeFrom)}
+                  </div>
+                ))}
+                {!u.hasActiveRemoteHelpLicense && (
+                  <button type="button" disabled={licensing.fetching} onClick={asyncHandler(async () => !(await assign({ input: { userId: u.id, kind: 'REMOTE_HELP_ADDON' } })).error && reload())}>
+                    Assign Remote Help licence <span className="sr-only">to {u.profile.displayName}</span>
+                  </button>
+                )}
+              </td>
+              <td>{u.groups.map((g) => g.displayName).join(', ') || '—'}</td>
+              <td>{u.effectiveRemoteHelpPermissions.map(words).join(', ') || '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <Pager label="Users" page={paging.page} hasNext={(data?.users.length ?? 0) > PAGE_SIZE} onNext={() => paging.next(rows[rows.length - 1].id)} onPrevious={paging.previous} />
     </section>
@@ -94,7 +121,16 @@ function UserForm({ user, onDone, onCancel }: { user?: UserRow; onDone: () => vo
       onSubmit={asyncHandler(async (e) => {
         e.preventDefault();
         const input = user
-          ? { id: user.id, userPrincipalName: upn, displayName: name, jobTitle: jobTitle || null, givenName: p?.givenName ?? null, surname: p?.surname ?? null, companyName: p?.companyName ?? null, profilePictureUrl: p?.profilePictureUrl ?? null }
+          ? {
+              id: user.id,
+              userPrincipalName: upn,
+              displayName: name,
+              jobTitle: jobTitle || null,
+              givenName: p?.givenName ?? null,
+              surname: p?.surname ?? null,
+              companyName: p?.companyName ?? null,
+              profilePictureUrl: p?.profilePictureUrl ?? null,
+            }
           : { userPrincipalName: upn, displayName: name, jobTitle: jobTitle || null };
         if (!(await upsert({ input })).error) onDone();
       })}

@@ -69,7 +69,12 @@ describe('the console routes', () => {
   it('allows scripts and styles from the gateway only, and API calls to it, an absolute API URL and the issuers', () => {
     expect(consoleCsp(CONFIG)).toBe("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     expect(consoleCsp({ ...CONFIG, graphiql: true })).toContain("style-src 'self' 'unsafe-inline';");
-    const csp = consoleCsp({ apiUrl: 'https://api.contoso.com/graphql', devIssuer: false, graphiql: false, oidcIssuers: [{ discoveryUrl: 'https://login.example.com/t/v2.0/.well-known/openid-configuration', audience: 'x' }] });
+    const csp = consoleCsp({
+      apiUrl: 'https://api.contoso.com/graphql',
+      devIssuer: false,
+      graphiql: false,
+      oidcIssuers: [{ discoveryUrl: 'https://login.example.com/t/v2.0/.well-known/openid-configuration', audience: 'x' }],
+    });
     expect(csp).toContain("connect-src 'self' https://api.contoso.com wss://api.contoso.com https://login.example.com;");
   });
 
@@ -84,7 +89,14 @@ describe('the console OIDC clients (CONSOLE_OIDC_CLIENTS)', () => {
   const A = 'https://login.example.com/t/v2.0';
   it('reads each public client with the default scope and the issuer host as label', () => {
     expect(parseConsoleOidcClients('[]')).toEqual([]);
-    expect(parseConsoleOidcClients(JSON.stringify([{ discoveryUrl: A, clientId: 'c1' }, { discoveryUrl: 'http://127.0.0.1:9/', clientId: 'c2', scope: 'openid api', resource: 'api://remote-help', label: 'Test' }]))).toEqual([
+    expect(
+      parseConsoleOidcClients(
+        JSON.stringify([
+          { discoveryUrl: A, clientId: 'c1' },
+          { discoveryUrl: 'http://127.0.0.1:9/', clientId: 'c2', scope: 'openid api', resource: 'api://remote-help', label: 'Test' },
+        ]),
+      ),
+    ).toEqual([
       { discoveryUrl: A, clientId: 'c1', scope: 'openid profile offline_access', label: 'login.example.com' },
       { discoveryUrl: 'http://127.0.0.1:9/', clientId: 'c2', scope: 'openid api', resource: 'api://remote-help', label: 'Test' },
     ]);
@@ -107,7 +119,10 @@ describe('the console OIDC clients (CONSOLE_OIDC_CLIENTS)', () => {
   });
 
   it('joins the clients to the accepted issuers, and refuses a client of an issuer the gateway does not accept', () => {
-    const issuers = [{ discoveryUrl: A, audience: 'api://remote-help' }, { discoveryUrl: 'https://other.example.com', audience: ['a'] }];
+    const issuers = [
+      { discoveryUrl: A, audience: 'api://remote-help' },
+      { discoveryUrl: 'https://other.example.com', audience: ['a'] },
+    ];
     const clients = parseConsoleOidcClients(JSON.stringify([{ discoveryUrl: A, clientId: 'console', resource: 'api://remote-help' }]));
     expect(consoleIssuers(issuers, clients)).toEqual([
       { discoveryUrl: A, audience: 'api://remote-help', clientId: 'console', scope: 'openid profile offline_access', label: 'login.example.com', resource: 'api://remote-help' },

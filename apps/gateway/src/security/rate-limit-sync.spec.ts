@@ -45,7 +45,11 @@ function topic() {
   };
 }
 
-const admitted = (p: Promise<unknown>) => p.then(() => true, (e) => (e.extensions?.code === 'RATE_LIMITED' ? false : Promise.reject(e)));
+const admitted = (p: Promise<unknown>) =>
+  p.then(
+    () => true,
+    (e) => (e.extensions?.code === 'RATE_LIMITED' ? false : Promise.reject(e)),
+  );
 
 describe('rate limits across gateways (RateLimitSync)', () => {
   it('refuses the N+1st request of a caller whichever gateway the requests reached, once the usage is shared', async () => {
@@ -130,7 +134,10 @@ describe('rate limits across gateways (RateLimitSync)', () => {
     const second = t.gateway('a.2');
     await second.limits.request(alice);
     await second.sync.flush();
-    expect(t.sent.map((m) => decodeUsage(m))).toMatchObject([{ gateway: 'a.1', seq: 1 }, { gateway: 'a.2', seq: 1 }]);
+    expect(t.sent.map((m) => decodeUsage(m))).toMatchObject([
+      { gateway: 'a.1', seq: 1 },
+      { gateway: 'a.2', seq: 1 },
+    ]);
     expect(peerOfB).toEqual([1, 1]);
   });
 

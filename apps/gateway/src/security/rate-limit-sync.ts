@@ -1,7 +1,7 @@
 import { RateUsageMessageSchema, type RateUsageMessage } from '@remote-help/events';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { RateLimits} from './rate-limits';
+import type { RateLimits } from './rate-limits';
 import { type Usage } from './rate-limits';
 
 /** Keys per message: a report of many callers is cut in several messages well under Kafka's 1 MB. */

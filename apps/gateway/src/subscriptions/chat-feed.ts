@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { chatChannel } from './event-feed';
 import type { Hub } from './hub';
 
-
 /**
  * Chat messages are never stored or put on Kafka: session-service streams them to the gateway
  * over an internal Server-Sent-Events endpoint, and the gateway fans them out in memory. The

@@ -1,4 +1,17 @@
-import { type CatalogueEvent, consumerGroupLag, createKafka, isEventOf, parseEnvelope, parseEvent, REPORTING_EVENTS, SESSION_EVENTS, SupervisedConsumer, TOPICS, topicName, type ConsumerStatus } from '@remote-help/events';
+import {
+  type CatalogueEvent,
+  consumerGroupLag,
+  createKafka,
+  isEventOf,
+  parseEnvelope,
+  parseEvent,
+  REPORTING_EVENTS,
+  SESSION_EVENTS,
+  SupervisedConsumer,
+  TOPICS,
+  topicName,
+  type ConsumerStatus,
+} from '@remote-help/events';
 import type { ProcessMetrics } from '@remote-help/metrics';
 import type { Admin, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -83,7 +96,12 @@ export class EventFeed {
     })();
     try {
       const topics = this.topics();
-      const lag = await consumerGroupLag(await this.lagAdmin, this.groupId, topics.map((t) => topicName(this.opts.topicPrefix, t)), 'none');
+      const lag = await consumerGroupLag(
+        await this.lagAdmin,
+        this.groupId,
+        topics.map((t) => topicName(this.opts.topicPrefix, t)),
+        'none',
+      );
       return new Map([...lag].map(([topic, n]) => [topic.slice(this.opts.topicPrefix.length), n]));
     } catch (err) {
       const admin = this.lagAdmin;

@@ -1,4 +1,4 @@
-import type { FragmentDefinitionNode, GraphQLResolveInfo, SelectionNode} from 'graphql';
+import type { FragmentDefinitionNode, GraphQLResolveInfo, SelectionNode } from 'graphql';
 import { GraphQLError, Kind, print, visit } from 'graphql';
 
 export interface QueryResult<T = Record<string, unknown>> {

@@ -1,4 +1,4 @@
-import type { ExecutionResult} from 'graphql';
+import type { ExecutionResult } from 'graphql';
 import { buildSchema, GraphQLError, parse } from 'graphql';
 import { Hub } from './hub';
 import { sharedSubscribe } from './shared-execution';

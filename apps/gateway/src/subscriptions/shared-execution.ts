@@ -1,4 +1,4 @@
-import type { DocumentNode, ExecutionArgs, ExecutionResult} from 'graphql';
+import type { DocumentNode, ExecutionArgs, ExecutionResult } from 'graphql';
 import { createSourceEventStream, execute, getOperationAST, Kind, subscribe } from 'graphql';
 
 type Execution = ExecutionResult | Promise<ExecutionResult>;

@@ -9,7 +9,7 @@ import type { ChatStreamMessage } from '@remote-help/events';
 import { operationRootField, type ProcessMetrics } from '@remote-help/metrics';
 import { SharedResults } from '@remote-help/service-kit';
 import { chatChannel, countChannel, sessionChannel } from './event-feed';
-import type { QueryResult} from './gateway-query';
+import type { QueryResult } from './gateway-query';
 import { firstError, isSubscriptionOperation, selectionQuery, selectionVariables } from './gateway-query';
 import type { Hub } from './hub';
 import { sharedSubscribe } from './shared-execution';
@@ -165,9 +165,11 @@ function subscriptionSchema(deps: SubscriptionDeps): GraphQLSchema {
   const resolvers: Record<string, Partial<GraphQLFieldConfig<unknown, WsContext>>> = {
     activeSessionCount: {
       subscribe: async (_root, _args, ctx) => {
-        const granted = await permissions.get(callerKey(ctx.caller), undefined, () => deps.adminPermissions(ctx.caller)).catch(() => {
-          throw new GraphQLError('cannot verify your permissions right now', { extensions: { code: 'FORBIDDEN' } });
-        });
+        const granted = await permissions
+          .get(callerKey(ctx.caller), undefined, () => deps.adminPermissions(ctx.caller))
+          .catch(() => {
+            throw new GraphQLError('cannot verify your permissions right now', { extensions: { code: 'FORBIDDEN' } });
+          });
         if (!granted.includes('READ_REPORTS')) throw new GraphQLError('you need the READ_REPORTS permission for this', { extensions: { code: 'FORBIDDEN' } });
         const tenantId = ctx.caller.tenantId!;
         const channel = countChannel(tenantId);

@@ -1,19 +1,5 @@
-import type {
-  GraphQLField,
-  GraphQLInputField,
-  GraphQLNamedType,
-  GraphQLSchema,
-  GraphQLType} from 'graphql';
-import {
-  isEnumType,
-  isInputObjectType,
-  isInterfaceType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isScalarType,
-  isUnionType,
-} from 'graphql';
+import type { GraphQLField, GraphQLInputField, GraphQLNamedType, GraphQLSchema, GraphQLType } from 'graphql';
+import { isEnumType, isInputObjectType, isInterfaceType, isListType, isNonNullType, isObjectType, isScalarType, isUnionType } from 'graphql';
 
 /**
  * The contract elements (types, fields, arguments, input fields, enum values) that `actual`

@@ -60,17 +60,7 @@ describe('missingContractElements', () => {
       type Query { thing(id: ID!): Thing }
     `);
     expect(missingContractElements(contract, actual).sort()).toEqual(
-      [
-        'Color.GREEN',
-        'Filter.name',
-        'Filter.required(required, not in contract)',
-        'Thing.id',
-        'Thing.name',
-        'Thing.tags',
-        'Thing.find(filter)',
-        'Thing.find(must: required, not in contract)',
-        'Query.things',
-      ].sort(),
+      ['Color.GREEN', 'Filter.name', 'Filter.required(required, not in contract)', 'Thing.id', 'Thing.name', 'Thing.tags', 'Thing.find(filter)', 'Thing.find(must: required, not in contract)', 'Query.things'].sort(),
     );
   });
 

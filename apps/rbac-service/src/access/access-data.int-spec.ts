@@ -91,7 +91,7 @@ describe('the local copy', () => {
 });
 
 describe('decision facts', () => {
-  it('loads the helper, device, primary user and the helper\'s assignments in one query', async () => {
+  it("loads the helper, device, primary user and the helper's assignments in one query", async () => {
     const t = newTenant();
     await ds.transaction(async (m) => {
       await store.bootstrapTenant(m, t.bootstrap);
@@ -102,8 +102,23 @@ describe('decision facts', () => {
     await ds.transaction(async (m) => {
       await store.userUpserted(m, user(t.tenantId, helperId, 'helper@contoso.com', lic, 1));
       await store.userUpserted(m, user(t.tenantId, sharerId, 'sharer@contoso.com', lic, 1));
-      for (const [id, primary] of [[deviceId, sharerId], [otherDeviceId, null]] as const) {
-        await store.deviceUpserted(m, { id, tenantId: t.tenantId, displayName: 'PC', platform: 'WINDOWS', osVersion: '10.0.22631', manufacturer: null, enrolled: true, entraRegistered: true, compliance: 'COMPLIANT', primaryUserId: primary, version: 1 });
+      for (const [id, primary] of [
+        [deviceId, sharerId],
+        [otherDeviceId, null],
+      ] as const) {
+        await store.deviceUpserted(m, {
+          id,
+          tenantId: t.tenantId,
+          displayName: 'PC',
+          platform: 'WINDOWS',
+          osVersion: '10.0.22631',
+          manufacturer: null,
+          enrolled: true,
+          entraRegistered: true,
+          compliance: 'COMPLIANT',
+          primaryUserId: primary,
+          version: 1,
+        });
       }
       await store.groupCreated(m, { id: helpers, tenantId: t.tenantId, displayName: 'Helpers', memberKind: 'USERS' });
       await store.groupCreated(m, { id: scope, tenantId: t.tenantId, displayName: 'Scope', memberKind: 'MIXED' });
@@ -189,9 +204,7 @@ describe('decision facts', () => {
       const facts = await data.decisionFacts({ tenantId: T, helperId, deviceId });
       const helperGroups = await groupsOfUser(helperId);
       const [{ primary_user_id: primary }] = await ds.query(`SELECT primary_user_id FROM directory_devices WHERE id = $1`, [deviceId]);
-      const assignments: string[] = (
-        await ds.query(`SELECT id FROM role_assignments WHERE tenant_id = $1 AND admin_group_ids && $2::uuid[]`, [T, helperGroups])
-      ).map((r: { id: string }) => r.id);
+      const assignments: string[] = (await ds.query(`SELECT id FROM role_assignments WHERE tenant_id = $1 AND admin_group_ids && $2::uuid[]`, [T, helperGroups])).map((r: { id: string }) => r.id);
       expect({ i, helper: facts.helper?.id, helperGroups: sorted(facts.helper?.group_ids ?? []) }).toEqual({ i, helper: helperId, helperGroups });
       expect({ i, device: facts.device?.id, deviceGroups: sorted(facts.device?.group_ids ?? []) }).toEqual({ i, device: deviceId, deviceGroups: await groupsOfDevice(deviceId) });
       expect({ i, targetUser: facts.targetUser?.id ?? null, targetGroups: sorted(facts.targetUser?.group_ids ?? []) }).toEqual({ i, targetUser: primary, targetGroups: primary ? await groupsOfUser(primary) : [] });

@@ -179,7 +179,6 @@ export class AccessDataService {
     return { facts, caller, assignments };
   }
 
-
   private async held(tenantId: string, userId: string): Promise<{ groupIds: string[]; assignments: HeldAssignmentRow[] }> {
     const [row] = await preparedQuery(this.dataSource, 'rbac_held_assignments', HELD_ASSIGNMENTS_SQL, [tenantId, userId]);
     return { groupIds: row.group_ids ?? [], assignments: row.assignments ?? [] };

@@ -7,10 +7,31 @@ const T2 = '22222222-2222-2222-2222-222222222222';
 
 const user = (id: string, tenantId = T1, groups: string[] = ['g1']): UserRow => ({ id, tenant_id: tenantId, user_principal_name: `${id}@x.com`, display_name: id, licenses: [], group_ids: groups });
 const device = (id: string, tenantId = T1): DeviceRow => ({
-  id, tenant_id: tenantId, display_name: id, platform: 'WINDOWS', os_version: '10', manufacturer: null, enrolled: true, entra_registered: true, compliance: 'COMPLIANT', primary_user_id: null, version: 1, group_ids: ['g2'],
+  id,
+  tenant_id: tenantId,
+  display_name: id,
+  platform: 'WINDOWS',
+  os_version: '10',
+  manufacturer: null,
+  enrolled: true,
+  entra_registered: true,
+  compliance: 'COMPLIANT',
+  primary_user_id: null,
+  version: 1,
+  group_ids: ['g2'],
 });
 const tenant = (id = T1): TenantRow => ({ id, display_name: 'T', cloud: 'COMMERCIAL', remote_help_enabled: true, allow_unenrolled_devices: false, chat_disabled: false, settings_version: 1 });
-const assignment = (id: string, admin: string[]): TenantAssignmentRow => ({ id, permissions: ['VIEW_SCREEN'], admin_permissions: [], admin_group_ids: admin, scope_group_ids: ['s'], scope_all_users: false, scope_all_devices: false, approval_required_for: [], approver_group_ids: [] });
+const assignment = (id: string, admin: string[]): TenantAssignmentRow => ({
+  id,
+  permissions: ['VIEW_SCREEN'],
+  admin_permissions: [],
+  admin_group_ids: admin,
+  scope_group_ids: ['s'],
+  scope_all_users: false,
+  scope_all_devices: false,
+  approval_required_for: [],
+  approver_group_ids: [],
+});
 
 function liveCache(max = 10) {
   const c = new FactsCache(max);

@@ -27,7 +27,17 @@ const store = new DirectoryStore();
 
 const LIC = [{ kind: 'REMOTE_HELP_ADDON' as const, activeFrom: '2026-01-01T00:00:00.000Z', expiresAt: null }];
 const user = (tenantId: string, id: string, n: number, licenses: UserSnapshot['licenses'] = LIC): UserSnapshot => ({
-  id, tenantId, userPrincipalName: `u${n}@contoso.com`, displayName: `U ${n}`, givenName: null, surname: null, jobTitle: null, companyName: null, profilePictureUrl: null, licenses, version: 1,
+  id,
+  tenantId,
+  userPrincipalName: `u${n}@contoso.com`,
+  displayName: `U ${n}`,
+  givenName: null,
+  surname: null,
+  jobTitle: null,
+  companyName: null,
+  profilePictureUrl: null,
+  licenses,
+  version: 1,
 });
 
 /** A tenant with 12 users, 16 devices (some without a primary user), 5 groups, 2 roles and 4 assignments. */
@@ -50,8 +60,17 @@ async function seedTenant() {
     for (const [i, id] of users.entries()) await store.userUpserted(m, user(tenantId, id, i + 1, i % 5 === 4 ? [] : LIC));
     for (const [i, id] of devices.entries()) {
       await store.deviceUpserted(m, {
-        id, tenantId, displayName: `PC ${i}`, platform: i % 7 === 6 ? 'OTHER' : 'WINDOWS', osVersion: '10.0.22631', manufacturer: null, enrolled: i % 6 !== 5, entraRegistered: true,
-        compliance: i % 4 === 3 ? 'NONCOMPLIANT' : 'COMPLIANT', primaryUserId: i % 3 === 2 ? null : users[i % users.length], version: 1,
+        id,
+        tenantId,
+        displayName: `PC ${i}`,
+        platform: i % 7 === 6 ? 'OTHER' : 'WINDOWS',
+        osVersion: '10.0.22631',
+        manufacturer: null,
+        enrolled: i % 6 !== 5,
+        entraRegistered: true,
+        compliance: i % 4 === 3 ? 'NONCOMPLIANT' : 'COMPLIANT',
+        primaryUserId: i % 3 === 2 ? null : users[i % users.length],
+        version: 1,
       });
     }
     for (const [i, id] of groups.entries()) await store.groupCreated(m, { id, tenantId, displayName: `G${i}`, memberKind: 'MIXED' });
@@ -59,9 +78,18 @@ async function seedTenant() {
       await store.membersAdded(m, { groupId: g, tenantId, userIds: users.filter((_, k) => k % 5 === i || k % 3 === i), deviceIds: devices.filter((_, k) => k % 5 === i) });
     }
     await m.query(`INSERT INTO roles (id, tenant_id, display_name, permissions, admin_permissions) VALUES ($1, $3, 'Viewers', $4, '{READ_REPORTS}'), ($2, $3, 'Controllers', $5, '{}')`, [
-      roles[0], roles[1], tenantId, [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], [P.TAKE_FULL_CONTROL, P.OFFER_REMOTE_ASSISTANCE],
+      roles[0],
+      roles[1],
+      tenantId,
+      [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE],
+      [P.TAKE_FULL_CONTROL, P.OFFER_REMOTE_ASSISTANCE],
     ]);
-    const scopes = [[[groups[2]], false, false], [[groups[3], groups[4]], false, true], [[], true, true], [[groups[0]], true, false]] as const;
+    const scopes = [
+      [[groups[2]], false, false],
+      [[groups[3], groups[4]], false, true],
+      [[], true, true],
+      [[groups[0]], true, false],
+    ] as const;
     for (const [i, id] of assignments.entries()) {
       await m.query(
         `INSERT INTO role_assignments (id, tenant_id, role_id, display_name, admin_group_ids, scope_group_ids, scope_all_users, scope_all_devices, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + $9 * interval '1 second')`,

@@ -27,7 +27,7 @@ describe('who may call /internal', () => {
     expect(internalCallerRefusal({ kind: 'service', service: 'session-service', tenantId: T }, T.toUpperCase())).toBeNull();
   });
 
-  it("refuses users, devices, nobody, and a service asking about another tenant than its own", () => {
+  it('refuses users, devices, nobody, and a service asking about another tenant than its own', () => {
     expect(internalCallerRefusal(helper, T)).toMatch(/only services/);
     expect(internalCallerRefusal({ kind: 'device', tenantId: T, deviceId: 'd' }, T)).toMatch(/only services/);
     expect(internalCallerRefusal(undefined, T)).toMatch(/only services/);

@@ -10,9 +10,7 @@ export class AccessResolver {
   constructor(private readonly access: AccessService) {}
 
   @Query(() => AuthorizationDecision, {
-    description:
-      'Whether the helper may start a session of this mode on the device, with every reason that applies. ' +
-      'Asked by the helper about themself, or by a caller with MANAGE_ROLES or READ_REPORTS.',
+    description: 'Whether the helper may start a session of this mode on the device, with every reason that applies. ' + 'Asked by the helper about themself, or by a caller with MANAGE_ROLES or READ_REPORTS.',
   })
   checkRemoteHelpAccess(
     @Args('helperId', { type: () => ID }) helperId: string,

@@ -23,7 +23,16 @@ const device: DeviceRow = {
   version: 1,
   group_ids: ['pcs'],
 };
-const viewer: AssignmentRow = { id: 'a1', permissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], admin_group_ids: ['helpers'], scope_group_ids: ['pcs', 'staff'], scope_all_users: false, scope_all_devices: false, approval_required_for: [], approver_group_ids: [] };
+const viewer: AssignmentRow = {
+  id: 'a1',
+  permissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE],
+  admin_group_ids: ['helpers'],
+  scope_group_ids: ['pcs', 'staff'],
+  scope_all_users: false,
+  scope_all_devices: false,
+  approval_required_for: [],
+  approver_group_ids: [],
+};
 const facts = (over: Partial<DecisionFacts> = {}): DecisionFacts => ({
   tenant: { id: T, display_name: 'Contoso', cloud: 'COMMERCIAL', remote_help_enabled: true, allow_unenrolled_devices: false, chat_disabled: false, settings_version: 2 },
   helper,
@@ -42,7 +51,16 @@ describe('toDecisionInput', () => {
     expect(input.device).toMatchObject({ id: 'd', platform: 'WINDOWS', entraRegistered: true, primaryUserId: 's', groupIds: ['pcs'] });
     expect(input.targetUser?.id).toBe('s');
     expect(input.assignments).toEqual([
-      { id: 'a1', permissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE], adminGroupIds: ['helpers'], scopeGroupIds: ['pcs', 'staff'], scopeAllUsers: false, scopeAllDevices: false, approvalRequiredFor: [], approverGroupIds: [] },
+      {
+        id: 'a1',
+        permissions: [P.VIEW_SCREEN, P.OFFER_REMOTE_ASSISTANCE],
+        adminGroupIds: ['helpers'],
+        scopeGroupIds: ['pcs', 'staff'],
+        scopeAllUsers: false,
+        scopeAllDevices: false,
+        approvalRequiredFor: [],
+        approverGroupIds: [],
+      },
     ]);
     expect('complianceAcknowledged' in input).toBe(false);
     expect(toDecisionInput({ tenantId: T, mode: SessionMode.VIEW_ONLY, now, facts: facts(), complianceAcknowledged: false }).complianceAcknowledged).toBe(false);

@@ -1,14 +1,4 @@
-import type {
-  CloudEnvironment,
-  ComplianceState,
-  DecisionAssignment,
-  DecisionInput,
-  LicenseFacts,
-  LicenseKind,
-  Platform,
-  RemoteHelpPermission,
-  SessionMode,
-} from '@remote-help/domain';
+import type { CloudEnvironment, ComplianceState, DecisionAssignment, DecisionInput, LicenseFacts, LicenseKind, Platform, RemoteHelpPermission, SessionMode } from '@remote-help/domain';
 
 /**
  * The facts of one access decision as the local copy holds them (rows of the one query that
@@ -16,7 +6,11 @@ import type {
  * input. Pure: no database here.
  */
 
-export interface LicenseRow { kind: string; activeFrom: string; expiresAt: string | null }
+export interface LicenseRow {
+  kind: string;
+  activeFrom: string;
+  expiresAt: string | null;
+}
 
 export interface TenantRow {
   id: string;
@@ -107,15 +101,7 @@ function decisionUser(u: UserRow) {
  * does not know is passed as a user of no known tenant, with no licence and no group, so that it
  * is never mistaken for "no user at the device".
  */
-export function toDecisionInput(o: {
-  tenantId: string;
-  mode: SessionMode;
-  now: Date;
-  facts: DecisionFacts;
-  targetUserId?: string | null;
-  complianceAcknowledged?: boolean;
-  reasonGiven?: boolean;
-}): DecisionInput {
+export function toDecisionInput(o: { tenantId: string; mode: SessionMode; now: Date; facts: DecisionFacts; targetUserId?: string | null; complianceAcknowledged?: boolean; reasonGiven?: boolean }): DecisionInput {
   const { facts, tenantId } = o;
   const t = facts.tenant && facts.tenant.id === tenantId ? facts.tenant : null;
   const device = facts.device && facts.device.tenant_id === tenantId ? facts.device : null;
@@ -128,9 +114,7 @@ export function toDecisionInput(o: {
   const input: DecisionInput = {
     now: o.now,
     mode: o.mode,
-    tenant: t
-      ? { id: t.id, cloud: t.cloud as CloudEnvironment, remoteHelpEnabled: t.remote_help_enabled, allowUnenrolledDevices: t.allow_unenrolled_devices, requireReason: t.require_reason === true }
-      : null,
+    tenant: t ? { id: t.id, cloud: t.cloud as CloudEnvironment, remoteHelpEnabled: t.remote_help_enabled, allowUnenrolledDevices: t.allow_unenrolled_devices, requireReason: t.require_reason === true } : null,
     helper: facts.helper ? decisionUser(facts.helper) : null,
     device: device
       ? {

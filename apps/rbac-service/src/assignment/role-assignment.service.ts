@@ -24,7 +24,11 @@ const NO_ADMIN_GROUP = 'a role assignment needs at least one admin group (whose 
 export const GROUP_WAIT_MS = 3000;
 const GROUP_POLL_MS = 100;
 
-interface GroupRow { id: string; display_name: string; member_kind: 'USERS' | 'DEVICES' | 'MIXED' }
+interface GroupRow {
+  id: string;
+  display_name: string;
+  member_kind: 'USERS' | 'DEVICES' | 'MIXED';
+}
 
 @Injectable()
 export class RoleAssignmentService {
@@ -57,15 +61,18 @@ export class RoleAssignmentService {
       await this.audit.run(caller, action, () => Promise.reject(e)).catch(() => undefined);
       throw e;
     }
-    return this.facts.changedBy(tenantId, this.audit.run(caller, action, async (m) => {
-      // The role may have been deleted meanwhile: lock it (FOR SHARE) while the assignment is written.
-      const role = await m.findOne(RoleEntity, { where: { tenantId, id: checked.role.id }, lock: { mode: 'pessimistic_read' } });
-      if (!role) throw notFound(`role ${input.roleId}`);
-      await m.insert(RoleAssignmentEntity, checked.row);
-      const saved = await m.findOneByOrFail(RoleAssignmentEntity, { id: checked.row.id });
-      await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentCreated, saved));
-      return toRoleAssignment(saved);
-    }));
+    return this.facts.changedBy(
+      tenantId,
+      this.audit.run(caller, action, async (m) => {
+        // The role may have been deleted meanwhile: lock it (FOR SHARE) while the assignment is written.
+        const role = await m.findOne(RoleEntity, { where: { tenantId, id: checked.role.id }, lock: { mode: 'pessimistic_read' } });
+        if (!role) throw notFound(`role ${input.roleId}`);
+        await m.insert(RoleAssignmentEntity, checked.row);
+        const saved = await m.findOneByOrFail(RoleAssignmentEntity, { id: checked.row.id });
+        await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentCreated, saved));
+        return toRoleAssignment(saved);
+      }),
+    );
   }
 
   private async prepare(caller: Caller, tenantId: string, input: CreateRoleAssignmentInput, waitMs: number) {
@@ -104,7 +111,10 @@ export class RoleAssignmentService {
     for (const [what, ids] of Object.entries(lists)) {
       for (const id of ids) if (!groups.has(id)) throw badInput(`${what} group ${id} is not a group of this tenant`);
     }
-    for (const [what, ids] of [['admin', lists.admin], ['approver', lists.approver]] as const) {
+    for (const [what, ids] of [
+      ['admin', lists.admin],
+      ['approver', lists.approver],
+    ] as const) {
       for (const id of ids) {
         const g = groups.get(id)!;
         if (g.member_kind === 'DEVICES') throw badInput(`${what} group "${g.display_name}" (${id}) holds devices; the ${what} groups of an assignment must hold users`);
@@ -125,9 +135,7 @@ export class RoleAssignmentService {
       targetId: isUuid(id) ? id : null,
       details: (a) => `${a.displayName}: admin groups ${a.adminGroups.map((g) => g.id).join(', ')}, scope ${describeScope(a)}${describeApproval(a)}`,
     };
-    let change: Partial<
-      Pick<RoleAssignmentEntity, 'displayName' | 'description' | 'adminGroupIds' | 'scopeGroupIds' | 'scopeAllUsers' | 'scopeAllDevices' | 'approvalRequiredFor' | 'approverGroupIds'>
-    >;
+    let change: Partial<Pick<RoleAssignmentEntity, 'displayName' | 'description' | 'adminGroupIds' | 'scopeGroupIds' | 'scopeAllUsers' | 'scopeAllDevices' | 'approvalRequiredFor' | 'approverGroupIds'>>;
     try {
       await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
       change = {};
@@ -147,15 +155,18 @@ export class RoleAssignmentService {
       await this.audit.run(caller, action, () => Promise.reject(e)).catch(() => undefined);
       throw e;
     }
-    return this.facts.changedBy(tenantId, this.audit.run(caller, action, async (m) => {
-      const row = await lockAssignment(m, tenantId, id);
-      if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is the built-in assignment of the tenant's first administrators and cannot be edited`);
-      checkApprovalSettings(change.approvalRequiredFor ?? row.approvalRequiredFor, change.approverGroupIds ?? row.approverGroupIds);
-      if (Object.keys(change).length) await m.update(RoleAssignmentEntity, { id: row.id, tenantId }, change);
-      const saved = await m.findOneByOrFail(RoleAssignmentEntity, { id: row.id });
-      await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentUpdated, saved));
-      return toRoleAssignment(saved);
-    }));
+    return this.facts.changedBy(
+      tenantId,
+      this.audit.run(caller, action, async (m) => {
+        const row = await lockAssignment(m, tenantId, id);
+        if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is the built-in assignment of the tenant's first administrators and cannot be edited`);
+        checkApprovalSettings(change.approvalRequiredFor ?? row.approvalRequiredFor, change.approverGroupIds ?? row.approverGroupIds);
+        if (Object.keys(change).length) await m.update(RoleAssignmentEntity, { id: row.id, tenantId }, change);
+        const saved = await m.findOneByOrFail(RoleAssignmentEntity, { id: row.id });
+        await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentUpdated, saved));
+        return toRoleAssignment(saved);
+      }),
+    );
   }
 
   /** The tenant's groups among `ids`, waiting up to `waitMs` for the ones the local copy lacks. */
@@ -170,14 +181,17 @@ export class RoleAssignmentService {
 
   async deleteRoleAssignment(caller: Caller, id: string): Promise<boolean> {
     const tenantId = tenantOf(caller);
-    return this.facts.changedBy(tenantId, this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Delete role assignment', targetId: isUuid(id) ? id : null }, async (m) => {
-      await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
-      const row = await lockAssignment(m, tenantId, id);
-      if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is the built-in assignment of the tenant's first administrators and cannot be deleted`);
-      await m.delete(RoleAssignmentEntity, { id: row.id, tenantId });
-      await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentDeleted, row));
-      return true;
-    }));
+    return this.facts.changedBy(
+      tenantId,
+      this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Delete role assignment', targetId: isUuid(id) ? id : null }, async (m) => {
+        await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
+        const row = await lockAssignment(m, tenantId, id);
+        if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is the built-in assignment of the tenant's first administrators and cannot be deleted`);
+        await m.delete(RoleAssignmentEntity, { id: row.id, tenantId });
+        await writeToOutbox(m, TOPICS.rbac, assignmentEvent(RBAC_EVENTS.assignmentDeleted, row));
+        return true;
+      }),
+    );
   }
 }
 

@@ -1,12 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type {
-  DeviceSnapshot,
-  GroupCreatedData,
-  GroupMembersChangedData,
-  SettingsSnapshot,
-  TenantCreatedData,
-  UserSnapshot,
-} from '@remote-help/events';
+import type { DeviceSnapshot, GroupCreatedData, GroupMembersChangedData, SettingsSnapshot, TenantCreatedData, UserSnapshot } from '@remote-help/events';
 import { EntityManager } from 'typeorm';
 import { ensureBuiltInAssignment, ensureBuiltInRoles } from '../role/built-ins';
 
@@ -71,26 +64,15 @@ export class DirectoryStore {
   }
 
   async groupCreated(m: EntityManager, g: GroupCreatedData): Promise<void> {
-    await m.query(`INSERT INTO directory_groups (id, tenant_id, display_name, member_kind) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`, [
-      g.id,
-      g.tenantId,
-      g.displayName,
-      g.memberKind,
-    ]);
+    await m.query(`INSERT INTO directory_groups (id, tenant_id, display_name, member_kind) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`, [g.id, g.tenantId, g.displayName, g.memberKind]);
   }
 
   async membersAdded(m: EntityManager, c: GroupMembersChangedData): Promise<void> {
     if (c.userIds.length) {
-      await m.query(
-        `INSERT INTO directory_group_users (group_id, user_id, tenant_id) SELECT $1, u, $2 FROM unnest($3::uuid[]) AS u ON CONFLICT DO NOTHING`,
-        [c.groupId, c.tenantId, c.userIds],
-      );
+      await m.query(`INSERT INTO directory_group_users (group_id, user_id, tenant_id) SELECT $1, u, $2 FROM unnest($3::uuid[]) AS u ON CONFLICT DO NOTHING`, [c.groupId, c.tenantId, c.userIds]);
     }
     if (c.deviceIds.length) {
-      await m.query(
-        `INSERT INTO directory_group_devices (group_id, device_id, tenant_id) SELECT $1, d, $2 FROM unnest($3::uuid[]) AS d ON CONFLICT DO NOTHING`,
-        [c.groupId, c.tenantId, c.deviceIds],
-      );
+      await m.query(`INSERT INTO directory_group_devices (group_id, device_id, tenant_id) SELECT $1, d, $2 FROM unnest($3::uuid[]) AS d ON CONFLICT DO NOTHING`, [c.groupId, c.tenantId, c.deviceIds]);
     }
   }
 

@@ -69,11 +69,4 @@ export class DirectoryGroupDeviceEntity {
   @Column('uuid', { name: 'tenant_id' }) tenantId: string;
 }
 
-export const DIRECTORY_ENTITIES = [
-  DirectoryTenantEntity,
-  DirectoryUserEntity,
-  DirectoryDeviceEntity,
-  DirectoryGroupEntity,
-  DirectoryGroupUserEntity,
-  DirectoryGroupDeviceEntity,
-];
+export const DIRECTORY_ENTITIES = [DirectoryTenantEntity, DirectoryUserEntity, DirectoryDeviceEntity, DirectoryGroupEntity, DirectoryGroupUserEntity, DirectoryGroupDeviceEntity];

@@ -4,8 +4,10 @@ import { isUuid, SessionMode, type AccessDecisionRequest } from '@remote-help/do
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export interface AdminPermissionsRequest { tenantId: string; userId: string }
-
+export interface AdminPermissionsRequest {
+  tenantId: string;
+  userId: string;
+}
 
 function object(body: unknown): Record<string, unknown> | null {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;

@@ -9,8 +9,29 @@ const R = '22222222-2222-4222-8222-222222222222';
 const A = '33333333-3333-4333-8333-333333333333';
 const G = '44444444-4444-4444-8444-444444444444';
 
-const role = { id: R, tenantId: T, builtInKey: null, displayName: 'Helpdesk', description: null, permissions: [RemoteHelpPermission.VIEW_SCREEN], adminPermissions: [AdminPermission.READ_REPORTS] } as unknown as RoleEntity;
-const assignment = { id: A, tenantId: T, roleId: R, builtInKey: null, displayName: 'Helpdesk for all', description: 'x', adminGroupIds: [G], scopeGroupIds: [], scopeAllUsers: true, scopeAllDevices: false, approvalRequiredFor: [RemoteHelpPermission.TAKE_FULL_CONTROL], approverGroupIds: [G] } as unknown as RoleAssignmentEntity;
+const role = {
+  id: R,
+  tenantId: T,
+  builtInKey: null,
+  displayName: 'Helpdesk',
+  description: null,
+  permissions: [RemoteHelpPermission.VIEW_SCREEN],
+  adminPermissions: [AdminPermission.READ_REPORTS],
+} as unknown as RoleEntity;
+const assignment = {
+  id: A,
+  tenantId: T,
+  roleId: R,
+  builtInKey: null,
+  displayName: 'Helpdesk for all',
+  description: 'x',
+  adminGroupIds: [G],
+  scopeGroupIds: [],
+  scopeAllUsers: true,
+  scopeAllDevices: false,
+  approvalRequiredFor: [RemoteHelpPermission.TAKE_FULL_CONTROL],
+  approverGroupIds: [G],
+} as unknown as RoleAssignmentEntity;
 
 describe('rbac events', () => {
   it('makes every event type of the rbac topic so that its consumers parse it back unchanged (the same contract on both sides)', () => {

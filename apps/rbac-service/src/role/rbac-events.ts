@@ -1,4 +1,4 @@
-import type { RBAC_EVENTS} from '@remote-help/events';
+import type { RBAC_EVENTS } from '@remote-help/events';
 import { buildEvent, type EventOf, type RoleAssignmentSnapshot, type RoleSnapshot } from '@remote-help/events';
 import { SERVICE_NAME } from '../config';
 import type { RoleAssignmentEntity } from '../assignment/role-assignment.entity';

@@ -13,7 +13,15 @@ describe('per-request memo', () => {
   });
 
   it('groups assignments by role', async () => {
-    const byRole = await memoAssignmentsByRole({}, async () => [{ id: 'a1', roleId: 'r1' }, { id: 'a2', roleId: 'r2' }, { id: 'a3', roleId: 'r1' }] as never);
+    const byRole = await memoAssignmentsByRole(
+      {},
+      async () =>
+        [
+          { id: 'a1', roleId: 'r1' },
+          { id: 'a2', roleId: 'r2' },
+          { id: 'a3', roleId: 'r1' },
+        ] as never,
+    );
     expect(byRole.get('r1')!.map((a) => a.id)).toEqual(['a1', 'a3']);
     expect(byRole.get('r3')).toBeUndefined();
   });

@@ -44,6 +44,13 @@ describe('role input rules', () => {
     const g = 'AAAAAAAA-AAAA-4AAA-8AAA-AAAAAAAAAAAA';
     expect(groupIdsOf([g, g.toLowerCase()], 'admin')).toEqual([g.toLowerCase()]);
     expect(() => groupIdsOf(['not-a-group'], 'scope')).toThrow('scope group "not-a-group" is not a group of this tenant');
-    expect(codeOf(() => groupIdsOf(Array.from({ length: MAX_GROUPS_PER_LIST + 1 }, () => g), 'admin'))).toBe('BAD_USER_INPUT');
+    expect(
+      codeOf(() =>
+        groupIdsOf(
+          Array.from({ length: MAX_GROUPS_PER_LIST + 1 }, () => g),
+          'admin',
+        ),
+      ),
+    ).toBe('BAD_USER_INPUT');
   });
 });

@@ -37,8 +37,6 @@ export function adminPermissionsOf(values: readonly unknown[] | null | undefined
   return ALL_ADMIN_PERMISSIONS.filter((p) => given.has(p));
 }
 
-
-
 export const MAX_GROUPS_PER_LIST = 500;
 
 export const NO_APPROVER_GROUP = 'an assignment that requires approval needs at least one approver group (whose members may approve)';

@@ -38,65 +38,72 @@ export class RoleService {
 
   async createRole(caller: Caller, input: CreateRoleInput): Promise<Role> {
     const tenantId = tenantOf(caller);
-    return this.facts.changedBy(tenantId, this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Create role', targetId: (r: Role) => r.id, details: (r: Role) => describeRole(r) }, async (m) => {
-      await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
-      const row = m.create(RoleEntity, {
-        id: randomUUID(),
-        tenantId,
-        builtInKey: null,
-        displayName: displayNameOf(input.displayName, 'role'),
-        description: descriptionOf(input.description, 'role'),
-        permissions: remoteHelpPermissionsOf(input.permissions),
-        adminPermissions: adminPermissionsOf(input.adminPermissions),
-      });
-      await assertNameFree(m, tenantId, row.displayName, null);
-      await insertOrConflict(m, row, () => m.insert(RoleEntity, row));
-      const saved = await m.findOneByOrFail(RoleEntity, { id: row.id });
-      await writeToOutbox(m, TOPICS.rbac, roleEvent(RBAC_EVENTS.roleCreated, saved));
-      return toRole(saved);
-    }));
+    return this.facts.changedBy(
+      tenantId,
+      this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Create role', targetId: (r: Role) => r.id, details: (r: Role) => describeRole(r) }, async (m) => {
+        await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
+        const row = m.create(RoleEntity, {
+          id: randomUUID(),
+          tenantId,
+          builtInKey: null,
+          displayName: displayNameOf(input.displayName, 'role'),
+          description: descriptionOf(input.description, 'role'),
+          permissions: remoteHelpPermissionsOf(input.permissions),
+          adminPermissions: adminPermissionsOf(input.adminPermissions),
+        });
+        await assertNameFree(m, tenantId, row.displayName, null);
+        await insertOrConflict(m, row, () => m.insert(RoleEntity, row));
+        const saved = await m.findOneByOrFail(RoleEntity, { id: row.id });
+        await writeToOutbox(m, TOPICS.rbac, roleEvent(RBAC_EVENTS.roleCreated, saved));
+        return toRole(saved);
+      }),
+    );
   }
 
   async updateRole(caller: Caller, id: string, input: UpdateRoleInput): Promise<Role> {
     const tenantId = tenantOf(caller);
-    return this.facts.changedBy(tenantId, this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Update role', targetId: isUuid(id) ? id : null, details: (r: Role) => describeRole(r) }, async (m) => {
-      await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
-      const row = await lockRole(m, tenantId, id);
-      if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is a built-in role and cannot be edited; create a custom role instead`);
-      if (input.displayName !== undefined && input.displayName !== null) row.displayName = displayNameOf(input.displayName, 'role');
-      if (input.description !== undefined) row.description = descriptionOf(input.description, 'role');
-      if (input.permissions !== undefined && input.permissions !== null) row.permissions = remoteHelpPermissionsOf(input.permissions);
-      if (input.adminPermissions !== undefined && input.adminPermissions !== null) row.adminPermissions = adminPermissionsOf(input.adminPermissions);
-      await assertNameFree(m, tenantId, row.displayName, row.id);
-      await insertOrConflict(m, row, () =>
-        m.update(RoleEntity, { id: row.id }, { displayName: row.displayName, description: row.description, permissions: row.permissions, adminPermissions: row.adminPermissions }),
-      );
-      const saved = await m.findOneByOrFail(RoleEntity, { id: row.id });
-      await writeToOutbox(m, TOPICS.rbac, roleEvent(RBAC_EVENTS.roleUpdated, saved));
-      return toRole(saved);
-    }));
+    return this.facts.changedBy(
+      tenantId,
+      this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Update role', targetId: isUuid(id) ? id : null, details: (r: Role) => describeRole(r) }, async (m) => {
+        await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
+        const row = await lockRole(m, tenantId, id);
+        if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is a built-in role and cannot be edited; create a custom role instead`);
+        if (input.displayName !== undefined && input.displayName !== null) row.displayName = displayNameOf(input.displayName, 'role');
+        if (input.description !== undefined) row.description = descriptionOf(input.description, 'role');
+        if (input.permissions !== undefined && input.permissions !== null) row.permissions = remoteHelpPermissionsOf(input.permissions);
+        if (input.adminPermissions !== undefined && input.adminPermissions !== null) row.adminPermissions = adminPermissionsOf(input.adminPermissions);
+        await assertNameFree(m, tenantId, row.displayName, row.id);
+        await insertOrConflict(m, row, () => m.update(RoleEntity, { id: row.id }, { displayName: row.displayName, description: row.description, permissions: row.permissions, adminPermissions: row.adminPermissions }));
+        const saved = await m.findOneByOrFail(RoleEntity, { id: row.id });
+        await writeToOutbox(m, TOPICS.rbac, roleEvent(RBAC_EVENTS.roleUpdated, saved));
+        return toRole(saved);
+      }),
+    );
   }
 
   async deleteRole(caller: Caller, id: string): Promise<boolean> {
     const tenantId = tenantOf(caller);
-    return this.facts.changedBy(tenantId, this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Delete role', targetId: isUuid(id) ? id : null }, async (m) => {
-      await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
-      const row = await lockRole(m, tenantId, id);
-      if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is a built-in role and cannot be deleted`);
-      const assignments = await m.countBy(RoleAssignmentEntity, { tenantId, roleId: row.id });
-      if (assignments > 0) {
-        throw conflict(`the role "${row.displayName}" still has ${assignments} assignment${assignments === 1 ? '' : 's'}; delete ${assignments === 1 ? 'it' : 'them'} first`);
-      }
-      try {
-        await m.delete(RoleEntity, { id: row.id, tenantId });
-      } catch (e) {
-        // 23503: an assignment of this role was created meanwhile.
-        if ((e as { code?: string }).code === '23503') throw conflict(`the role "${row.displayName}" still has assignments; delete them first`);
-        throw e;
-      }
-      await writeToOutbox(m, TOPICS.rbac, roleEvent(RBAC_EVENTS.roleDeleted, row));
-      return true;
-    }));
+    return this.facts.changedBy(
+      tenantId,
+      this.audit.run(caller, { category: AUDIT_CATEGORY, activity: 'Delete role', targetId: isUuid(id) ? id : null }, async (m) => {
+        await this.authorizer.require(caller, AdminPermission.MANAGE_ROLES);
+        const row = await lockRole(m, tenantId, id);
+        if (row.builtInKey !== null) throw forbidden(`"${row.displayName}" is a built-in role and cannot be deleted`);
+        const assignments = await m.countBy(RoleAssignmentEntity, { tenantId, roleId: row.id });
+        if (assignments > 0) {
+          throw conflict(`the role "${row.displayName}" still has ${assignments} assignment${assignments === 1 ? '' : 's'}; delete ${assignments === 1 ? 'it' : 'them'} first`);
+        }
+        try {
+          await m.delete(RoleEntity, { id: row.id, tenantId });
+        } catch (e) {
+          // 23503: an assignment of this role was created meanwhile.
+          if ((e as { code?: string }).code === '23503') throw conflict(`the role "${row.displayName}" still has assignments; delete them first`);
+          throw e;
+        }
+        await writeToOutbox(m, TOPICS.rbac, roleEvent(RBAC_EVENTS.roleDeleted, row));
+        return true;
+      }),
+    );
   }
 }
 

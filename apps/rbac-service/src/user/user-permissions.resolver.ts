@@ -19,7 +19,7 @@ export class UserPermissionsResolver {
 
   @ResolveField(() => [AdminPermission], {
     description:
-      "The tenant-wide admin permissions the user holds through role assignments (what an admin console may show them). Visible for oneself, and to callers who hold an admin permission themselves; [] otherwise.",
+      'The tenant-wide admin permissions the user holds through role assignments (what an admin console may show them). Visible for oneself, and to callers who hold an admin permission themselves; [] otherwise.',
   })
   async effectiveAdminPermissions(@Parent() user: User, @CurrentCaller() caller: Caller): Promise<AdminPermission[]> {
     if (caller.kind !== 'user' || !isUuid(user.id)) return [];

@@ -13,8 +13,7 @@ export class AuditLogResolver {
   ) {}
 
   @Query(() => AuditEventConnection, {
-    description:
-      "The tenant's audit log (READ_AUDIT_LOG): every admin change and session action of every service, newest first; optionally in [from, to) and of one category. `first`: 50 by default, at most 500.",
+    description: "The tenant's audit log (READ_AUDIT_LOG): every admin change and session action of every service, newest first; optionally in [from, to) and of one category. `first`: 50 by default, at most 500.",
   })
   async auditEvents(
     @CurrentCaller() caller: Caller,

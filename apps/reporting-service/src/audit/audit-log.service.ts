@@ -22,10 +22,7 @@ export interface Row {
 export class AuditLogService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async page(
-    tenantId: string,
-    args: { from?: Date | null; to?: Date | null; category?: string | null; first?: number | null; after?: string | null },
-  ): Promise<AuditEventConnection> {
+  async page(tenantId: string, args: { from?: Date | null; to?: Date | null; category?: string | null; first?: number | null; after?: string | null }): Promise<AuditEventConnection> {
     const size = pageSize(args.first);
     const after = decodeCursor('audit', args.after);
     const q = auditQuery(tenantId, args, after);

@@ -104,7 +104,14 @@ export class CsvExportService {
       res.setHeader('cache-control', 'no-store');
       await pipeline(
         Readable.from(rows.rows),
-        new Transform({ objectMode: true, transform: (row, _enc, done) => done(null, columns.map((c) => csvCell(c.cell(row)))) }),
+        new Transform({
+          objectMode: true,
+          transform: (row, _enc, done) =>
+            done(
+              null,
+              columns.map((c) => csvCell(c.cell(row))),
+            ),
+        }),
         stringify({ header: true, columns: columns.map((c) => c.header), record_delimiter: 'windows' }),
         res,
       );

@@ -23,10 +23,7 @@ export class CsvExportStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async stream<T>(sql: string, params: unknown[]): Promise<RowStream<T>> {
-    const [client, release] = (await (this.dataSource.driver as PostgresDriver).obtainMasterConnection()) as [
-      { query(s: QueryStream): Readable },
-      (err?: unknown) => void,
-    ];
+    const [client, release] = (await (this.dataSource.driver as PostgresDriver).obtainMasterConnection()) as [{ query(s: QueryStream): Readable }, (err?: unknown) => void];
     const stream = client.query(new QueryStream(sql, params, { batchSize: BATCH, highWaterMark: BATCH }));
     let released = false;
     const close = () => {

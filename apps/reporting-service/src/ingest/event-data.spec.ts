@@ -35,8 +35,7 @@ function facts(over: Partial<SessionFacts> = {}): SessionFacts {
   };
 }
 /** A lifecycle event as the consumer hands it over: parsed by its contract. */
-const sessionEvent = (data: SessionFacts) =>
-  parseEvent(buildEvent(SESSION_EVENTS.started, { source: 'session-service', tenantId: TENANT, subject: SESSION, data })) as SessionEvent;
+const sessionEvent = (data: SessionFacts) => parseEvent(buildEvent(SESSION_EVENTS.started, { source: 'session-service', tenantId: TENANT, subject: SESSION, data })) as SessionEvent;
 
 describe('sessionFactsOf', () => {
   it('keeps SessionFacts as a row takes them (times as Dates)', () => {

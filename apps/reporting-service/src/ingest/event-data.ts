@@ -1,6 +1,6 @@
-import type { AuditActorKind} from '@remote-help/domain';
+import type { AuditActorKind } from '@remote-help/domain';
 import { AuditResult } from '@remote-help/domain';
-import type { AUDIT_EVENT_TYPE, DIRECTORY_EVENTS} from '@remote-help/events';
+import type { AUDIT_EVENT_TYPE, DIRECTORY_EVENTS } from '@remote-help/events';
 import { type EventOf, type SessionEventType, type SessionFacts } from '@remote-help/events';
 
 /**

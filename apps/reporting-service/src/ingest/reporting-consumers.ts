@@ -86,7 +86,12 @@ export class ReportingConsumers implements OnModuleInit {
     for (const { event, meta } of items) {
       if (isEventOf(event, ...SESSION_EVENT_TYPES)) valid.push({ item: { event, meta }, facts: sessionFactsOf(event), audit: transitionAuditOf(event) });
     }
-    const outcomes = valid.length ? await this.sessions.applyMany(m, valid.map((v) => v.facts)) : [];
+    const outcomes = valid.length
+      ? await this.sessions.applyMany(
+          m,
+          valid.map((v) => v.facts),
+        )
+      : [];
     let stale = 0;
     let expired = 0;
     const audits: AuditData[] = [];

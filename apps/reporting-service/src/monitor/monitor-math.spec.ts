@@ -97,9 +97,7 @@ describe('assembleMonitor', () => {
   });
 
   it('has no average when no session has a duration', () => {
-    const m = assembleMonitor(0, t('2026-01-01T00:00:00Z'), t('2026-01-02T00:00:00Z'), [
-      { day: '2026-01-01', sessionType: SessionMode.FULL_CONTROL, sessions: 1, sessionsWithDuration: 0, totalDurationSeconds: 0 },
-    ]);
+    const m = assembleMonitor(0, t('2026-01-01T00:00:00Z'), t('2026-01-02T00:00:00Z'), [{ day: '2026-01-01', sessionType: SessionMode.FULL_CONTROL, sessions: 1, sessionsWithDuration: 0, totalDurationSeconds: 0 }]);
     expect(m.averageDurationSeconds).toBeNull();
     expect(m.totalSessions).toBe(1);
   });

@@ -21,7 +21,13 @@ export function planMonitorRange(from: Date, to: Date): MonitorRangePlan {
   if (firstMidnight.getTime() >= lastMidnight.getTime()) {
     // No whole day inside: within one day, or across one midnight (then split there).
     if (firstMidnight.getTime() <= from.getTime() || firstMidnight.getTime() >= to.getTime()) return { rawRanges: [{ from, to, day: utcDay(from) }], fullDays: null };
-    return { rawRanges: [{ from, to: firstMidnight, day: utcDay(from) }, { from: firstMidnight, to, day: utcDay(firstMidnight) }], fullDays: null };
+    return {
+      rawRanges: [
+        { from, to: firstMidnight, day: utcDay(from) },
+        { from: firstMidnight, to, day: utcDay(firstMidnight) },
+      ],
+      fullDays: null,
+    };
   }
   const rawRanges: MonitorRangePlan['rawRanges'] = [];
   if (from.getTime() < firstMidnight.getTime()) rawRanges.push({ from, to: firstMidnight, day: utcDay(from) });

@@ -13,14 +13,9 @@ export class MonitorResolver {
   ) {}
 
   @Query(() => RemoteHelpMonitor, {
-    description:
-      'The Remote Help monitor (READ_REPORTS) over sessions requested in [from, to): `to` defaults to now, `from` to the retention period (30 days) before it; at most 366 days.',
+    description: 'The Remote Help monitor (READ_REPORTS) over sessions requested in [from, to): `to` defaults to now, `from` to the retention period (30 days) before it; at most 366 days.',
   })
-  async remoteHelpMonitor(
-    @CurrentCaller() caller: Caller,
-    @Args('from', { type: () => Date, nullable: true }) from?: Date,
-    @Args('to', { type: () => Date, nullable: true }) to?: Date,
-  ): Promise<RemoteHelpMonitor> {
+  async remoteHelpMonitor(@CurrentCaller() caller: Caller, @Args('from', { type: () => Date, nullable: true }) from?: Date, @Args('to', { type: () => Date, nullable: true }) to?: Date): Promise<RemoteHelpMonitor> {
     const tenantId = tenantOf(caller);
     await this.admin.require(caller, AdminPermission.READ_REPORTS);
     return this.monitor.monitor(tenantId, from, to);

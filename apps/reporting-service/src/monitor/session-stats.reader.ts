@@ -38,8 +38,7 @@ export class SessionStatsReader {
       );
     }
     if (!parts.length) return [];
-    const rows: { day: string; session_type: SessionMode; sessions: number; sessions_with_duration: number; total_duration_seconds: string }[] =
-      await this.dataSource.query(parts.join(' UNION ALL '), params);
+    const rows: { day: string; session_type: SessionMode; sessions: number; sessions_with_duration: number; total_duration_seconds: string }[] = await this.dataSource.query(parts.join(' UNION ALL '), params);
     return rows
       .map((r) => ({
         day: r.day,

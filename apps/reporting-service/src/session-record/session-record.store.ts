@@ -46,9 +46,7 @@ class BatchChanges {
       steps.push(isActive ? 1 : -1);
       this.activeSteps.set(f.tenantId, steps);
     }
-    const old: Contribution | null = before
-      ? { day: utcDay(new Date(before.requested_at)), sessionType: before.session_type, durationSeconds: before.duration_seconds }
-      : null;
+    const old: Contribution | null = before ? { day: utcDay(new Date(before.requested_at)), sessionType: before.session_type, durationSeconds: before.duration_seconds } : null;
     const next: Contribution = { day: utcDay(f.requestedAt), sessionType: f.requestedMode, durationSeconds: durationSeconds(f.startedAt, f.endedAt) };
     if (old) this.add(f.tenantId, old, -1, -withDuration(old), -(old.durationSeconds ?? 0));
     this.add(f.tenantId, next, 1, withDuration(next), next.durationSeconds ?? 0);
@@ -101,7 +99,9 @@ export class SessionRecordStore {
     if (current.tenant_id !== f.tenantId) throw new RejectedEventError(`session ${f.sessionId} belongs to another tenant`);
     if (current.version >= f.version) return 'stale';
     await m.query(
-      `UPDATE session_records SET ${COLUMNS.slice(1).map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = now() WHERE session_id = $1`,
+      `UPDATE session_records SET ${COLUMNS.slice(1)
+        .map((c, i) => `${c} = $${i + 2}`)
+        .join(', ')}, updated_at = now() WHERE session_id = $1`,
       values(f),
     );
     await this.afterChange(m, current, f, now);
@@ -119,10 +119,7 @@ export class SessionRecordStore {
     const cutoff = retentionCutoff(now, this.settings.retentionDays).getTime();
     const ids = [...new Set(facts.filter((f) => f.requestedAt.getTime() >= cutoff).map((f) => f.sessionId))];
     const stored: (StoredRecord & { session_id: string })[] = ids.length
-      ? await m.query(
-          `SELECT session_id, tenant_id, version, state, session_type, requested_at, duration_seconds FROM session_records WHERE session_id = ANY($1::uuid[]) ORDER BY session_id FOR UPDATE`,
-          [ids],
-        )
+      ? await m.query(`SELECT session_id, tenant_id, version, state, session_type, requested_at, duration_seconds FROM session_records WHERE session_id = ANY($1::uuid[]) ORDER BY session_id FOR UPDATE`, [ids])
       : [];
     const current = new Map<string, StoredRecord | null>(ids.map((id) => [id, null]));
     for (const r of stored) current.set(r.session_id, r);
@@ -137,7 +134,12 @@ export class SessionRecordStore {
       if (before && before.version >= f.version) return 'stale';
       changes.change(before, f);
       current.set(f.sessionId, {
-        tenant_id: f.tenantId, version: f.version, state: f.state, session_type: f.requestedMode, requested_at: f.requestedAt, duration_seconds: durationSeconds(f.startedAt, f.endedAt),
+        tenant_id: f.tenantId,
+        version: f.version,
+        state: f.state,
+        session_type: f.requestedMode,
+        requested_at: f.requestedAt,
+        duration_seconds: durationSeconds(f.startedAt, f.endedAt),
       });
       latest.set(f.sessionId, f);
       return before ? 'updated' : 'created';
@@ -155,7 +157,9 @@ export class SessionRecordStore {
     }
     if (updated.length) {
       await m.query(
-        `UPDATE session_records s SET ${COLUMNS.slice(1).map((c) => `${c} = x.${c}`).join(', ')}, updated_at = now()
+        `UPDATE session_records s SET ${COLUMNS.slice(1)
+          .map((c) => `${c} = x.${c}`)
+          .join(', ')}, updated_at = now()
          FROM jsonb_to_recordset($1::jsonb) AS x(${RECORD_TYPES}) WHERE s.session_id = x.session_id AND s.session_id = ANY($2::uuid[])`,
         // The ANY makes the records an index lookup: the planner cannot estimate the rows of
         // jsonb_to_recordset and would otherwise hash-join it against the whole table.
@@ -167,10 +171,7 @@ export class SessionRecordStore {
   }
 
   private async lock(m: EntityManager, sessionId: string): Promise<StoredRecord | undefined> {
-    const rows: StoredRecord[] = await m.query(
-      `SELECT tenant_id, version, state, session_type, requested_at, duration_seconds FROM session_records WHERE session_id = $1 FOR UPDATE`,
-      [sessionId],
-    );
+    const rows: StoredRecord[] = await m.query(`SELECT tenant_id, version, state, session_type, requested_at, duration_seconds FROM session_records WHERE session_id = $1 FOR UPDATE`, [sessionId]);
     return rows[0];
   }
 
@@ -203,14 +204,49 @@ async function writeChanges(m: EntityManager, changes: BatchChanges, now: Date) 
 }
 
 const COLUMNS = [
-  'session_id', 'tenant_id', 'helper_id', 'sharer_id', 'device_id', 'device_enrolled', 'platform', 'session_type', 'control_mode', 'state',
-  'elevation_used', 'chat_enabled', 'chat_used', 'reason', 'requested_at', 'started_at', 'ended_at', 'duration_seconds', 'end_reason', 'version',
+  'session_id',
+  'tenant_id',
+  'helper_id',
+  'sharer_id',
+  'device_id',
+  'device_enrolled',
+  'platform',
+  'session_type',
+  'control_mode',
+  'state',
+  'elevation_used',
+  'chat_enabled',
+  'chat_used',
+  'reason',
+  'requested_at',
+  'started_at',
+  'ended_at',
+  'duration_seconds',
+  'end_reason',
+  'version',
 ];
 
 const RECORD_TYPES = [
-  'session_id uuid', 'tenant_id uuid', 'helper_id uuid', 'sharer_id uuid', 'device_id uuid', 'device_enrolled boolean', 'platform text', 'session_type text',
-  'control_mode text', 'state text', 'elevation_used boolean', 'chat_enabled boolean', 'chat_used boolean', 'reason text', 'requested_at timestamptz',
-  'started_at timestamptz', 'ended_at timestamptz', 'duration_seconds integer', 'end_reason text', 'version integer',
+  'session_id uuid',
+  'tenant_id uuid',
+  'helper_id uuid',
+  'sharer_id uuid',
+  'device_id uuid',
+  'device_enrolled boolean',
+  'platform text',
+  'session_type text',
+  'control_mode text',
+  'state text',
+  'elevation_used boolean',
+  'chat_enabled boolean',
+  'chat_used boolean',
+  'reason text',
+  'requested_at timestamptz',
+  'started_at timestamptz',
+  'ended_at timestamptz',
+  'duration_seconds integer',
+  'end_reason text',
+  'version integer',
 ].join(', ');
 
 /** A record as a JSON object keyed by column (for jsonb_to_recordset). */
@@ -221,7 +257,25 @@ function row(f: SessionFactsData): Record<string, unknown> {
 
 function values(f: SessionFactsData): unknown[] {
   return [
-    f.sessionId, f.tenantId, f.helperId, f.sharerId, f.deviceId, f.deviceEnrolled, f.platform, f.requestedMode, f.mode, f.state,
-    f.elevated, f.chatEnabled, f.chatUsed, f.reason, f.requestedAt, f.startedAt, f.endedAt, durationSeconds(f.startedAt, f.endedAt), f.endReason, f.version,
+    f.sessionId,
+    f.tenantId,
+    f.helperId,
+    f.sharerId,
+    f.deviceId,
+    f.deviceEnrolled,
+    f.platform,
+    f.requestedMode,
+    f.mode,
+    f.state,
+    f.elevated,
+    f.chatEnabled,
+    f.chatUsed,
+    f.reason,
+    f.requestedAt,
+    f.startedAt,
+    f.endedAt,
+    durationSeconds(f.startedAt, f.endedAt),
+    f.endReason,
+    f.version,
   ];
 }

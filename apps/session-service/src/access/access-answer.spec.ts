@@ -1,6 +1,18 @@
 import { parseAccessAnswer } from './access-answer';
 
-const device = { id: 'd1', tenantId: 't', platform: 'WINDOWS', osVersion: '10.0.22631', manufacturer: null, enrolled: true, entraRegistered: true, compliance: 'NONCOMPLIANT', primaryUserId: 'u1', version: 1, groupIds: [] };
+const device = {
+  id: 'd1',
+  tenantId: 't',
+  platform: 'WINDOWS',
+  osVersion: '10.0.22631',
+  manufacturer: null,
+  enrolled: true,
+  entraRegistered: true,
+  compliance: 'NONCOMPLIANT',
+  primaryUserId: 'u1',
+  version: 1,
+  groupIds: [],
+};
 
 describe("rbac-service's access answer", () => {
   it('reads the decision, the device and the chat setting', () => {

@@ -1,4 +1,4 @@
-import type { AccessDecisionRequest, Decision} from '@remote-help/domain';
+import type { AccessDecisionRequest, Decision } from '@remote-help/domain';
 import { ComplianceState, DenialReason, Platform, RemoteHelpPermission } from '@remote-help/domain';
 
 /** What session-service asks rbac-service's POST /internal/access-decisions. */

@@ -10,8 +10,7 @@ export class ChatResolver {
   constructor(private readonly sessions: SessionService) {}
 
   @Mutation(() => ChatMessage, {
-    description:
-      'Either party of an active session with chat enabled: 1 to 4,000 characters, delivered to the chatMessages subscriptions of the two parties. Never stored and never put on Kafka.',
+    description: 'Either party of an active session with chat enabled: 1 to 4,000 characters, delivered to the chatMessages subscriptions of the two parties. Never stored and never put on Kafka.',
   })
   sendChatMessage(@CurrentCaller() caller: Caller, @Args('sessionId', { type: () => ID }) sessionId: string, @Args('text') text: string) {
     return this.sessions.sendChatMessage(caller, sessionId, text);

@@ -82,10 +82,7 @@ export function snapshotOf(s: SessionRecord): SessionSnapshot {
 }
 
 /** Who a caller is relative to this session. */
-export type CallerLike =
-  | { kind: 'user'; tenantId: string; userId: string }
-  | { kind: 'device'; tenantId: string; deviceId: string }
-  | { kind: 'service'; tenantId?: string };
+export type CallerLike = { kind: 'user'; tenantId: string; userId: string } | { kind: 'device'; tenantId: string; deviceId: string } | { kind: 'service'; tenantId?: string };
 
 const same = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
@@ -138,13 +135,9 @@ export function factsOf(s: SessionRecord, actorId: string | null): SessionFacts 
 }
 
 export function complianceWarningOf(s: Pick<SessionRecord, 'deviceId' | 'deviceCompliance'>) {
-  return s.deviceCompliance === ComplianceState.NONCOMPLIANT
-    ? { deviceId: s.deviceId, compliance: s.deviceCompliance, message: NONCOMPLIANT_MESSAGE }
-    : null;
+  return s.deviceCompliance === ComplianceState.NONCOMPLIANT ? { deviceId: s.deviceId, compliance: s.deviceCompliance, message: NONCOMPLIANT_MESSAGE } : null;
 }
 
-export const NONCOMPLIANT_MESSAGE =
-  'This device is not compliant with its assigned policies. Go on only if you must, and only after telling the user.';
+export const NONCOMPLIANT_MESSAGE = 'This device is not compliant with its assigned policies. Go on only if you must, and only after telling the user.';
 
-export const UNENROLLED_WARNING =
-  'This device is not enrolled in device management (the tenant allows Remote Help on unenrolled devices): its identity and state cannot be verified, and the session reports are limited.';
+export const UNENROLLED_WARNING = 'This device is not enrolled in device management (the tenant allows Remote Help on unenrolled devices): its identity and state cannot be verified, and the session reports are limited.';

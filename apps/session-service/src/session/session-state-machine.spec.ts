@@ -1,5 +1,5 @@
 import { EndReason, Platform, SessionMode, SessionState } from '@remote-help/domain';
-import type { SessionAction, SessionSnapshot} from './session-state-machine';
+import type { SessionAction, SessionSnapshot } from './session-state-machine';
 import { Actor, transition } from './session-state-machine';
 
 /**
@@ -8,14 +8,7 @@ import { Actor, transition } from './session-state-machine';
  * the refusal's code (404 NOT_FOUND, 403 FORBIDDEN, 409 CONFLICT, 400 BAD_USER_INPUT).
  */
 
-const STATES = [
-  SessionState.WAITING_FOR_SHARER,
-  SessionState.PENDING_CONSENT,
-  SessionState.ACTIVE,
-  SessionState.DECLINED,
-  SessionState.EXPIRED,
-  SessionState.ENDED,
-];
+const STATES = [SessionState.WAITING_FOR_SHARER, SessionState.PENDING_CONSENT, SessionState.ACTIVE, SessionState.DECLINED, SessionState.EXPIRED, SessionState.ENDED];
 const LETTER: Record<SessionState, string> = { WAITING_FOR_SHARER: 'W', PENDING_CONSENT: 'P', ACTIVE: 'A', DECLINED: 'D', EXPIRED: 'X', ENDED: 'E' };
 const CODE = { NOT_FOUND: '404', FORBIDDEN: '403', CONFLICT: '409', BAD_USER_INPUT: '400' } as const;
 
@@ -45,42 +38,42 @@ const all = (o: string) => Array(6).fill(o).join(' ');
 //                              actor:   HELPER               SHARER               DEVICE      STRANGER             ADMIN                SYSTEM
 //                              states:  W P A D X E
 const ATTENDED: Record<string, Record<Actor, string>> = {
-  JOIN:           { HELPER: all('403'), SHARER: all('409'), DEVICE: all('403'), STRANGER: 'P 409 409 409 409 409', ADMIN: 'P 409 409 409 409 409', SYSTEM: all('403') },
-  ACCEPT:         { HELPER: all('403'), SHARER: '409 A 409 409 409 409', DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  DECLINE:        { HELPER: all('403'), SHARER: '409 D 409 409 409 409', DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  ASK_FULL:       { HELPER: '409 409 A 409 409 409', SHARER: all('403'), DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  ASK_VIEW:       { HELPER: all('409'), SHARER: all('403'), DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  JOIN: { HELPER: all('403'), SHARER: all('409'), DEVICE: all('403'), STRANGER: 'P 409 409 409 409 409', ADMIN: 'P 409 409 409 409 409', SYSTEM: all('403') },
+  ACCEPT: { HELPER: all('403'), SHARER: '409 A 409 409 409 409', DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  DECLINE: { HELPER: all('403'), SHARER: '409 D 409 409 409 409', DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  ASK_FULL: { HELPER: '409 409 A 409 409 409', SHARER: all('403'), DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  ASK_VIEW: { HELPER: all('409'), SHARER: all('403'), DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
   ASK_UNATTENDED: { HELPER: all('400'), SHARER: all('403'), DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  GRANT_CONTROL:  { HELPER: all('403'), SHARER: all('409'), DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  GRANT_CONTROL: { HELPER: all('403'), SHARER: all('409'), DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
   REFUSE_CONTROL: { HELPER: all('403'), SHARER: all('409'), DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  ELEVATE:        { HELPER: all('409'), SHARER: all('403'), DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  CHAT:           { HELPER: '409 409 A 409 409 409', SHARER: '409 409 A 409 409 409', DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  HEARTBEAT:      { HELPER: 'W P A 409 409 409', SHARER: 'W P A 409 409 409', DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  END:            { HELPER: 'E E E 409 409 409', SHARER: 'E E E 409 409 409', DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  TERMINATE:      { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: 'E E E 409 409 409', SYSTEM: all('403') },
-  EXPIRE:         { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: all('403'), SYSTEM: 'X X 409 409 409 409' },
-  AUTO_START:     { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: all('403'), SYSTEM: all('409') },
-  DISCONNECT:     { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: all('403'), SYSTEM: '409 409 E 409 409 409' },
+  ELEVATE: { HELPER: all('409'), SHARER: all('403'), DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  CHAT: { HELPER: '409 409 A 409 409 409', SHARER: '409 409 A 409 409 409', DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  HEARTBEAT: { HELPER: 'W P A 409 409 409', SHARER: 'W P A 409 409 409', DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  END: { HELPER: 'E E E 409 409 409', SHARER: 'E E E 409 409 409', DEVICE: all('404'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  TERMINATE: { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: 'E E E 409 409 409', SYSTEM: all('403') },
+  EXPIRE: { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: all('403'), SYSTEM: 'X X 409 409 409 409' },
+  AUTO_START: { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: all('403'), SYSTEM: all('409') },
+  DISCONNECT: { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: all('403'), SYSTEM: '409 409 E 409 409 409' },
 };
 
 // An unattended session on an Android dedicated device (no sharer: the device is the other party).
 const UNATTENDED: Record<string, Record<Actor, string>> = {
-  JOIN:           { HELPER: all('403'), SHARER: all('409'), DEVICE: all('403'), STRANGER: all('409'), ADMIN: all('409'), SYSTEM: all('403') },
-  ACCEPT:         { HELPER: all('403'), SHARER: all('404'), DEVICE: '409 A 409 409 409 409', STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  DECLINE:        { HELPER: all('403'), SHARER: all('404'), DEVICE: '409 D 409 409 409 409', STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  ASK_FULL:       { HELPER: all('409'), SHARER: all('404'), DEVICE: all('403'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  ASK_VIEW:       { HELPER: all('409'), SHARER: all('404'), DEVICE: all('403'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  JOIN: { HELPER: all('403'), SHARER: all('409'), DEVICE: all('403'), STRANGER: all('409'), ADMIN: all('409'), SYSTEM: all('403') },
+  ACCEPT: { HELPER: all('403'), SHARER: all('404'), DEVICE: '409 A 409 409 409 409', STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  DECLINE: { HELPER: all('403'), SHARER: all('404'), DEVICE: '409 D 409 409 409 409', STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  ASK_FULL: { HELPER: all('409'), SHARER: all('404'), DEVICE: all('403'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  ASK_VIEW: { HELPER: all('409'), SHARER: all('404'), DEVICE: all('403'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
   ASK_UNATTENDED: { HELPER: all('400'), SHARER: all('404'), DEVICE: all('403'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  GRANT_CONTROL:  { HELPER: all('403'), SHARER: all('404'), DEVICE: all('403'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  GRANT_CONTROL: { HELPER: all('403'), SHARER: all('404'), DEVICE: all('403'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
   REFUSE_CONTROL: { HELPER: all('403'), SHARER: all('404'), DEVICE: all('403'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  ELEVATE:        { HELPER: '409 409 403 409 409 409', SHARER: all('404'), DEVICE: all('403'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  CHAT:           { HELPER: '409 409 403 409 409 409', SHARER: all('404'), DEVICE: all('403'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  HEARTBEAT:      { HELPER: 'W P A 409 409 409', SHARER: all('404'), DEVICE: 'W P A 409 409 409', STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  END:            { HELPER: 'E E E 409 409 409', SHARER: all('404'), DEVICE: 'E E E 409 409 409', STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
-  TERMINATE:      { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: 'E E E 409 409 409', SYSTEM: all('403') },
-  EXPIRE:         { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: all('403'), SYSTEM: 'X 409 409 409 409 409' },
-  AUTO_START:     { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: all('403'), SYSTEM: '409 A 409 409 409 409' },
-  DISCONNECT:     { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: all('403'), SYSTEM: '409 409 E 409 409 409' },
+  ELEVATE: { HELPER: '409 409 403 409 409 409', SHARER: all('404'), DEVICE: all('403'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  CHAT: { HELPER: '409 409 403 409 409 409', SHARER: all('404'), DEVICE: all('403'), STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  HEARTBEAT: { HELPER: 'W P A 409 409 409', SHARER: all('404'), DEVICE: 'W P A 409 409 409', STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  END: { HELPER: 'E E E 409 409 409', SHARER: all('404'), DEVICE: 'E E E 409 409 409', STRANGER: all('404'), ADMIN: all('404'), SYSTEM: all('403') },
+  TERMINATE: { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: 'E E E 409 409 409', SYSTEM: all('403') },
+  EXPIRE: { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: all('403'), SYSTEM: 'X 409 409 409 409 409' },
+  AUTO_START: { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: all('403'), SYSTEM: '409 A 409 409 409 409' },
+  DISCONNECT: { HELPER: all('403'), SHARER: all('403'), DEVICE: all('403'), STRANGER: all('403'), ADMIN: all('403'), SYSTEM: '409 409 E 409 409 409' },
 };
 
 function attended(state: SessionState, over: Partial<SessionSnapshot> = {}): SessionSnapshot {

@@ -185,11 +185,7 @@ function join(s: SessionSnapshot, actor: Actor): TransitionResult {
 function terminate(s: SessionSnapshot, actor: Actor): TransitionResult {
   if (actor !== Actor.ADMIN) return refuse('FORBIDDEN', 'you need the TERMINATE_SESSIONS permission for this');
   if (!LIVE_STATES.includes(s.state)) return wrongState(s, 'it is over already');
-  return ok(
-    { state: SessionState.ENDED, ended: { reason: EndReason.ADMIN_ENDED }, pendingControlRequest: null, timer: 'NONE' },
-    SESSION_EVENTS.ended,
-    'Terminate remote help session',
-  );
+  return ok({ state: SessionState.ENDED, ended: { reason: EndReason.ADMIN_ENDED }, pendingControlRequest: null, timer: 'NONE' }, SESSION_EVENTS.ended, 'Terminate remote help session');
 }
 
 function respond(s: SessionSnapshot, actor: Actor, accept: boolean): TransitionResult {

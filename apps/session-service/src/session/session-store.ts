@@ -216,10 +216,7 @@ export class SessionStore {
       params.push(states);
       filter = `AND state = ANY($3::text[])`;
     }
-    const rows = await this.dataSource.query(
-      `SELECT * FROM sessions WHERE tenant_id = $1 AND ${who} ${filter} ORDER BY requested_at DESC LIMIT 200`,
-      params,
-    );
+    const rows = await this.dataSource.query(`SELECT * FROM sessions WHERE tenant_id = $1 AND ${who} ${filter} ORDER BY requested_at DESC LIMIT 200`, params);
     return rows.map(fromRow);
   }
 

@@ -42,8 +42,7 @@ export class RemoteHelpSession {
   @Field(() => DeviceRef) device: DeviceRef;
   @Field(() => String, {
     nullable: true,
-    description:
-      '8 characters, valid 10 minutes (SESSION_JOIN_TIMEOUT_MS): returned once, to the helper, in the requestSession payload; every later read returns null (only a hash is stored).',
+    description: '8 characters, valid 10 minutes (SESSION_JOIN_TIMEOUT_MS): returned once, to the helper, in the requestSession payload; every later read returns null (only a hash is stored).',
   })
   securityCode: string | null;
   @Field(() => String, { nullable: true, description: 'Why the helper opened it (ticket id, free text, at most 500 characters).' }) reason: string | null;

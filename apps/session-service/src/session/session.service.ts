@@ -346,14 +346,7 @@ export class SessionService {
    * (the guard fails, nothing is written), the session is read and judged again: so racing
    * calls cannot both win, and each is judged against the state the other left (CONFLICT...).
    */
-  private async act(
-    caller: Caller,
-    sessionId: string,
-    action: SessionAction,
-    activity: string,
-    check?: (s: SessionRecord) => Promise<void>,
-    actorFor?: () => Promise<Actor>,
-  ): Promise<RemoteHelpSession> {
+  private async act(caller: Caller, sessionId: string, action: SessionAction, activity: string, check?: (s: SessionRecord) => Promise<void>, actorFor?: () => Promise<Actor>): Promise<RemoteHelpSession> {
     const tenantId = tenantOf(caller);
     return this.guarded(caller, activity, isUuid(sessionId) ? sessionId : null, async () => {
       const fixedActor = actorFor ? await actorFor() : undefined;

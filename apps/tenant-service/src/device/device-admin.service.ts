@@ -30,43 +30,39 @@ export class DeviceAdminService {
     const tenantId = tenantOf(caller);
     const id = input.id ?? null;
     let details = '';
-    return this.audit.run(
-      caller,
-      { category: 'Directory', activity: id ? 'Update device' : 'Create device', targetId: id ? (isUuid(id) ? id : null) : (d: DeviceEntity) => d.id, details: () => details },
-      async (m) => {
-        await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
-        if (!Object.values(Platform).includes(input.platform)) throw badInput(`platform must be one of ${Object.values(Platform).join(', ')}`);
-        if (!Object.values(ComplianceState).includes(input.compliance)) throw badInput(`compliance must be one of ${Object.values(ComplianceState).join(', ')}`);
-        const values = {
-          displayName: requiredText(input.displayName, 'displayName'),
-          platform: input.platform as string,
-          osVersion: requiredText(input.osVersion, 'osVersion', MAX_OS_VERSION),
-          manufacturer: optionalText(input.manufacturer, 'manufacturer'),
-          enrolled: Boolean(input.enrolled),
-          entraRegistered: Boolean(input.entraRegistered),
-          compliance: input.compliance as string,
-          primaryUserId: await primaryUserOf(m, tenantId, input.primaryUserId),
-        };
-        let device: DeviceEntity;
-        if (!id) {
-          const newId = randomUUID();
-          await m.insert(DeviceEntity, { id: newId, tenantId, version: 1, ...values, manufacturer: values.manufacturer ?? null, primaryUserId: values.primaryUserId ?? null });
-          device = await m.findOneByOrFail(DeviceEntity, { id: newId });
-          details = `${device.displayName} (${device.platform} ${device.osVersion})`;
-        } else {
-          const current = isUuid(id) ? await m.findOne(DeviceEntity, { where: { tenantId, id: id.toLowerCase() }, lock: { mode: 'pessimistic_write' } }) : null;
-          if (!current) throw notFound(`device ${id}`);
-          const next = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<DeviceEntity>;
-          const changes = describeChanges(current as unknown as Record<string, unknown>, next);
-          details = `${current.displayName}: ${changes.join('; ') || 'no change'}`;
-          if (changes.length === 0) return current;
-          await m.update(DeviceEntity, { id: current.id, tenantId }, { ...next, version: current.version + 1 });
-          device = await m.findOneByOrFail(DeviceEntity, { id: current.id });
-        }
-        await writeToOutbox(m, TOPICS.tenant, directoryEvent(DIRECTORY_EVENTS.deviceUpserted, tenantId, device.id, deviceSnapshot(device)));
-        return device;
-      },
-    );
+    return this.audit.run(caller, { category: 'Directory', activity: id ? 'Update device' : 'Create device', targetId: id ? (isUuid(id) ? id : null) : (d: DeviceEntity) => d.id, details: () => details }, async (m) => {
+      await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
+      if (!Object.values(Platform).includes(input.platform)) throw badInput(`platform must be one of ${Object.values(Platform).join(', ')}`);
+      if (!Object.values(ComplianceState).includes(input.compliance)) throw badInput(`compliance must be one of ${Object.values(ComplianceState).join(', ')}`);
+      const values = {
+        displayName: requiredText(input.displayName, 'displayName'),
+        platform: input.platform as string,
+        osVersion: requiredText(input.osVersion, 'osVersion', MAX_OS_VERSION),
+        manufacturer: optionalText(input.manufacturer, 'manufacturer'),
+        enrolled: Boolean(input.enrolled),
+        entraRegistered: Boolean(input.entraRegistered),
+        compliance: input.compliance as string,
+        primaryUserId: await primaryUserOf(m, tenantId, input.primaryUserId),
+      };
+      let device: DeviceEntity;
+      if (!id) {
+        const newId = randomUUID();
+        await m.insert(DeviceEntity, { id: newId, tenantId, version: 1, ...values, manufacturer: values.manufacturer ?? null, primaryUserId: values.primaryUserId ?? null });
+        device = await m.findOneByOrFail(DeviceEntity, { id: newId });
+        details = `${device.displayName} (${device.platform} ${device.osVersion})`;
+      } else {
+        const current = isUuid(id) ? await m.findOne(DeviceEntity, { where: { tenantId, id: id.toLowerCase() }, lock: { mode: 'pessimistic_write' } }) : null;
+        if (!current) throw notFound(`device ${id}`);
+        const next = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<DeviceEntity>;
+        const changes = describeChanges(current as unknown as Record<string, unknown>, next);
+        details = `${current.displayName}: ${changes.join('; ') || 'no change'}`;
+        if (changes.length === 0) return current;
+        await m.update(DeviceEntity, { id: current.id, tenantId }, { ...next, version: current.version + 1 });
+        device = await m.findOneByOrFail(DeviceEntity, { id: current.id });
+      }
+      await writeToOutbox(m, TOPICS.tenant, directoryEvent(DIRECTORY_EVENTS.deviceUpserted, tenantId, device.id, deviceSnapshot(device)));
+      return device;
+    });
   }
 }
 

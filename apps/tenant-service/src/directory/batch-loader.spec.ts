@@ -22,19 +22,29 @@ describe('BatchLoader', () => {
 
   it('caches nothing beyond a batch: a later load reads again', async () => {
     let calls = 0;
-    const loader = new BatchLoader<string, number>(async (keys) => new Map(keys.map((k) => [k, ++calls])), () => 0);
+    const loader = new BatchLoader<string, number>(
+      async (keys) => new Map(keys.map((k) => [k, ++calls])),
+      () => 0,
+    );
     expect(await loader.load('a')).toBe(1);
     expect(await loader.load('a')).toBe(2);
   });
 
   it('rejects every load of a failed batch', async () => {
-    const loader = new BatchLoader<string, number>(async () => Promise.reject(new Error('db down')), () => 0);
+    const loader = new BatchLoader<string, number>(
+      async () => Promise.reject(new Error('db down')),
+      () => 0,
+    );
     await expect(Promise.all([loader.load('a'), loader.load('b')])).rejects.toThrow('db down');
   });
 
   it('keeps one loader per name on a request context', () => {
     const ctx = {};
-    const make = () => new BatchLoader<string, number>(async () => new Map(), () => 0);
+    const make = () =>
+      new BatchLoader<string, number>(
+        async () => new Map(),
+        () => 0,
+      );
     const a = loaderOn(ctx, 'x', make);
     expect(loaderOn(ctx, 'x', make)).toBe(a);
     expect(loaderOn(ctx, 'y', make)).not.toBe(a);

@@ -45,9 +45,7 @@ export function userSnapshot(u: UserEntity, licenses: readonly LicenseEntity[]):
     jobTitle: u.jobTitle,
     companyName: u.companyName,
     profilePictureUrl: u.profilePictureUrl,
-    licenses: [...licenses]
-      .sort((a, b) => a.kind.localeCompare(b.kind))
-      .map((l) => ({ kind: l.kind, activeFrom: iso(l.activeFrom)!, expiresAt: iso(l.expiresAt) })),
+    licenses: [...licenses].sort((a, b) => a.kind.localeCompare(b.kind)).map((l) => ({ kind: l.kind, activeFrom: iso(l.activeFrom)!, expiresAt: iso(l.expiresAt) })),
     version: u.version,
   };
 }

@@ -23,31 +23,87 @@ export class DirectoryLoaders {
   ) {}
 
   licenses(ctx: object, tenantId: string): BatchLoader<string, LicenseEntity[]> {
-    return loaderOn(ctx, `licenses:${tenantId}`, () => new BatchLoader((ids) => this.users.licensesByUser(tenantId, ids), () => []));
+    return loaderOn(
+      ctx,
+      `licenses:${tenantId}`,
+      () =>
+        new BatchLoader(
+          (ids) => this.users.licensesByUser(tenantId, ids),
+          () => [],
+        ),
+    );
   }
 
   user(ctx: object, tenantId: string): BatchLoader<string, UserEntity | null> {
-    return loaderOn(ctx, `user:${tenantId}`, () => new BatchLoader((ids) => this.users.findManyInTenant(tenantId, ids), () => null));
+    return loaderOn(
+      ctx,
+      `user:${tenantId}`,
+      () =>
+        new BatchLoader(
+          (ids) => this.users.findManyInTenant(tenantId, ids),
+          () => null,
+        ),
+    );
   }
 
   groupsOfUser(ctx: object, tenantId: string): BatchLoader<string, GroupEntity[]> {
-    return loaderOn(ctx, `groupsOfUser:${tenantId}`, () => new BatchLoader((ids) => this.groups.groupsOfUsers(tenantId, ids), () => []));
+    return loaderOn(
+      ctx,
+      `groupsOfUser:${tenantId}`,
+      () =>
+        new BatchLoader(
+          (ids) => this.groups.groupsOfUsers(tenantId, ids),
+          () => [],
+        ),
+    );
   }
 
   groupsOfDevice(ctx: object, tenantId: string): BatchLoader<string, GroupEntity[]> {
-    return loaderOn(ctx, `groupsOfDevice:${tenantId}`, () => new BatchLoader((ids) => this.groups.groupsOfDevices(tenantId, ids), () => []));
+    return loaderOn(
+      ctx,
+      `groupsOfDevice:${tenantId}`,
+      () =>
+        new BatchLoader(
+          (ids) => this.groups.groupsOfDevices(tenantId, ids),
+          () => [],
+        ),
+    );
   }
 
   usersOfGroup(ctx: object, tenantId: string): BatchLoader<string, UserEntity[]> {
-    return loaderOn(ctx, `usersOfGroup:${tenantId}`, () => new BatchLoader((ids) => this.groups.usersOfGroups(tenantId, ids), () => []));
+    return loaderOn(
+      ctx,
+      `usersOfGroup:${tenantId}`,
+      () =>
+        new BatchLoader(
+          (ids) => this.groups.usersOfGroups(tenantId, ids),
+          () => [],
+        ),
+    );
   }
 
   devicesOfGroup(ctx: object, tenantId: string): BatchLoader<string, DeviceEntity[]> {
-    return loaderOn(ctx, `devicesOfGroup:${tenantId}`, () => new BatchLoader((ids) => this.groups.devicesOfGroups(tenantId, ids), () => []));
+    return loaderOn(
+      ctx,
+      `devicesOfGroup:${tenantId}`,
+      () =>
+        new BatchLoader(
+          (ids) => this.groups.devicesOfGroups(tenantId, ids),
+          () => [],
+        ),
+    );
   }
 
   /** The tenant (verified domains, cloud), read once per batch. */
   tenant(ctx: object, tenantId: string): Promise<TenantEntity | null> {
-    return loaderOn(ctx, 'tenant', () => new BatchLoader<string, TenantEntity | null>(async (ids) => new Map(await Promise.all(ids.map(async (id) => [id, await this.tenants.getTenant(id).catch(() => null)] as const))), () => null)).load(tenantId);
+    return loaderOn(
+      ctx,
+      'tenant',
+      () =>
+        new BatchLoader<string, TenantEntity | null>(
+          async (ids) => new Map(await Promise.all(ids.map(async (id) => [id, await this.tenants.getTenant(id).catch(() => null)] as const))),
+          () => null,
+        ),
+    ).load(tenantId);
   }
 }

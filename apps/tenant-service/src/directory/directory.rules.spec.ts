@@ -158,7 +158,14 @@ describe('member ids', () => {
   });
 
   it(`takes at most ${MAX_IDS} ids per call`, () => {
-    expect(refusal(() => idListOf(Array.from({ length: MAX_IDS + 1 }, () => U1), 'userIds')).code).toBe('BAD_USER_INPUT');
+    expect(
+      refusal(() =>
+        idListOf(
+          Array.from({ length: MAX_IDS + 1 }, () => U1),
+          'userIds',
+        ),
+      ).code,
+    ).toBe('BAD_USER_INPUT');
   });
 
   it('finds the ids that are not there', () => {

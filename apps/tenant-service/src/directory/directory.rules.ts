@@ -20,7 +20,6 @@ export const MAX_IDS = 500;
 // eslint-disable-next-line no-control-regex -- control characters are what this pattern finds.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-
 /** A required single-line text: trimmed, 1 to `max` characters, no control characters. */
 export function requiredText(value: unknown, field: string, max = MAX_TEXT): string {
   if (typeof value !== 'string' || value.trim().length === 0) throw badInput(`${field} must not be empty`);

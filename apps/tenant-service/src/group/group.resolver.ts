@@ -18,7 +18,9 @@ export class GroupResolver {
     private readonly loaders: DirectoryLoaders,
   ) {}
 
-  @Query(() => [Group], { description: "The tenant's groups whose display name contains `search` (case-insensitive), by display name; `first` 1 to 500, default 50; `after`: the id of the last one of the previous page." })
+  @Query(() => [Group], {
+    description: "The tenant's groups whose display name contains `search` (case-insensitive), by display name; `first` 1 to 500, default 50; `after`: the id of the last one of the previous page.",
+  })
   groups(@CurrentCaller() caller: Caller, @Args() args: DirectoryListArgs) {
     const a = listArgsOf(args);
     return mayReadDirectory(caller) ? this.groupService.list(tenantOf(caller), a.search, a.first, a.after) : [];
@@ -35,7 +37,7 @@ export class GroupResolver {
     return this.groupService.createGroup(caller, input);
   }
 
-  @Mutation(() => Group, { description: 'MANAGE_DIRECTORY. Users and devices of this tenant, as the group\'s memberKind allows; members already in the group are left as they are.' })
+  @Mutation(() => Group, { description: "MANAGE_DIRECTORY. Users and devices of this tenant, as the group's memberKind allows; members already in the group are left as they are." })
   addGroupMembers(
     @Args('groupId', { type: () => ID }) groupId: string,
     @CurrentCaller() caller: Caller,

@@ -56,7 +56,11 @@ export class GroupService {
         )
       : [];
     if (!rows.length) return new Map();
-    const users = await this.dataSource.getRepository(UserEntity).createQueryBuilder('u').where('u.tenant_id = :tenantId AND u.id = ANY(:ids)', { tenantId, ids: [...new Set(rows.map((r) => r.id))] }).getMany();
+    const users = await this.dataSource
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .where('u.tenant_id = :tenantId AND u.id = ANY(:ids)', { tenantId, ids: [...new Set(rows.map((r) => r.id))] })
+      .getMany();
     return groupRows(rows, new Map(users.map((u) => [u.id, u])));
   }
 
@@ -70,34 +74,34 @@ export class GroupService {
         )
       : [];
     if (!rows.length) return new Map();
-    const devices = await this.dataSource.getRepository(DeviceEntity).createQueryBuilder('d').where('d.tenant_id = :tenantId AND d.id = ANY(:ids)', { tenantId, ids: [...new Set(rows.map((r) => r.id))] }).getMany();
+    const devices = await this.dataSource
+      .getRepository(DeviceEntity)
+      .createQueryBuilder('d')
+      .where('d.tenant_id = :tenantId AND d.id = ANY(:ids)', { tenantId, ids: [...new Set(rows.map((r) => r.id))] })
+      .getMany();
     return groupRows(rows, new Map(devices.map((d) => [d.id, d])));
   }
 
   /** A new group; its display name is unique in the tenant (CONFLICT). Publishes group.created. */
   async createGroup(caller: Caller, input: CreateGroupInput): Promise<GroupEntity> {
     const tenantId = tenantOf(caller);
-    return this.audit.run(
-      caller,
-      { category: CATEGORY, activity: 'Create group', targetId: (g: GroupEntity) => g.id, details: (g: GroupEntity) => `${g.displayName} (${g.memberKind})` },
-      async (m) => {
-        await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
-        const displayName = requiredText(input.displayName, 'displayName');
-        if (!Object.values(GroupMemberKind).includes(input.memberKind)) throw badInput(`memberKind must be one of ${Object.values(GroupMemberKind).join(', ')}`);
-        const taken = await m.query(`SELECT display_name FROM directory_groups WHERE tenant_id = $1 AND lower(display_name) = lower($2) LIMIT 1`, [tenantId, displayName]);
-        if (taken.length) throw conflict(`a group named "${taken[0].display_name}" already exists in this tenant`);
-        const id = randomUUID();
-        try {
-          await m.insert(GroupEntity, { id, tenantId, displayName, memberKind: input.memberKind });
-        } catch (e) {
-          if ((e as { code?: string }).code === '23505') throw conflict(`a group named "${displayName}" already exists in this tenant`);
-          throw e;
-        }
-        const data: GroupCreatedData = { id, tenantId, displayName, memberKind: input.memberKind };
-        await writeToOutbox(m, TOPICS.tenant, directoryEvent(DIRECTORY_EVENTS.groupCreated, tenantId, id, data));
-        return m.findOneByOrFail(GroupEntity, { id });
-      },
-    );
+    return this.audit.run(caller, { category: CATEGORY, activity: 'Create group', targetId: (g: GroupEntity) => g.id, details: (g: GroupEntity) => `${g.displayName} (${g.memberKind})` }, async (m) => {
+      await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
+      const displayName = requiredText(input.displayName, 'displayName');
+      if (!Object.values(GroupMemberKind).includes(input.memberKind)) throw badInput(`memberKind must be one of ${Object.values(GroupMemberKind).join(', ')}`);
+      const taken = await m.query(`SELECT display_name FROM directory_groups WHERE tenant_id = $1 AND lower(display_name) = lower($2) LIMIT 1`, [tenantId, displayName]);
+      if (taken.length) throw conflict(`a group named "${taken[0].display_name}" already exists in this tenant`);
+      const id = randomUUID();
+      try {
+        await m.insert(GroupEntity, { id, tenantId, displayName, memberKind: input.memberKind });
+      } catch (e) {
+        if ((e as { code?: string }).code === '23505') throw conflict(`a group named "${displayName}" already exists in this tenant`);
+        throw e;
+      }
+      const data: GroupCreatedData = { id, tenantId, displayName, memberKind: input.memberKind };
+      await writeToOutbox(m, TOPICS.tenant, directoryEvent(DIRECTORY_EVENTS.groupCreated, tenantId, id, data));
+      return m.findOneByOrFail(GroupEntity, { id });
+    });
   }
 
   /**
@@ -117,35 +121,31 @@ export class GroupService {
   private changeMembers(caller: Caller, op: 'add' | 'remove', groupId: string, userIdsIn: string[] | null | undefined, deviceIdsIn: string[] | null | undefined): Promise<GroupEntity> {
     const tenantId = tenantOf(caller);
     let details = '';
-    return this.audit.run(
-      caller,
-      { category: CATEGORY, activity: op === 'add' ? 'Add group members' : 'Remove group members', targetId: isUuid(groupId) ? groupId : null, details: () => details },
-      async (m) => {
-        await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
-        const userIds = idListOf(userIdsIn, 'userIds');
-        const deviceIds = idListOf(deviceIdsIn, 'deviceIds');
-        // Locked, so that the membership events of one group are written in the order of their changes.
-        const group = isUuid(groupId) ? await m.findOne(GroupEntity, { where: { tenantId, id: groupId.toLowerCase() }, lock: { mode: 'pessimistic_write' } }) : null;
-        if (!group) throw notFound(`group ${groupId}`);
-        checkMemberKind(group.memberKind, group.displayName, userIds, deviceIds);
-        await assertAllInTenant(m, 'users', 'userIds', 'a user', tenantId, userIds);
-        await assertAllInTenant(m, 'devices', 'deviceIds', 'a device', tenantId, deviceIds);
+    return this.audit.run(caller, { category: CATEGORY, activity: op === 'add' ? 'Add group members' : 'Remove group members', targetId: isUuid(groupId) ? groupId : null, details: () => details }, async (m) => {
+      await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
+      const userIds = idListOf(userIdsIn, 'userIds');
+      const deviceIds = idListOf(deviceIdsIn, 'deviceIds');
+      // Locked, so that the membership events of one group are written in the order of their changes.
+      const group = isUuid(groupId) ? await m.findOne(GroupEntity, { where: { tenantId, id: groupId.toLowerCase() }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!group) throw notFound(`group ${groupId}`);
+      checkMemberKind(group.memberKind, group.displayName, userIds, deviceIds);
+      await assertAllInTenant(m, 'users', 'userIds', 'a user', tenantId, userIds);
+      await assertAllInTenant(m, 'devices', 'deviceIds', 'a device', tenantId, deviceIds);
 
-        const changed: GroupMembersChangedData = {
-          groupId: group.id,
-          tenantId,
-          userIds: await changeRows(m, op, 'group_users', 'user_id', group.id, tenantId, userIds),
-          deviceIds: await changeRows(m, op, 'group_devices', 'device_id', group.id, tenantId, deviceIds),
-        };
-        const verb = op === 'add' ? 'added' : 'removed';
-        details = `${group.displayName}: ${verb} ${changed.userIds.length} user(s)${changed.userIds.length ? ` [${changed.userIds.join(', ')}]` : ''} and ${changed.deviceIds.length} device(s)${changed.deviceIds.length ? ` [${changed.deviceIds.join(', ')}]` : ''}`;
-        if (changed.userIds.length || changed.deviceIds.length) {
-          const type = op === 'add' ? DIRECTORY_EVENTS.groupMembersAdded : DIRECTORY_EVENTS.groupMembersRemoved;
-          await writeToOutbox(m, TOPICS.tenant, directoryEvent(type, tenantId, group.id, changed));
-        }
-        return group;
-      },
-    );
+      const changed: GroupMembersChangedData = {
+        groupId: group.id,
+        tenantId,
+        userIds: await changeRows(m, op, 'group_users', 'user_id', group.id, tenantId, userIds),
+        deviceIds: await changeRows(m, op, 'group_devices', 'device_id', group.id, tenantId, deviceIds),
+      };
+      const verb = op === 'add' ? 'added' : 'removed';
+      details = `${group.displayName}: ${verb} ${changed.userIds.length} user(s)${changed.userIds.length ? ` [${changed.userIds.join(', ')}]` : ''} and ${changed.deviceIds.length} device(s)${changed.deviceIds.length ? ` [${changed.deviceIds.join(', ')}]` : ''}`;
+      if (changed.userIds.length || changed.deviceIds.length) {
+        const type = op === 'add' ? DIRECTORY_EVENTS.groupMembersAdded : DIRECTORY_EVENTS.groupMembersRemoved;
+        await writeToOutbox(m, TOPICS.tenant, directoryEvent(type, tenantId, group.id, changed));
+      }
+      return group;
+    });
   }
 
   private async groupsOf(table: 'group_users' | 'group_devices', column: 'user_id' | 'device_id', tenantId: string, memberIds: string[]): Promise<Map<string, GroupEntity[]>> {
@@ -184,7 +184,10 @@ function groupRows<T>(rows: { group_id: string; id: string }[], byId: Map<string
 async function assertAllInTenant(m: EntityManager, table: 'users' | 'devices', field: string, what: string, tenantId: string, ids: string[]) {
   if (!ids.length) return;
   const found: { id: string }[] = await m.query(`SELECT id FROM ${table} WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, ids]);
-  const missing = missingIds(ids, found.map((r) => r.id));
+  const missing = missingIds(
+    ids,
+    found.map((r) => r.id),
+  );
   if (missing.length) throw badInput(`${field}: ${missing.join(', ')} ${missing.length === 1 ? `is not ${what}` : `are not ${what.replace(/^an? /, '')}s`} of this tenant`);
 }
 

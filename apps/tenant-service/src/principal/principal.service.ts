@@ -29,9 +29,7 @@ export class PrincipalService {
       return { principal: null, reason: 'unknown tenant' };
     }
     if (req.userObjectId || req.upn) {
-      const user =
-        (req.userObjectId ? await this.users.findInTenant(tenantId, String(req.userObjectId)) : null) ??
-        (req.upn ? await this.users.findByUpn(tenantId, String(req.upn)) : null);
+      const user = (req.userObjectId ? await this.users.findInTenant(tenantId, String(req.userObjectId)) : null) ?? (req.upn ? await this.users.findByUpn(tenantId, String(req.upn)) : null);
       if (!user) return { principal: null, reason: 'unknown user in this tenant' };
       return { principal: { kind: 'user', tenantId, userId: user.id, upn: user.userPrincipalName } };
     }

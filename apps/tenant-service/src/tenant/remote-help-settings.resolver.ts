@@ -15,7 +15,7 @@ export class RemoteHelpSettingsResolver {
     private readonly settings: SettingsService,
   ) {}
 
-  @Mutation(() => RemoteHelpSettings, { description: "MANAGE_SETTINGS. Enabling Remote Help is refused on GCC High and DoD tenants (BAD_USER_INPUT)." })
+  @Mutation(() => RemoteHelpSettings, { description: 'MANAGE_SETTINGS. Enabling Remote Help is refused on GCC High and DoD tenants (BAD_USER_INPUT).' })
   updateRemoteHelpSettings(@Args('input') input: UpdateRemoteHelpSettingsInput, @CurrentCaller() caller: Caller) {
     return this.settings.update(caller, input);
   }

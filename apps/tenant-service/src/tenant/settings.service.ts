@@ -25,23 +25,19 @@ export class SettingsService {
   async update(caller: Caller, input: UpdateRemoteHelpSettingsInput): Promise<RemoteHelpSettingsEntity> {
     const tenantId = tenantOf(caller);
     let changes: string[] = [];
-    return this.audit.run(
-      caller,
-      { category: 'Settings', activity: 'Update remote help settings', targetId: tenantId, details: () => changes.join('; ') || 'no change' },
-      async (m) => {
-        await this.authorizer.require(caller, AdminPermission.MANAGE_SETTINGS);
-        const user = requireUser(caller);
-        const tenant = await m.findOneBy(TenantEntity, { id: tenantId });
-        const current = await m.findOne(RemoteHelpSettingsEntity, { where: { tenantId }, lock: { mode: 'pessimistic_write' } });
-        if (!tenant || !current) throw notFound('tenant');
-        const next = nextSettings(current, input ?? {}, tenant.cloud as CloudEnvironment);
-        changes = describeChanges(current as unknown as Record<string, unknown>, { ...next });
-        if (changes.length === 0) return current;
-        await m.update(RemoteHelpSettingsEntity, { tenantId }, { ...next, updatedAt: new Date(), updatedBy: user.userId, version: current.version + 1 });
-        const saved = await m.findOneByOrFail(RemoteHelpSettingsEntity, { tenantId });
-        await writeToOutbox(m, TOPICS.tenant, directoryEvent(DIRECTORY_EVENTS.settingsUpdated, tenantId, tenantId, settingsSnapshot(saved, tenant.cloud)));
-        return saved;
-      },
-    );
+    return this.audit.run(caller, { category: 'Settings', activity: 'Update remote help settings', targetId: tenantId, details: () => changes.join('; ') || 'no change' }, async (m) => {
+      await this.authorizer.require(caller, AdminPermission.MANAGE_SETTINGS);
+      const user = requireUser(caller);
+      const tenant = await m.findOneBy(TenantEntity, { id: tenantId });
+      const current = await m.findOne(RemoteHelpSettingsEntity, { where: { tenantId }, lock: { mode: 'pessimistic_write' } });
+      if (!tenant || !current) throw notFound('tenant');
+      const next = nextSettings(current, input ?? {}, tenant.cloud as CloudEnvironment);
+      changes = describeChanges(current as unknown as Record<string, unknown>, { ...next });
+      if (changes.length === 0) return current;
+      await m.update(RemoteHelpSettingsEntity, { tenantId }, { ...next, updatedAt: new Date(), updatedBy: user.userId, version: current.version + 1 });
+      const saved = await m.findOneByOrFail(RemoteHelpSettingsEntity, { tenantId });
+      await writeToOutbox(m, TOPICS.tenant, directoryEvent(DIRECTORY_EVENTS.settingsUpdated, tenantId, tenantId, settingsSnapshot(saved, tenant.cloud)));
+      return saved;
+    });
   }
 }

@@ -20,7 +20,6 @@ export interface CreateTenantInput {
   id?: string;
 }
 
-
 /** The users group whose members hold the built-in "Remote Help Administrator" role (rbac-service's built-in assignment). */
 export const ADMIN_GROUP_NAME = 'Remote Help Administrators';
 
@@ -75,7 +74,18 @@ export class TenantService {
       await m.insert(TenantEntity, { id: tenantId, displayName, verifiedDomains: [domain], cloud });
       await m.insert(RemoteHelpSettingsEntity, { tenantId, remoteHelpEnabled: false, allowUnenrolledDevices: false, chatDisabled: false, requireReason: false, updatedAt: null, updatedBy: null, version: 1 });
       try {
-        await m.insert(UserEntity, { id: adminUserId, tenantId, userPrincipalName: adminUpn, displayName: localPart, givenName: null, surname: null, jobTitle: null, companyName: displayName, profilePictureUrl: null, version: 1 });
+        await m.insert(UserEntity, {
+          id: adminUserId,
+          tenantId,
+          userPrincipalName: adminUpn,
+          displayName: localPart,
+          givenName: null,
+          surname: null,
+          jobTitle: null,
+          companyName: displayName,
+          profilePictureUrl: null,
+          version: 1,
+        });
       } catch (e) {
         if ((e as { code?: string }).code === '23505') throw conflict(`a user ${adminUpn} already exists`);
         throw e;

@@ -31,47 +31,53 @@ export class UserAdminService {
     const tenantId = tenantOf(caller);
     const id = input.id ?? null;
     let details = '';
-    return this.audit.run(
-      caller,
-      { category: CATEGORY, activity: id ? 'Update user' : 'Create user', targetId: id ? (isUuid(id) ? id : null) : (u: UserEntity) => u.id, details: () => details },
-      async (m) => {
-        await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
-        const tenant = await m.findOneByOrFail(TenantEntity, { id: tenantId });
-        const values = {
-          userPrincipalName: userPrincipalNameOf(input.userPrincipalName, tenant.verifiedDomains),
-          displayName: requiredText(input.displayName, 'displayName'),
-          givenName: optionalText(input.givenName, 'givenName'),
-          surname: optionalText(input.surname, 'surname'),
-          jobTitle: optionalText(input.jobTitle, 'jobTitle'),
-          companyName: optionalText(input.companyName, 'companyName'),
-          profilePictureUrl: pictureUrlOf(input.profilePictureUrl),
-        };
-        let user: UserEntity;
-        if (!id) {
-          await assertUpnFree(m, tenantId, values.userPrincipalName, null);
-          const newId = randomUUID();
-          await writeUser(values.userPrincipalName, () =>
-            m.insert(UserEntity, { id: newId, tenantId, version: 1, ...values, givenName: values.givenName ?? null, surname: values.surname ?? null, jobTitle: values.jobTitle ?? null, companyName: values.companyName ?? null, profilePictureUrl: values.profilePictureUrl ?? null }),
-          );
-          user = await m.findOneByOrFail(UserEntity, { id: newId });
-          details = `${user.userPrincipalName} (${user.displayName})`;
-        } else {
-          const current = await lockUser(m, tenantId, id);
-          const next = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<UserEntity>;
-          const changes = describeChanges(current as unknown as Record<string, unknown>, next);
-          details = `${current.userPrincipalName}: ${changes.join('; ') || 'no change'}`;
-          if (changes.length === 0) return current;
-          if (next.userPrincipalName && next.userPrincipalName.toLowerCase() !== current.userPrincipalName.toLowerCase()) {
-            await assertUpnFree(m, tenantId, next.userPrincipalName, current.id);
-          }
-          await writeUser(values.userPrincipalName, () => m.update(UserEntity, { id: current.id, tenantId }, { ...next, version: current.version + 1 }));
-          user = await m.findOneByOrFail(UserEntity, { id: current.id });
+    return this.audit.run(caller, { category: CATEGORY, activity: id ? 'Update user' : 'Create user', targetId: id ? (isUuid(id) ? id : null) : (u: UserEntity) => u.id, details: () => details }, async (m) => {
+      await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
+      const tenant = await m.findOneByOrFail(TenantEntity, { id: tenantId });
+      const values = {
+        userPrincipalName: userPrincipalNameOf(input.userPrincipalName, tenant.verifiedDomains),
+        displayName: requiredText(input.displayName, 'displayName'),
+        givenName: optionalText(input.givenName, 'givenName'),
+        surname: optionalText(input.surname, 'surname'),
+        jobTitle: optionalText(input.jobTitle, 'jobTitle'),
+        companyName: optionalText(input.companyName, 'companyName'),
+        profilePictureUrl: pictureUrlOf(input.profilePictureUrl),
+      };
+      let user: UserEntity;
+      if (!id) {
+        await assertUpnFree(m, tenantId, values.userPrincipalName, null);
+        const newId = randomUUID();
+        await writeUser(values.userPrincipalName, () =>
+          m.insert(UserEntity, {
+            id: newId,
+            tenantId,
+            version: 1,
+            ...values,
+            givenName: values.givenName ?? null,
+            surname: values.surname ?? null,
+            jobTitle: values.jobTitle ?? null,
+            companyName: values.companyName ?? null,
+            profilePictureUrl: values.profilePictureUrl ?? null,
+          }),
+        );
+        user = await m.findOneByOrFail(UserEntity, { id: newId });
+        details = `${user.userPrincipalName} (${user.displayName})`;
+      } else {
+        const current = await lockUser(m, tenantId, id);
+        const next = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<UserEntity>;
+        const changes = describeChanges(current as unknown as Record<string, unknown>, next);
+        details = `${current.userPrincipalName}: ${changes.join('; ') || 'no change'}`;
+        if (changes.length === 0) return current;
+        if (next.userPrincipalName && next.userPrincipalName.toLowerCase() !== current.userPrincipalName.toLowerCase()) {
+          await assertUpnFree(m, tenantId, next.userPrincipalName, current.id);
         }
-        const licenses = await m.find(LicenseEntity, { where: { userId: user.id, tenantId } });
-        await writeToOutbox(m, TOPICS.tenant, directoryEvent(DIRECTORY_EVENTS.userUpserted, tenantId, user.id, userSnapshot(user, licenses)));
-        return user;
-      },
-    );
+        await writeUser(values.userPrincipalName, () => m.update(UserEntity, { id: current.id, tenantId }, { ...next, version: current.version + 1 }));
+        user = await m.findOneByOrFail(UserEntity, { id: current.id });
+      }
+      const licenses = await m.find(LicenseEntity, { where: { userId: user.id, tenantId } });
+      await writeToOutbox(m, TOPICS.tenant, directoryEvent(DIRECTORY_EVENTS.userUpserted, tenantId, user.id, userSnapshot(user, licenses)));
+      return user;
+    });
   }
 
   /**
@@ -82,27 +88,23 @@ export class UserAdminService {
   async assignLicense(caller: Caller, input: AssignLicenseInput): Promise<UserEntity> {
     const tenantId = tenantOf(caller);
     let details = '';
-    return this.audit.run(
-      caller,
-      { category: CATEGORY, activity: 'Assign license', targetId: isUuid(input.userId) ? input.userId : null, details: () => details },
-      async (m) => {
-        await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
-        if (!Object.values(LicenseKind).includes(input.kind)) throw badInput(`kind must be one of ${Object.values(LicenseKind).join(', ')}`);
-        const { activeFrom, expiresAt } = licenseDatesOf(input.activeFrom, input.expiresAt, new Date());
-        const user = await lockUser(m, tenantId, input.userId);
-        await m.query(
-          `INSERT INTO licenses (user_id, tenant_id, kind, active_from, expires_at, assigned_at) VALUES ($1, $2, $3, $4, $5, now())
+    return this.audit.run(caller, { category: CATEGORY, activity: 'Assign license', targetId: isUuid(input.userId) ? input.userId : null, details: () => details }, async (m) => {
+      await this.authorizer.require(caller, AdminPermission.MANAGE_DIRECTORY);
+      if (!Object.values(LicenseKind).includes(input.kind)) throw badInput(`kind must be one of ${Object.values(LicenseKind).join(', ')}`);
+      const { activeFrom, expiresAt } = licenseDatesOf(input.activeFrom, input.expiresAt, new Date());
+      const user = await lockUser(m, tenantId, input.userId);
+      await m.query(
+        `INSERT INTO licenses (user_id, tenant_id, kind, active_from, expires_at, assigned_at) VALUES ($1, $2, $3, $4, $5, now())
            ON CONFLICT (user_id, kind) DO UPDATE SET active_from = EXCLUDED.active_from, expires_at = EXCLUDED.expires_at, assigned_at = EXCLUDED.assigned_at`,
-          [user.id, tenantId, input.kind, activeFrom, expiresAt],
-        );
-        await m.update(UserEntity, { id: user.id, tenantId }, { version: user.version + 1 });
-        const saved = await m.findOneByOrFail(UserEntity, { id: user.id });
-        const licenses = await m.find(LicenseEntity, { where: { userId: user.id, tenantId } });
-        await writeToOutbox(m, TOPICS.tenant, directoryEvent(DIRECTORY_EVENTS.licenseAssigned, tenantId, user.id, userSnapshot(saved, licenses)));
-        details = `${saved.userPrincipalName}: ${input.kind} active from ${activeFrom.toISOString()}${expiresAt ? ` until ${expiresAt.toISOString()}` : ', no expiry'}`;
-        return saved;
-      },
-    );
+        [user.id, tenantId, input.kind, activeFrom, expiresAt],
+      );
+      await m.update(UserEntity, { id: user.id, tenantId }, { version: user.version + 1 });
+      const saved = await m.findOneByOrFail(UserEntity, { id: user.id });
+      const licenses = await m.find(LicenseEntity, { where: { userId: user.id, tenantId } });
+      await writeToOutbox(m, TOPICS.tenant, directoryEvent(DIRECTORY_EVENTS.licenseAssigned, tenantId, user.id, userSnapshot(saved, licenses)));
+      details = `${saved.userPrincipalName}: ${input.kind} active from ${activeFrom.toISOString()}${expiresAt ? ` until ${expiresAt.toISOString()}` : ', no expiry'}`;
+      return saved;
+    });
   }
 }
 

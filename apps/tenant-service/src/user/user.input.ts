@@ -2,8 +2,7 @@ import { Field, ID, InputType } from '@nestjs/graphql';
 import { LicenseKind } from '@remote-help/domain';
 
 @InputType('UpsertUserInput', {
-  description:
-    'Creates a user (no id) or updates that user of the tenant. On an update, an optional field left out keeps its value and null clears it.',
+  description: 'Creates a user (no id) or updates that user of the tenant. On an update, an optional field left out keeps its value and null clears it.',
 })
 export class UpsertUserInput {
   @Field(() => ID, { nullable: true }) id?: string | null;

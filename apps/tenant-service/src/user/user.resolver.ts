@@ -32,7 +32,9 @@ export class UserResolver {
     return this.userService.findInTenant(tenantOf(caller), id);
   }
 
-  @Query(() => [User], { description: 'Users whose user principal name or display name contains `search` (case-insensitive), by display name; `first` 1 to 500, default 50; `after`: the id of the last one of the previous page.' })
+  @Query(() => [User], {
+    description: 'Users whose user principal name or display name contains `search` (case-insensitive), by display name; `first` 1 to 500, default 50; `after`: the id of the last one of the previous page.',
+  })
   users(@CurrentCaller() caller: Caller, @Args() args: DirectoryListArgs) {
     const a = listArgsOf(args);
     return mayReadDirectory(caller) ? this.userService.list(tenantOf(caller), a.search, a.first, a.after) : [];

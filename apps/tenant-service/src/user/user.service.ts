@@ -7,7 +7,6 @@ import { LicenseEntity } from './license.entity';
 import { UserEntity } from './user.entity';
 import { UserProfile } from './user.model';
 
-
 /** Reads of the users of a tenant (every query filters by the tenant). */
 @Injectable()
 export class UserService {
@@ -28,11 +27,7 @@ export class UserService {
   }
 
   findByUpn(tenantId: string, upn: string): Promise<UserEntity | null> {
-    return this.dataSource
-      .getRepository(UserEntity)
-      .createQueryBuilder('u')
-      .where('u.tenant_id = :tenantId AND lower(u.user_principal_name) = lower(:upn)', { tenantId, upn })
-      .getOne();
+    return this.dataSource.getRepository(UserEntity).createQueryBuilder('u').where('u.tenant_id = :tenantId AND lower(u.user_principal_name) = lower(:upn)', { tenantId, upn }).getOne();
   }
 
   /** The tenant's users whose UPN or display name contains `search` (case-insensitive), by display name, after the user `after`. */
@@ -46,12 +41,7 @@ export class UserService {
     const byUser = new Map<string, LicenseEntity[]>();
     const valid = userIds.filter(isUuid);
     if (!valid.length) return byUser;
-    const rows = await this.dataSource
-      .getRepository(LicenseEntity)
-      .createQueryBuilder('l')
-      .where('l.tenant_id = :tenantId AND l.user_id = ANY(:ids)', { tenantId, ids: valid })
-      .orderBy('l.kind', 'ASC')
-      .getMany();
+    const rows = await this.dataSource.getRepository(LicenseEntity).createQueryBuilder('l').where('l.tenant_id = :tenantId AND l.user_id = ANY(:ids)', { tenantId, ids: valid }).orderBy('l.kind', 'ASC').getMany();
     for (const l of rows) {
       const licences = byUser.get(l.userId);
       if (licences) licences.push(l);

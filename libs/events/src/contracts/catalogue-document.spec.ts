@@ -16,7 +16,12 @@ describe('the published event catalogue (docs/events)', () => {
   it('is what the event schemas give (after a change: `npm run events:catalogue`)', () => {
     const files = catalogueFiles();
     for (const [name, content] of files) expect({ name, content: fs.readFileSync(path.join(DIR, name), 'utf8') }).toEqual({ name, content });
-    expect(fs.readdirSync(path.join(DIR, 'schemas')).sort()).toEqual([...files.keys()].filter((f) => f.startsWith('schemas/')).map((f) => f.slice('schemas/'.length)).sort());
+    expect(fs.readdirSync(path.join(DIR, 'schemas')).sort()).toEqual(
+      [...files.keys()]
+        .filter((f) => f.startsWith('schemas/'))
+        .map((f) => f.slice('schemas/'.length))
+        .sort(),
+    );
   });
 
   it('is a valid AsyncAPI 3 document (@asyncapi/parser), with every topic, message key and header', async () => {
@@ -24,9 +29,16 @@ describe('the published event catalogue (docs/events)', () => {
     expect(diagnostics.filter((d) => d.severity === 0)).toEqual([]);
     expect(document).toBeDefined();
     expect(document!.version()).toBe('3.0.0');
-    const addresses = document!.channels().all().map((c) => c.address());
+    const addresses = document!
+      .channels()
+      .all()
+      .map((c) => c.address());
     // Every topic but those between the gateways' replicas (their rate-limit usage).
-    expect(addresses.sort()).toEqual(Object.values(TOPICS).filter((t) => !INTERNAL_TOPICS.has(t)).sort());
+    expect(addresses.sort()).toEqual(
+      Object.values(TOPICS)
+        .filter((t) => !INTERNAL_TOPICS.has(t))
+        .sort(),
+    );
     expect(INTERNAL_TOPICS).toEqual(new Set([TOPICS.rateUsage]));
     const messages = document!.components().messages().all();
     expect(messages.map((m) => m.id()).sort()).toEqual([...EVENT_TYPES, 'dead-letter'].sort());
@@ -57,7 +69,9 @@ describe('the published event catalogue (docs/events)', () => {
     expect(validate({ ...e, type: 'group.deleted' })).toBe(false);
     expect(validate({ ...e, version: 2 })).toBe(false);
     // a text that must say something (schema-fields' text()) is refused blank by the JSON Schema too
-    const audit = JSON.parse(JSON.stringify(buildEvent('audit.recorded', { source: 'rbac-service', tenantId: T, subject: T, data: { actorId: null, category: 'Role', activity: 'Create role', targetId: null, result: 'Success' } })));
+    const audit = JSON.parse(
+      JSON.stringify(buildEvent('audit.recorded', { source: 'rbac-service', tenantId: T, subject: T, data: { actorId: null, category: 'Role', activity: 'Create role', targetId: null, result: 'Success' } })),
+    );
     const validateAudit = compile(eventJsonSchema('audit.recorded'));
     expect(validateAudit(audit)).toBe(true);
     expect(validateAudit({ ...audit, data: { ...audit.data, category: ' \t' } })).toBe(false);

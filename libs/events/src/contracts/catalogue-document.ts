@@ -43,7 +43,8 @@ type PublishedTopic = Exclude<TopicBase, typeof TOPICS.rateUsage>;
 
 /** What each published topic carries; its channel is named by its key in TOPICS. */
 const TOPIC_DESCRIPTIONS: Record<PublishedTopic, string> = {
-  [TOPICS.tenant]: "tenant-service's events: tenants, their Remote Help settings and their directory (users, licences, devices, groups). Snapshot events carry the whole aggregate and a version that grows by one per change.",
+  [TOPICS.tenant]:
+    "tenant-service's events: tenants, their Remote Help settings and their directory (users, licences, devices, groups). Snapshot events carry the whole aggregate and a version that grows by one per change.",
   [TOPICS.rbac]: "rbac-service's events: roles and role assignments as they are after each change.",
   [TOPICS.session]: "session-service's session lifecycle events, one per transition, in order per session. Each carries the whole session after the transition (never chat text).",
   [TOPICS.audit]: 'Audit events of every service: one line of the audit log each.',
@@ -140,7 +141,7 @@ export function asyncApiDocument(): string {
       description: [
         'The Kafka topics of Remote Help and the events on them, for systems outside the project (a SIEM, a data warehouse) that consume them.',
         'Every message value is a JSON event envelope; its `data` follows the schema of the event type and version.',
-        'Events of one aggregate (the message key, the envelope\'s `subject`) keep their order. Delivery is at least once: de-duplicate on the event id.',
+        "Events of one aggregate (the message key, the envelope's `subject`) keep their order. Delivery is at least once: de-duplicate on the event id.",
         'Generated from the event schemas in libs/events (`npm run events:catalogue`); do not edit by hand.',
       ].join('\n'),
     },

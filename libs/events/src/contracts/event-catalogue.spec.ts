@@ -50,7 +50,19 @@ const user: UserSnapshot = {
   licenses: [{ kind: 'REMOTE_HELP_ADDON', activeFrom: '2026-01-01T00:00:00.000Z', expiresAt: null }],
   version: 3,
 };
-const device: DeviceSnapshot = { id: D, tenantId: T, displayName: 'PC-1', platform: 'WINDOWS', osVersion: '10.0.22631', manufacturer: null, enrolled: true, entraRegistered: true, compliance: 'COMPLIANT', primaryUserId: U, version: 1 };
+const device: DeviceSnapshot = {
+  id: D,
+  tenantId: T,
+  displayName: 'PC-1',
+  platform: 'WINDOWS',
+  osVersion: '10.0.22631',
+  manufacturer: null,
+  enrolled: true,
+  entraRegistered: true,
+  compliance: 'COMPLIANT',
+  primaryUserId: U,
+  version: 1,
+};
 const settings: SettingsSnapshot = { tenantId: T, cloud: 'COMMERCIAL', remoteHelpEnabled: true, allowUnenrolledDevices: false, chatDisabled: false, requireReason: false, updatedAt: null, updatedBy: null, version: 1 };
 
 /** An event as it arrives (not built through the catalogue, so that anything can be in it). */
@@ -108,13 +120,23 @@ describe('parseEvent (the one parse of every consumer)', () => {
     ['data that is not an object', 'session.started', [1, 2], 'session.started: data: Invalid input: expected object, received array'],
     ['a malformed audit line', 'session.started', { ...facts, audit: { ...facts.audit, actorKind: 'robot' } }, 'session.started: audit.actorKind: Invalid option: expected one of "user"|"device"|"service"|"system"'],
     ['a blank audit activity', 'session.started', { ...facts, audit: { ...facts.audit, activity: ' ' } }, 'session.started: audit.activity: must be a non-empty text'],
-    ['an unknown licence kind', 'user.upserted', { ...user, licenses: [{ kind: 'E5', activeFrom: '2026-01-01T00:00:00Z', expiresAt: null }] }, 'user.upserted: licenses.0.kind: Invalid option: expected one of "REMOTE_HELP_ADDON"|"INTUNE_SUITE"'],
+    [
+      'an unknown licence kind',
+      'user.upserted',
+      { ...user, licenses: [{ kind: 'E5', activeFrom: '2026-01-01T00:00:00Z', expiresAt: null }] },
+      'user.upserted: licenses.0.kind: Invalid option: expected one of "REMOTE_HELP_ADDON"|"INTUNE_SUITE"',
+    ],
     ['an unknown platform', 'device.upserted', { ...device, platform: 'LINUX' }, 'device.upserted: platform: Invalid option: expected one of "WINDOWS"|"WINDOWS_ARM64"|"WINDOWS_365"|"ANDROID_DEDICATED"|"MACOS"|"OTHER"'],
     ['an unknown member kind', 'group.created', { id: G, tenantId: T, displayName: 'Helpers', memberKind: 'PEOPLE' }, 'group.created: memberKind: Invalid option: expected one of "USERS"|"DEVICES"|"MIXED"'],
     ['a member that is no id', 'group.members.added', { groupId: G, tenantId: T, userIds: ['nope'], deviceIds: [] }, 'group.members.added: userIds.0: must be a UUID'],
     ['a settings version of 1.5', 'tenant.settings.updated', { ...settings, version: 1.5 }, 'tenant.settings.updated: version: Invalid input: expected int, received number'],
     ['an audit record without category', 'audit.recorded', { actorId: null, activity: 'x', targetId: null, result: 'Success' }, 'audit.recorded: category: must be a non-empty text'],
-    ['an audit result it does not know', 'audit.recorded', { actorId: null, category: 'Role', activity: 'x', targetId: null, result: 'Maybe' }, 'audit.recorded: result: Invalid option: expected one of "Success"|"Failure"'],
+    [
+      'an audit result it does not know',
+      'audit.recorded',
+      { actorId: null, category: 'Role', activity: 'x', targetId: null, result: 'Maybe' },
+      'audit.recorded: result: Invalid option: expected one of "Success"|"Failure"',
+    ],
   ])('refuses %s, saying so', (_what, type, data, reason) => {
     expect(reasonOf(() => parseEvent(arriving(type, data)))).toBe(reason);
   });
@@ -149,9 +171,7 @@ describe('buildEvent (the one way producers make events)', () => {
   });
 
   it("refuses data of another tenant than the event's (checkEventTenant, as parseEvent would)", () => {
-    expect(() => buildEvent('user.upserted', { source: 'tenant-service', tenantId: OTHER, subject: U, data: user })).toThrow(
-      new EventContractError(`user.upserted: the event's tenantId ${OTHER} is not the data's ${T}`),
-    );
+    expect(() => buildEvent('user.upserted', { source: 'tenant-service', tenantId: OTHER, subject: U, data: user })).toThrow(new EventContractError(`user.upserted: the event's tenantId ${OTHER} is not the data's ${T}`));
     expect(buildEvent('user.upserted', { source: 'tenant-service', tenantId: T.toUpperCase(), subject: U, data: user }).data).toEqual(user);
   });
 
@@ -167,16 +187,26 @@ describe('buildEvent (the one way producers make events)', () => {
 // The payloads are drawn from each event's published JSON Schema (the same the catalogue
 // documents), with ids in either case and times with offsets, so that the parse has work to do.
 
-type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; enum?: unknown[]; const?: unknown; anyOf?: JsonSchema[]; format?: string; minimum?: number; maximum?: number; minLength?: number };
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+};
 
 const anyCase = (s: string) => fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }).map((up) => [...s].map((ch, i) => (up[i] ? ch.toUpperCase() : ch)).join(''));
-const isoTime = fc
-  .tuple(fc.date({ min: new Date('1970-01-02T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true }), fc.integer({ min: -14, max: 14 }))
-  .map(([d, h]) => {
-    if (h === 0) return d.toISOString();
-    const local = new Date(d.getTime() + h * 3_600_000).toISOString().slice(0, 23);
-    return `${local}${h < 0 ? '-' : '+'}${String(Math.abs(h)).padStart(2, '0')}:00`;
-  });
+const isoTime = fc.tuple(fc.date({ min: new Date('1970-01-02T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true }), fc.integer({ min: -14, max: 14 })).map(([d, h]) => {
+  if (h === 0) return d.toISOString();
+  const local = new Date(d.getTime() + h * 3_600_000).toISOString().slice(0, 23);
+  return `${local}${h < 0 ? '-' : '+'}${String(Math.abs(h)).padStart(2, '0')}:00`;
+});
 
 function arbitraryOf(s: JsonSchema): fc.Arbitrary<unknown> {
   if (s.anyOf) return fc.oneof(...s.anyOf.map(arbitraryOf));

@@ -3,15 +3,7 @@ import type { z } from 'zod';
 import { createEvent, type EventEnvelope } from '../event-envelope';
 import { TOPICS, type TopicBase } from '../topics';
 import { AUDIT_EVENT_TYPE, AuditRecordSchema } from './audit-events';
-import {
-  DeviceSnapshotSchema,
-  DIRECTORY_EVENTS,
-  GroupCreatedSchema,
-  GroupMembersChangedSchema,
-  SettingsSnapshotSchema,
-  TenantCreatedSchema,
-  UserSnapshotSchema,
-} from './directory-events';
+import { DeviceSnapshotSchema, DIRECTORY_EVENTS, GroupCreatedSchema, GroupMembersChangedSchema, SettingsSnapshotSchema, TenantCreatedSchema, UserSnapshotSchema } from './directory-events';
 import { RBAC_EVENTS, RoleAssignmentSnapshotSchema, RoleSnapshotSchema } from './rbac-events';
 import { ActiveSessionCountSchema, REPORTING_EVENTS } from './reporting-events';
 import { SESSION_EVENTS, SessionFactsSchema } from './session-events';
@@ -166,10 +158,7 @@ export function isEventOf<T extends EventType>(event: EventEnvelope, ...types: T
  * `data` checked against the type's schema and the envelope's tenant (a producer's mistake throws
  * EventContractError here, before anything is written).
  */
-export function buildEvent<T extends EventType>(
-  type: T,
-  e: { source: string; tenantId: string; subject: string; data: EventInput<T>; time?: Date },
-): EventOf<T> {
+export function buildEvent<T extends EventType>(type: T, e: { source: string; tenantId: string; subject: string; data: EventInput<T>; time?: Date }): EventOf<T> {
   const data = parseEventData(type, e.data);
   checkEventTenant(type, e.tenantId, data);
   return createEvent({ type, version: EVENT_CATALOGUE[type].version, source: e.source, tenantId: e.tenantId, subject: e.subject, data, time: e.time }) as EventOf<T>;

@@ -121,7 +121,7 @@ export async function startBrokerProxy(upstream: string): Promise<BrokerProxy> {
         let header = Buffer.alloc(0);
         let remaining = 0;
         client.on('data', (chunk: Buffer) => {
-          for (let off = 0; off < chunk.length; ) {
+          for (let off = 0; off < chunk.length;) {
             if (remaining > 0) {
               const n = Math.min(remaining, chunk.length - off);
               remaining -= n;
