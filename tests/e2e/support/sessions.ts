@@ -9,10 +9,18 @@ async function mutate(query: string, variables: Record<string, unknown>, token: 
   return Object.values(await gqlOk<Record<string, Record<string, any>>>(query, variables, token))[0];
 }
 
-/** Waits until rbac-service (which learns the directory from events) allows the helper on the device. */
+/**
+ * Waits until rbac-service (which learns the directory from events) allows the helper on the
+ * device. Until the device has reached it, the decision answers NOT_FOUND: that is waited out too.
+ */
 export async function accessSettled(t: Tenant, helperId: string, deviceId: string, mode = 'FULL_CONTROL') {
+  const notYet = { allowed: false, reasons: ['the device has not reached rbac-service yet'], grantedPermissions: [] as string[] };
   const d = await eventually(
-    () => checkAccess(t, helperId, deviceId, mode),
+    () =>
+      checkAccess(t, helperId, deviceId, mode).catch((e: Error) => {
+        if (/"code":"NOT_FOUND"/.test(e.message)) return notYet;
+        throw e;
+      }),
     (x) => x.allowed,
     20_000,
   );
