@@ -24,6 +24,8 @@ export interface SubscriptionDeps {
   parseOptions: ParseOptions;
   /** Takes one operation from the caller's rate-limit budgets; throws when over. */
   admitOperation(caller: Caller): Promise<void>;
+  /** Undefined once every event published from then on reaches the hub; before, a promise of that moment (EventFeed.untilPositioned). */
+  untilFeedPositioned(): Promise<void> | undefined;
   /** The caller's admin permissions (fails closed: throws when they cannot be read). */
   adminPermissions(caller: Caller): Promise<string[]>;
   log: Logger;
@@ -169,6 +171,10 @@ function subscriptionSchema(deps: SubscriptionDeps): GraphQLSchema {
         if (!granted.includes('READ_REPORTS')) throw new GraphQLError('you need the READ_REPORTS permission for this', { extensions: { code: 'FORBIDDEN' } });
         const tenantId = ctx.caller.tenantId!;
         const channel = countChannel(tenantId);
+        // A gateway that has just started (dashboards reconnect to it at once) serves
+        // subscriptions before its event feed has a place in Kafka: a change published meanwhile
+        // never reaches the hub, and the count read now would stay on screen until the next one.
+        const positioning = deps.untilFeedPositioned();
         const live = deps.hub.subscribe(channel, { mode: 'latest' });
         const readCount = async () => {
           const now = await deps.runQuery('{ tenant { id activeSessionCount } }', {}, ctx.caller);
@@ -186,6 +192,13 @@ function subscriptionSchema(deps: SubscriptionDeps): GraphQLSchema {
             throw e;
           });
         live.offerInitial({ tenantId, count, at: new Date().toISOString() });
+        // So, once every later change is sure to come, the count is read again and sent, unless
+        // a change has come meanwhile (then it is at least as new, and any later one follows).
+        void positioning?.then(async () => {
+          const revision = deps.hub.revision(channel);
+          const now = await counts.get(`${callerKey(ctx.caller)} positioned`, revision, readCount).catch(() => undefined);
+          if (now !== undefined && deps.hub.revision(channel) === revision) live.push({ tenantId, count: now, at: new Date().toISOString() });
+        });
         return live;
       },
       resolve: (payload) => payload,
