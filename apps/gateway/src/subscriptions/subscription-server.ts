@@ -183,8 +183,10 @@ function subscriptionSchema(deps: SubscriptionDeps): GraphQLSchema {
           return (now.data as { tenant: { activeSessionCount: number } }).tenant.activeSessionCount;
         };
         // A failed read is tried once more by each subscription that was waiting for it, so that
-        // one failure does not refuse every subscription that shared it.
-        const shared = () => counts.get(callerKey(ctx.caller), deps.hub.revision(channel), readCount);
+        // one failure does not refuse every subscription that shared it. A count read before the
+        // feed is positioned is shared only with others read then.
+        const key = `${callerKey(ctx.caller)}${positioning ? ' before the feed' : ''}`;
+        const shared = () => counts.get(key, deps.hub.revision(channel), readCount);
         const count = await shared()
           .catch(shared)
           .catch(async (e) => {
@@ -196,7 +198,7 @@ function subscriptionSchema(deps: SubscriptionDeps): GraphQLSchema {
         // a change has come meanwhile (then it is at least as new, and any later one follows).
         void positioning?.then(async () => {
           const revision = deps.hub.revision(channel);
-          const now = await counts.get(`${callerKey(ctx.caller)} positioned`, revision, readCount).catch(() => undefined);
+          const now = await counts.get(callerKey(ctx.caller), revision, readCount).catch(() => undefined);
           if (now !== undefined && deps.hub.revision(channel) === revision) live.push({ tenantId, count: now, at: new Date().toISOString() });
         });
         return live;
