@@ -6,7 +6,7 @@
 // reporting-service is sampled every 100 ms; growth = a sample less the largest of the samples in
 // the second before the download. Figures: rows/s, MiB/s, peak growth of each process, and the
 // gateway's growth over the last quarter of the download against the first (flat: no growth with
-// the rows sent). Target: the gateway's peak growth at most 64 MiB (the file is ~200 MB).
+// the rows sent). Target: the gateway's peak growth at most 64 MiB (the file is about 330 MiB).
 import { createRequire } from 'node:module';
 import { rssMiB } from '../lib/load.mjs';
 import { seed } from './reporting.mjs';

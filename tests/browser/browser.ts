@@ -50,6 +50,11 @@ export async function check(page: Page, name: string): Promise<{ id: string; imp
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   axeLog[name] = result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  fs.writeFileSync(AXE_RESULTS, JSON.stringify(axeLog, null, 2));
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  // Every browser test file has a log of its own (Jest loads this module once per file): the
+  // file's pages are added to what the other files wrote.
+  const written = fs.existsSync(AXE_RESULTS) ? (JSON.parse(fs.readFileSync(AXE_RESULTS, 'utf8')) as typeof axeLog) : {};
+  fs.writeFileSync(AXE_RESULTS, JSON.stringify({ ...written, ...axeLog }, null, 2));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
 }

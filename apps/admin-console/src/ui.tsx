@@ -10,6 +10,9 @@ export function asyncHandler<A extends unknown[]>(work: (...args: A) => Promise<
   return (...args) => void work(...args);
 }
 
+/** What a refusal of the API means to an administrator whose page was allowed when it opened. */
+const FORBIDDEN_ADVICE = 'Your administrative permissions may have changed: ask an administrator of your tenant. Your input is kept.';
+
 /** A readable message for an API refusal or failure (never a stack). */
 export function messageOf(error: CombinedError | Error | null | undefined): string | null {
   if (!error) return null;
@@ -18,7 +21,7 @@ export function messageOf(error: CombinedError | Error | null | undefined): stri
     return e.graphQLErrors
       .map((g) => {
         const code = g.extensions?.code;
-        if (code === 'FORBIDDEN') return `Not allowed: ${g.message}`;
+        if (code === 'FORBIDDEN') return `Not allowed: ${g.message.replace(/\.$/, '')}. ${FORBIDDEN_ADVICE}`;
         if (code === 'BAD_USER_INPUT') return `Check the input: ${g.message}`;
         if (code === 'NOT_FOUND') return `Not found: ${g.message}`;
         if (code === 'CONFLICT') return `Conflict: ${g.message}`;

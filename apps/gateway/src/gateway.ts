@@ -202,6 +202,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     admitOperation: (caller) => rateLimits.request(caller),
+    untilFeedPositioned: () => eventFeed.untilPositioned(),
     runQuery,
     adminPermissions: async (caller) => {
       if (caller.kind !== 'user') return [];

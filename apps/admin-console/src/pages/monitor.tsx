@@ -55,7 +55,7 @@ export default function MonitorPage() {
           <span className="tile-value" aria-labelledby="active-label" data-testid="active-count" aria-live="polite">
             {active ?? '…'}
           </span>
-          <span className="muted" role="status">
+          <span className="muted" role="status" data-testid="live-status">
             {connected && !live.error ? 'live' : live.count === null ? 'Connecting live updates…' : 'Live updates interrupted; reconnecting…'}
           </span>
         </div>

@@ -39,6 +39,9 @@ export class EventFeed {
   private readonly groupId: string;
   private readonly consumer: SupervisedConsumer;
   private readonly seen = new Set<string>();
+  private positioned = false;
+  private markPositioned!: () => void;
+  private readonly positionedOnce = new Promise<void>((resolve) => (this.markPositioned = resolve)).then(() => void (this.positioned = true));
 
   constructor(
     private readonly hub: Hub,
@@ -65,6 +68,7 @@ export class EventFeed {
       // process's own, and its position only matters if the broker moves it (a rejoin after a pause).
       run: { autoCommitInterval: 1000, eachMessage: async ({ topic, message }) => this.timed(topic, message.value) },
       log: opts.log,
+      onJoin: () => this.awaitFirstFetch(),
     });
     opts.metrics?.trackConsumerLag(FEED, () => this.lag());
   }
@@ -109,6 +113,30 @@ export class EventFeed {
       void admin.then((a) => a.disconnect()).catch(() => undefined);
       throw err;
     }
+  }
+
+  /**
+   * The group is this process's own and new, so it starts at the topics' ends as they are when
+   * kafkajs first asks for them, after the join (not when the process starts): an event published
+   * before then never reaches the hub. kafkajs settles the start of every assigned partition before
+   * its first fetch, so from the first fetch after a join on, every event published reaches the hub.
+   */
+  private awaitFirstFetch() {
+    const consumer = this.consumer.consumer();
+    if (!consumer) return;
+    const off = consumer.on(consumer.events.FETCH, () => {
+      off();
+      this.markPositioned();
+    });
+  }
+
+  /**
+   * Undefined once every event published from then on reaches the hub (see awaitFirstFetch);
+   * before then (the feed is still joining: just started, or Kafka is away), a promise that
+   * resolves when they do.
+   */
+  untilPositioned(): Promise<void> | undefined {
+    return this.positioned ? undefined : this.positionedOnce;
   }
 
   /** Resolves once the feed has joined its group (retrying until then). */

@@ -26,6 +26,8 @@ export interface SubscriptionDeps {
   parseOptions: ParseOptions;
   /** Takes one operation from the caller's rate-limit budgets; throws when over. */
   admitOperation(caller: Caller): Promise<void>;
+  /** Undefined once every event published from then on reaches the hub; before, a promise of that moment (EventFeed.untilPositioned). */
+  untilFeedPositioned(): Promise<void> | undefined;
   /** The caller's admin permissions (fails closed: throws when they cannot be read). */
   adminPermissions(caller: Caller): Promise<string[]>;
   log: Logger;
@@ -173,6 +175,10 @@ function subscriptionSchema(deps: SubscriptionDeps): GraphQLSchema {
         if (!granted.includes('READ_REPORTS')) throw new GraphQLError('you need the READ_REPORTS permission for this', { extensions: { code: 'FORBIDDEN' } });
         const tenantId = ctx.caller.tenantId!;
         const channel = countChannel(tenantId);
+        // A gateway that has just started (dashboards reconnect to it at once) serves
+        // subscriptions before its event feed has a place in Kafka: a change published meanwhile
+        // never reaches the hub, and the count read now would stay on screen until the next one.
+        const positioning = deps.untilFeedPositioned();
         const live = deps.hub.subscribe(channel, { mode: 'latest' });
         const readCount = async () => {
           const now = await deps.runQuery('{ tenant { id activeSessionCount } }', {}, ctx.caller);
@@ -181,8 +187,10 @@ function subscriptionSchema(deps: SubscriptionDeps): GraphQLSchema {
           return (now.data as { tenant: { activeSessionCount: number } }).tenant.activeSessionCount;
         };
         // A failed read is tried once more by each subscription that was waiting for it, so that
-        // one failure does not refuse every subscription that shared it.
-        const shared = () => counts.get(callerKey(ctx.caller), deps.hub.revision(channel), readCount);
+        // one failure does not refuse every subscription that shared it. A count read before the
+        // feed is positioned is shared only with others read then.
+        const key = `${callerKey(ctx.caller)}${positioning ? ' before the feed' : ''}`;
+        const shared = () => counts.get(key, deps.hub.revision(channel), readCount);
         const count = await shared()
           .catch(shared)
           .catch(async (e) => {
@@ -190,6 +198,13 @@ function subscriptionSchema(deps: SubscriptionDeps): GraphQLSchema {
             throw e;
           });
         live.offerInitial({ tenantId, count, at: new Date().toISOString() });
+        // So, once every later change is sure to come, the count is read again and sent, unless
+        // a change has come meanwhile (then it is at least as new, and any later one follows).
+        void positioning?.then(async () => {
+          const revision = deps.hub.revision(channel);
+          const now = await counts.get(callerKey(ctx.caller), revision, readCount).catch(() => undefined);
+          if (now !== undefined && deps.hub.revision(channel) === revision) live.push({ tenantId, count: now, at: new Date().toISOString() });
+        });
         return live;
       },
       resolve: (payload) => payload,
