@@ -54,7 +54,5 @@ export async function check(page: Page, name: string): Promise<{ id: string; imp
   // file's pages are added to what the other files wrote.
   const written = fs.existsSync(AXE_RESULTS) ? (JSON.parse(fs.readFileSync(AXE_RESULTS, 'utf8')) as typeof axeLog) : {};
   fs.writeFileSync(AXE_RESULTS, JSON.stringify({ ...written, ...axeLog }, null, 2));
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
 }

@@ -67,7 +67,10 @@ async function heldBroker(target: string): Promise<{ address: string; release():
   const relay = (client: net.Socket) => {
     const upstream = net.connect(targetPort, host);
     sockets.add(upstream);
-    for (const [a, b] of [[client, upstream], [upstream, client]]) {
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ]) {
       a.on('error', () => b.destroy());
       a.on('close', () => b.destroy());
       a.pipe(b);
@@ -181,7 +184,10 @@ describe('failures', () => {
     await openPage(page, 'Monitor');
     const count = page.getByTestId('active-count');
     const status = page.getByTestId('live-status');
-    await eventually(async () => [await count.textContent(), await status.textContent()], ([c, s]) => c === '0' && s === 'live');
+    await eventually(
+      async () => [await count.textContent(), await status.textContent()],
+      ([c, s]) => c === '0' && s === 'live',
+    );
     expect(await count.textContent()).toBe('0');
 
     // Stopped and started again: the page says so, reconnects by itself, and pushes resume.
@@ -190,10 +196,18 @@ describe('failures', () => {
     });
     await status.filter({ hasText: /^live$/ }).waitFor({ timeout: 30_000 });
     const a = await startSession(ht, st, { deviceId: desk.deviceId, reason: 'after the restart' });
-    await eventually(() => count.textContent(), (t) => t === '1', 15_000);
+    await eventually(
+      () => count.textContent(),
+      (t) => t === '1',
+      15_000,
+    );
     expect(await count.textContent()).toBe('1');
     await endSession(a.id, ht);
-    await eventually(() => count.textContent(), (t) => t === '0', 15_000);
+    await eventually(
+      () => count.textContent(),
+      (t) => t === '0',
+      15_000,
+    );
     expect(await count.textContent()).toBe('0');
 
     // Started again while its Kafka broker is slow to answer: the gateway serves the console
@@ -209,17 +223,29 @@ describe('failures', () => {
       );
       await status.filter({ hasText: /^live$/ }).waitFor({ timeout: 30_000 });
       // The page's count subscription is served (with the count as it is now) while the feed has not joined.
-      await eventually(() => scrapeValue(gateway.metricsUrl, 'remote_help_graphql_subscriptions', { subscription: 'activeSessionCount' }), (n) => n >= 1, 5_000);
+      await eventually(
+        () => scrapeValue(gateway.metricsUrl, 'remote_help_graphql_subscriptions', { subscription: 'activeSessionCount' }),
+        (n) => n >= 1,
+        5_000,
+      );
       // The change goes through Kafka (another gateway's dashboard sees it) while this gateway's feed still waits.
       const counts = subscribe<{ activeSessionCount: { count: number } }>(watch, 'subscription { activeSessionCount { count } }');
       expect((await counts.next(15_000)).data?.activeSessionCount.count).toBe(0);
       const c = await startSession(ht, st, { deviceId: desk.deviceId, reason: 'while the feed joins' });
       expect((await counts.next(15_000)).data?.activeSessionCount.count).toBe(1);
       held.release();
-      await eventually(() => count.textContent(), (t) => t === '1', 15_000);
+      await eventually(
+        () => count.textContent(),
+        (t) => t === '1',
+        15_000,
+      );
       expect(await count.textContent()).toBe('1');
       await endSession(c.id, ht);
-      await eventually(() => count.textContent(), (t) => t === '0', 15_000);
+      await eventually(
+        () => count.textContent(),
+        (t) => t === '0',
+        15_000,
+      );
       expect(await count.textContent()).toBe('0');
     } finally {
       held.release();
@@ -232,10 +258,18 @@ describe('failures', () => {
       await status.filter({ hasText: 'Live updates interrupted; reconnecting…' }).waitFor();
       whileAway = (await startSession(ht, st, { deviceId: desk.deviceId, reason: 'while away' })).id;
     });
-    await eventually(() => count.textContent(), (t) => t === '1', 30_000);
+    await eventually(
+      () => count.textContent(),
+      (t) => t === '1',
+      30_000,
+    );
     expect(await count.textContent()).toBe('1');
     await endSession(whileAway, ht);
-    await eventually(() => count.textContent(), (t) => t === '0', 15_000);
+    await eventually(
+      () => count.textContent(),
+      (t) => t === '0',
+      15_000,
+    );
     expect(await count.textContent()).toBe('0');
     expect(await check(page, 'monitor-reconnected')).toEqual([]);
   });
