@@ -48,6 +48,9 @@ describe('an administrator', () => {
     expect(await page.getByRole('switch', { name: 'Allow Remote Help to unenrolled devices' }).isVisible()).toBe(true);
     expect(await chat.isChecked()).toBe(false);
     await chat.check();
+    const reason = page.getByRole('switch', { name: 'Require a reason' });
+    expect(await reason.isChecked()).toBe(false);
+    await reason.check();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     await page.getByText(/Last changed .* by /).waitFor();
@@ -62,8 +65,11 @@ describe('an administrator', () => {
       (v) => v,
     );
     expect(await page.getByRole('switch', { name: 'Disable chat' }).isChecked()).toBe(true);
-    const api = await gqlOk<Rec>('{ tenant { remoteHelpSettings { chatDisabled } } }', {}, desk.t.adminToken);
-    expect(api.tenant.remoteHelpSettings.chatDisabled).toBe(true);
+    expect(await page.getByRole('switch', { name: 'Require a reason' }).isChecked()).toBe(true);
+    const api = await gqlOk<Rec>('{ tenant { remoteHelpSettings { chatDisabled requireReason } } }', {}, desk.t.adminToken);
+    expect(api.tenant.remoteHelpSettings).toEqual({ chatDisabled: true, requireReason: true });
+    // The other tests of this file start sessions without a reason: the requirement goes again.
+    await gqlOk('mutation { updateRemoteHelpSettings(input: { requireReason: false }) { requireReason } }', {}, desk.t.adminToken);
 
     await openPage(page, 'Audit log');
     await page.getByLabel('Category').selectOption('Settings');

@@ -12,6 +12,7 @@ const SETTINGS = graphql(`
         remoteHelpEnabled
         allowUnenrolledDevices
         chatDisabled
+        requireReason
         updatedAt
         updatedBy {
           id
@@ -30,6 +31,7 @@ const UPDATE = graphql(`
       remoteHelpEnabled
       allowUnenrolledDevices
       chatDisabled
+      requireReason
       updatedAt
       updatedBy {
         id
@@ -42,11 +44,12 @@ const UPDATE = graphql(`
   }
 `);
 
-type Form = { remoteHelpEnabled: boolean; allowUnenrolledDevices: boolean; chatDisabled: boolean };
+type Form = { remoteHelpEnabled: boolean; allowUnenrolledDevices: boolean; chatDisabled: boolean; requireReason: boolean };
 const SWITCHES: { key: keyof Form; label: string; help: string }[] = [
   { key: 'remoteHelpEnabled', label: 'Enable Remote Help', help: 'Helpers with a role and a licence can offer help to users of this tenant.' },
   { key: 'allowUnenrolledDevices', label: 'Allow Remote Help to unenrolled devices', help: 'Devices not enrolled in device management may be helped too.' },
   { key: 'chatDisabled', label: 'Disable chat', help: 'Helpers and sharers cannot chat during a session.' },
+  { key: 'requireReason', label: 'Require a reason', help: 'Helpers must give a reason (a ticket id) to start a session.' },
 ];
 
 export default function SettingsPage() {
@@ -56,7 +59,7 @@ export default function SettingsPage() {
   const [saved, setSaved] = useState(false);
   const settings = data?.tenant.remoteHelpSettings;
   // The form starts from the settings as first read.
-  if (settings && !form) setForm({ remoteHelpEnabled: settings.remoteHelpEnabled, allowUnenrolledDevices: settings.allowUnenrolledDevices, chatDisabled: settings.chatDisabled });
+  if (settings && !form) setForm({ remoteHelpEnabled: settings.remoteHelpEnabled, allowUnenrolledDevices: settings.allowUnenrolledDevices, chatDisabled: settings.chatDisabled, requireReason: settings.requireReason });
   const unsupportedCloud = data && (data.tenant.cloud === 'GCC_HIGH' || data.tenant.cloud === 'DOD');
   return (
     <section>
