@@ -68,19 +68,10 @@ export interface ApprovalNeed {
  * (MISSING_PERMISSION or TARGET_OUT_OF_SCOPE), and no approval could change that.
  *
  * The approvers are the members of the approver groups of the assignments that grant a gated
- * permission (the caller resolves members; `mayDecideApproval` excludes the requester).
+ * permission (the caller resolves members; `approvalDecisionRefusal` excludes the requester).
  */
 export function approvalNeed(needed: readonly RemoteHelpPermission[], covering: readonly ApprovalAssignment[]): ApprovalNeed {
-  const permissions: RemoteHelpPermission[] = [];
-  const approvers = new Set<string>();
-  for (const permission of ALL_REMOTE_HELP_PERMISSIONS) {
-    if (!needed.includes(permission)) continue;
-    const granting = covering.filter((a) => effectivePermissions(a.permissions).includes(permission));
-    if (granting.length === 0 || granting.some((a) => !a.approvalRequiredFor.includes(permission))) continue;
-    permissions.push(permission);
-    for (const a of granting) for (const g of a.approverGroupIds) approvers.add(g);
-  }
-  return { permissions, approverGroupIds: [...approvers].sort() };
+  return needOf(approvalGates(covering), needed);
 }
 
 /** A permission granted over a target only through gated assignments, with the approver groups of those assignments (sorted). */
@@ -90,19 +81,26 @@ export interface ApprovalGate {
 }
 
 /**
- * Every permission that the covering assignments grant only with approval, in the enum's order,
- * each with its approvers: what any step over this target needs is read from these (`stepApproval`).
+ * Every permission that the covering assignments grant only with approval (see `approvalNeed`),
+ * in the enum's order, each with its approvers: what any step over this target needs is read
+ * from these (`stepApproval`). Each assignment's implications are worked out once.
  */
 export function approvalGates(covering: readonly ApprovalAssignment[]): ApprovalGate[] {
+  if (!covering.some((a) => a.approvalRequiredFor.length > 0)) return [];
+  const granted = covering.map((a) => effectivePermissions(a.permissions));
   return ALL_REMOTE_HELP_PERMISSIONS.flatMap((permission) => {
-    const need = approvalNeed([permission], covering);
-    return need.permissions.length ? [{ permission, approverGroupIds: need.approverGroupIds }] : [];
+    const granting = covering.filter((_, i) => granted[i].includes(permission));
+    if (granting.length === 0 || granting.some((a) => !a.approvalRequiredFor.includes(permission))) return [];
+    return [{ permission, approverGroupIds: [...new Set(granting.flatMap((a) => a.approverGroupIds))].sort() }];
   });
 }
 
 /** What a step needs approved, given the gates over its target: `approvalNeed(stepPermissions(step), covering)`. */
 export function stepApproval(gates: readonly ApprovalGate[], step: ApprovalStep): ApprovalNeed {
-  const needed = stepPermissions(step);
+  return needOf(gates, stepPermissions(step));
+}
+
+function needOf(gates: readonly ApprovalGate[], needed: readonly RemoteHelpPermission[]): ApprovalNeed {
   const hit = gates.filter((g) => needed.includes(g.permission));
   return { permissions: hit.map((g) => g.permission), approverGroupIds: [...new Set(hit.flatMap((g) => g.approverGroupIds))].sort() };
 }
